@@ -1,0 +1,102 @@
+package io.switchboard.common;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.hibernate.HibernateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns each kind of failure into the contract's error body. No mapper leaks a class name or a stack trace. */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return json(e.status(), e.toBody());
+    }
+
+    @ServerExceptionMapper
+    public Response validation(ConstraintViolationException e) {
+        var details = e.getConstraintViolations().stream()
+                .map(v -> new ApiError.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(ApiError.FieldError::field))
+                .collect(Collectors.toList());
+        return json(400, ApiException.invalid(details).toBody());
+    }
+
+    /** Takes precedence over the JSON provider's own mapper, whose body does not follow the contract. */
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response mismatchedJson(MismatchedInputException e) {
+        String field = path(e);
+        if (field.isEmpty()) {
+            return json(400, ApiError.of("malformed_request", "the request body has the wrong shape"));
+        }
+        String message = e instanceof UnrecognizedPropertyException ? "unknown field"
+                : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
+        return json(400, ApiException.badRequest(field, message).toBody());
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100)
+    public Response malformedJson(JsonProcessingException e) {
+        return json(400, ApiError.of("malformed_request", "the request body is not valid JSON"));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.errorf("request failed with %d: %s", status, e.getClass().getSimpleName());
+        }
+        String code = switch (status) {
+            case 400 -> "malformed_request";
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status >= 500 ? "internal_error" : "request_failed";
+        };
+        String message = status >= 500 ? "internal error" : e.getResponse().getStatusInfo().getReasonPhrase();
+        return json(status, ApiError.of(code, message));
+    }
+
+    /** The database could not be reached or refused the statement: unavailable rather than a 500 with internals. */
+    @ServerExceptionMapper
+    public Response database(HibernateException e) {
+        LOG.errorf("database failure: %s", e.getClass().getSimpleName());
+        return json(503, ApiError.of("database_unavailable", "the database is unavailable, try again"));
+    }
+
+    @ServerExceptionMapper
+    public Response database(io.vertx.pgclient.PgException e) {
+        LOG.errorf("database failure: SQLSTATE %s", e.getSqlState());
+        return json(503, ApiError.of("database_unavailable", "the database is unavailable, try again"));
+    }
+
+    private static String path(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** "create.request.name" (method, parameter, field) becomes "name". */
+    static String fieldName(String propertyPath) {
+        List<String> parts = List.of(propertyPath.split("\\."));
+        return parts.size() > 2 ? String.join(".", parts.subList(2, parts.size())) : parts.get(parts.size() - 1);
+    }
+
+    static Response json(int status, ApiError body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    }
+}

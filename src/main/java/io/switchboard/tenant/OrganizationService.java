@@ -1,0 +1,89 @@
+package io.switchboard.tenant;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.common.ApiException;
+import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** Organizations and their API keys. */
+@ApplicationScoped
+public class OrganizationService {
+
+    /** A key as it is shown once: the stored row and the plain key. */
+    public record IssuedKey(ApiKey key, String plainKey) {
+    }
+
+    public record CreatedOrganization(Organization organization, IssuedKey key) {
+    }
+
+    private final ApiKeyRepository keys;
+    private final TenantContext tenant;
+
+    public OrganizationService(ApiKeyRepository keys, TenantContext tenant) {
+        this.keys = keys;
+        this.tenant = tenant;
+    }
+
+    @WithTransaction
+    public Uni<CreatedOrganization> create(String name) {
+        var org = new Organization();
+        org.id = UUID.randomUUID();
+        org.name = name.strip();
+        org.createdAt = Instant.now();
+        org.updatedAt = org.createdAt;
+        return org.<Organization>persist()
+                .chain(saved -> issue(saved.id).map(key -> new CreatedOrganization(saved, key)));
+    }
+
+    /** Operator: a new key for an existing organization. */
+    @WithTransaction
+    public Uni<IssuedKey> issueKey(UUID organizationId) {
+        return Organization.<Organization>findById(organizationId)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("organization"))
+                .chain(org -> issue(org.id));
+    }
+
+    /**
+     * Revokes a key at once. The operator may revoke any key; an organization only its own, and another
+     * organization's key is simply not found.
+     */
+    @WithTransaction
+    public Uni<Void> revokeKey(UUID keyId) {
+        Uni<ApiKey> found = tenant.isOperator() ? keys.findByIdAsOperator(keyId) : keys.findById(keyId);
+        return found.onItem().ifNull().failWith(() -> ApiException.notFound("api key"))
+                .invoke(key -> {
+                    if (key.revokedAt == null) {
+                        key.revokedAt = Instant.now();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    @WithSession
+    public Uni<ListResponse<ApiKey>> listKeys(PageRequest page) {
+        return keys.page("", Map.of(), page);
+    }
+
+    /** The organization of an active key, or null. */
+    @WithSession
+    public Uni<UUID> authenticate(String plainKey) {
+        return keys.findActiveByHashAcrossOrganizations(ApiKeys.hash(plainKey))
+                .map(key -> key == null ? null : key.organizationId);
+    }
+
+    private Uni<IssuedKey> issue(UUID organizationId) {
+        String plain = ApiKeys.generate();
+        var key = new ApiKey();
+        key.id = UUID.randomUUID();
+        key.keyHash = ApiKeys.hash(plain);
+        key.keyPrefix = ApiKeys.displayPrefix(plain);
+        key.createdAt = Instant.now();
+        return keys.persistFor(organizationId, key).map(saved -> new IssuedKey(saved, plain));
+    }
+}

@@ -1,0 +1,39 @@
+package io.switchboard.tenant;
+
+import jakarta.enterprise.context.RequestScoped;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Who is calling: an organization (by API key) or the operator (by admin token). Set once, by the auth filter. */
+@RequestScoped
+public class TenantContext {
+
+    private UUID organizationId;
+    private boolean operator;
+
+    public void actAsOrganization(UUID organizationId) {
+        this.organizationId = organizationId;
+        this.operator = false;
+    }
+
+    public void actAsOperator() {
+        this.organizationId = null;
+        this.operator = true;
+    }
+
+    public boolean isOperator() {
+        return operator;
+    }
+
+    public Optional<UUID> organization() {
+        return Optional.ofNullable(organizationId);
+    }
+
+    /** The caller's organization; a query scoped to no organization is a programming error, never a wider read. */
+    public UUID requireOrganization() {
+        if (organizationId == null) {
+            throw new IllegalStateException("no organization in this request context");
+        }
+        return organizationId;
+    }
+}

@@ -1,0 +1,38 @@
+package io.switchboard.twilio;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** How the service reaches Twilio and how Twilio reaches the service. */
+@ConfigMapping(prefix = "twilio")
+public interface TwilioConfig {
+
+    Webhook webhook();
+
+    Endpoints endpoints();
+
+    interface Webhook {
+        /**
+         * The public origin Twilio calls ({@code TWILIO_WEBHOOK_PUBLIC_BASE_URL}): webhook URLs are registered under it,
+         * and the signed URL of every webhook is rebuilt from it.
+         */
+        String publicBaseUrl();
+
+        /** Largest webhook body accepted; Twilio's forms are a few KiB. */
+        @WithDefault("65536")
+        int maxBodyBytes();
+    }
+
+    /** Base-URL overrides for Twilio's REST products; empty means the real regional hosts. */
+    interface Endpoints {
+        /** The 2010 API ({@code TWILIO_ENDPOINTS_API}). */
+        Optional<String> api();
+
+        /** Trunking v1 ({@code TWILIO_ENDPOINTS_TRUNKING}). */
+        Optional<String> trunking();
+
+        /** Lookups v2 ({@code TWILIO_ENDPOINTS_LOOKUPS}). */
+        Optional<String> lookups();
+    }
+}
