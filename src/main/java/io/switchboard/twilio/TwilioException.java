@@ -1,0 +1,65 @@
+package io.switchboard.twilio;
+
+/**
+ * A Twilio REST call that did not succeed, classified once so callers ask {@link #isRetryable()} or
+ * {@link #isAmbiguous()} instead of matching strings. Its message is Twilio's own text plus the code; it never
+ * contains a credential.
+ */
+public final class TwilioException extends RuntimeException {
+
+    /** What a caller may do about the failure. */
+    public enum Kind {
+        /** Not processed by Twilio (429 / 20429, connection refused): safe to try again after backing off. */
+        RETRYABLE,
+        /** A create that may or may not have happened (timeout, 5xx): never repeat it blindly. */
+        AMBIGUOUS,
+        /** Twilio refused the request; the same request will fail again. */
+        PERMANENT
+    }
+
+    private final Kind kind;
+    private final int httpStatus;
+    private final Integer code;
+
+    public TwilioException(Kind kind, int httpStatus, Integer code, String message, Throwable cause) {
+        super(message, cause, false, true);
+        this.kind = kind;
+        this.httpStatus = httpStatus;
+        this.code = code;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** HTTP status of Twilio's answer; 0 when there was none (connection failure, timeout). */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Twilio's error code (20003, 21211, ...), or null. */
+    public Integer code() {
+        return code;
+    }
+
+    public boolean isRetryable() {
+        return kind == Kind.RETRYABLE;
+    }
+
+    public boolean isAmbiguous() {
+        return kind == Kind.AMBIGUOUS;
+    }
+
+    /** Twilio could not be reached or answered with a server error: a 502/503 for our callers, not a 422. */
+    public boolean isUnavailable() {
+        return httpStatus == 0 || httpStatus >= 500 || kind == Kind.RETRYABLE;
+    }
+
+    public boolean isAuthenticationFailure() {
+        return httpStatus == 401 || Integer.valueOf(20003).equals(code);
+    }
+
+    public boolean isNotFound() {
+        return httpStatus == 404 || Integer.valueOf(20404).equals(code);
+    }
+}
