@@ -2,6 +2,7 @@ package io.switchboard.twilio;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
 import java.util.Optional;
 
 /** How the service reaches Twilio and how Twilio reaches the service. */
@@ -17,6 +18,8 @@ public interface TwilioConfig {
          * The public origin Twilio calls ({@code TWILIO_WEBHOOK_PUBLIC_BASE_URL}): webhook URLs are registered under it,
          * and the signed URL of every webhook is rebuilt from it.
          */
+        @Pattern(regexp = "https?://[^/?#\\s]+(/[^?#\\s]*)?",
+                message = "TWILIO_WEBHOOK_PUBLIC_BASE_URL must be an absolute http(s) URL without query")
         String publicBaseUrl();
 
         /** Largest webhook body accepted; Twilio's forms are a few KiB. */

