@@ -1,0 +1,101 @@
+package io.switchboard.agent;
+
+import io.switchboard.common.PhoneNumbers;
+import io.switchboard.common.Validation;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** An agent as a client writes it: the body of a create, and the merged result of a patch. */
+public record AgentRequest(String name, Routing routing, Map<String, String> parameters, String recording,
+        String transferNumber) {
+
+    static final int MAX_PARAMETERS = 20;
+    static final int MAX_PARAMETER_VALUE = 500;
+    /** The service sets these on every stream itself. */
+    static final Set<String> RESERVED_PARAMETERS = Set.of("callSid", "from", "to", "agentId");
+
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern SIP_URI = Pattern.compile(
+            "sips?:(?:[^@\\s<>\"]+@)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\\d{1,5})?(?:;[^\\s?<>\"]*)?"
+                    + "(?:\\?[^\\s<>\"]*)?");
+
+    public Map<String, String> parametersOrEmpty() {
+        return parameters == null ? Map.of() : parameters;
+    }
+
+    public String recordingOrDefault() {
+        return recording == null ? "off" : recording;
+    }
+
+    /** @throws io.switchboard.common.ApiException a 400 naming every invalid field */
+    public void validate() {
+        var v = new Validation();
+        v.require(name != null && !name.isBlank() && name.strip().length() <= 100, "name", "must be 1 to 100 characters");
+        validateRouting(v);
+        validateParameters(v);
+        v.require(recording == null || recording.equals("off") || recording.equals("on"), "recording",
+                "must be off or on");
+        v.require(transferNumber == null || PhoneNumbers.isE164(transferNumber), "transferNumber",
+                "must be an E.164 number such as +14155551234");
+        v.throwIfInvalid();
+    }
+
+    private void validateRouting(Validation v) {
+        if (routing == null || routing.type() == null) {
+            v.error("routing.type", "must be stream, sip or number");
+            return;
+        }
+        switch (routing.type()) {
+            case Routing.STREAM -> {
+                v.require(routing.uri() == null && routing.number() == null, "routing", "a stream takes only url");
+                v.require(isStreamUrl(routing.url()), "routing.url",
+                        "must be a wss:// URL without a query string (Twilio drops it; pass data as parameters)");
+            }
+            case Routing.SIP -> {
+                v.require(routing.url() == null && routing.number() == null, "routing", "a sip route takes only uri");
+                v.require(routing.uri() != null && routing.uri().length() <= 1024
+                        && SIP_URI.matcher(routing.uri()).matches(), "routing.uri",
+                        "must be a sip: or sips: URI such as sip:agent@sip.example.com");
+            }
+            case Routing.NUMBER -> {
+                v.require(routing.url() == null && routing.uri() == null, "routing", "a number route takes only number");
+                v.require(PhoneNumbers.isE164(routing.number()), "routing.number",
+                        "must be an E.164 number such as +14155551234");
+            }
+            default -> v.error("routing.type", "must be stream, sip or number");
+        }
+    }
+
+    private void validateParameters(Validation v) {
+        if (parameters == null) {
+            return;
+        }
+        v.require(parameters.size() <= MAX_PARAMETERS, "parameters", "at most " + MAX_PARAMETERS + " entries");
+        parameters.forEach((key, value) -> {
+            String field = "parameters." + key;
+            if (!PARAMETER_NAME.matcher(key).matches()) {
+                v.error(field, "names are 1 to 64 letters, digits, '_', '.' or '-', starting with a letter");
+            } else if (RESERVED_PARAMETERS.contains(key)) {
+                v.error(field, "is set by the service on every call");
+            }
+            v.require(value != null && value.length() <= MAX_PARAMETER_VALUE, field,
+                    "must be a string of at most " + MAX_PARAMETER_VALUE + " characters");
+        });
+    }
+
+    private static boolean isStreamUrl(String url) {
+        if (url == null || url.length() > 2048) {
+            return false;
+        }
+        try {
+            var uri = new URI(url);
+            return "wss".equals(uri.getScheme()) && uri.getHost() != null && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.switchboard.common;
+
+import java.util.regex.Pattern;
+
+/** E.164, the only phone-number form the API speaks. */
+public final class PhoneNumbers {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+
+    private PhoneNumbers() {
+    }
+
+    public static boolean isE164(String number) {
+        return number != null && E164.matcher(number).matches();
+    }
+
+    /** For logs: enough to tell numbers apart, not enough to identify a person ({@code +1415…34}). */
+    public static String redact(String number) {
+        if (number == null || number.length() < 7) {
+            return "…";
+        }
+        return number.substring(0, 5) + "…" + number.substring(number.length() - 2);
+    }
+}
