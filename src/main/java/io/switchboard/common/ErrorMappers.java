@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.switchboard.provider.TrunkProvisioner;
+import io.switchboard.twilio.TwilioException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
@@ -11,6 +13,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.hibernate.HibernateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -69,6 +73,59 @@ public class ErrorMappers {
         };
         String message = status >= 500 ? "internal error" : e.getResponse().getStatusInfo().getReasonPhrase();
         return json(status, ApiError.of(code, message));
+    }
+
+    /**
+     * Twilio refused (422, with Twilio's code and message, which never carry a credential) or could not be reached
+     * (502 no answer or a server error, 503 rate-limited).
+     */
+    @ServerExceptionMapper
+    public Response twilio(TwilioException e) {
+        return json(twilioStatus(e), twilioError(e, List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response provisioning(TrunkProvisioner.StepFailed e) {
+        var details = List.of(new ApiError.FieldError("provisioning." + e.step(),
+                e.getCause() == null ? "failed" : e.getCause().getMessage()));
+        if (e.getCause() instanceof TwilioException t) {
+            var body = twilioError(t, details);
+            return json(twilioStatus(t), new ApiError("provisioning_failed",
+                    "provisioning the SIP trunk failed at step " + e.step() + "; nothing was kept: " + body.message(),
+                    details));
+        }
+        return json(503, new ApiError("provisioning_failed", "provisioning the SIP trunk failed at step "
+                + e.step() + "; nothing was kept", details));
+    }
+
+    @ServerExceptionMapper
+    public Response breakerOpen(CircuitBreakerOpenException e) {
+        return json(503, ApiError.of("twilio_unavailable", "Twilio is failing; calls to it are paused, try again soon"));
+    }
+
+    @ServerExceptionMapper
+    public Response timeout(TimeoutException e) {
+        return json(503, ApiError.of("twilio_unavailable", "Twilio did not answer in time"));
+    }
+
+    private static int twilioStatus(TwilioException e) {
+        if (e.httpStatus() == 429 || Integer.valueOf(20429).equals(e.code())) {
+            return 503;
+        }
+        return e.isUnavailable() ? 502 : 422;
+    }
+
+    private static ApiError twilioError(TwilioException e, List<ApiError.FieldError> details) {
+        if (e.httpStatus() == 429 || Integer.valueOf(20429).equals(e.code())) {
+            return new ApiError("twilio_rate_limited", "Twilio is rate-limiting this account; try again", details);
+        }
+        if (e.isUnavailable()) {
+            return new ApiError("twilio_unavailable", "Twilio could not be reached or failed", details);
+        }
+        if (e.isAuthenticationFailure()) {
+            return new ApiError("twilio_auth_failed", "Twilio refused the credentials", details);
+        }
+        return new ApiError("twilio_rejected", "Twilio refused the request: " + e.getMessage(), details);
     }
 
     /** The database could not be reached or refused the statement: unavailable rather than a 500 with internals. */

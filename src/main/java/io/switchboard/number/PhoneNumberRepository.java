@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.tenant.TenantContext;
 import io.switchboard.tenant.TenantRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +22,10 @@ public class PhoneNumberRepository extends TenantRepository<PhoneNumber> {
 
     public Uni<Long> countByProvider(UUID providerId) {
         return count("providerId = :providerId", Map.of("providerId", providerId));
+    }
+
+    public Uni<List<PhoneNumber>> listByProvider(UUID providerId) {
+        return list("providerId = :providerId", Map.of("providerId", providerId));
     }
 
     /** Numbers are unique across organizations: whether any organization has imported this one. */

@@ -1,0 +1,304 @@
+package io.switchboard.number;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.agent.AgentRepository;
+import io.switchboard.common.ApiError;
+import io.switchboard.common.ApiException;
+import io.switchboard.common.Database;
+import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
+import io.switchboard.common.PhoneNumbers;
+import io.switchboard.provider.Provider;
+import io.switchboard.provider.ProviderRepository;
+import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.twilio.IncomingNumber;
+import io.switchboard.twilio.NumberConfiguration;
+import io.switchboard.twilio.TwilioClient;
+import io.switchboard.twilio.TwilioCredentials;
+import io.switchboard.twilio.TwilioException;
+import io.switchboard.twilio.WebhookUrls;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Imports a customer's Twilio numbers, assigns them to agents and gives them back. Importing points the number's
+ * webhooks at this service and keeps its previous configuration; deleting restores it and never releases the number.
+ * A number is claimed in the database before Twilio is touched, so two organizations racing for one number cannot
+ * both win, and a Twilio failure releases the claim again.
+ */
+@ApplicationScoped
+public class PhoneNumberService {
+
+    private static final Logger LOG = Logger.getLogger(PhoneNumberService.class);
+    static final int MAX_BULK = 500;
+
+    private final PhoneNumberRepository numbers;
+    private final ProviderRepository providers;
+    private final AgentRepository agents;
+    private final ProviderSecrets secrets;
+    private final TwilioClient twilio;
+    private final WebhookUrls urls;
+    private final ObjectMapper json;
+
+    public PhoneNumberService(PhoneNumberRepository numbers, ProviderRepository providers, AgentRepository agents,
+            ProviderSecrets secrets, TwilioClient twilio, WebhookUrls urls, ObjectMapper json) {
+        this.numbers = numbers;
+        this.providers = providers;
+        this.agents = agents;
+        this.secrets = secrets;
+        this.twilio = twilio;
+        this.urls = urls;
+        this.json = json;
+    }
+
+    public Uni<PhoneNumberView> importNumber(ImportRequest request) {
+        request.validate();
+        return Panache.withSession(() -> provider(request.providerId())
+                .call(p -> request.agentId() == null ? Uni.createFrom().voidItem() : agent(request.agentId())))
+                .chain(provider -> {
+                    var creds = secrets.credentials(provider);
+                    return notImportedYet(request.number())
+                            .chain(() -> twilio.findIncomingNumber(creds, request.number()))
+                            .chain(found -> claimAndConfigure(provider, creds, found.orElseThrow(
+                                    () -> notInAccount(request.number())), request.label(), request.agentId()));
+                })
+                .map(PhoneNumberView::of);
+    }
+
+    /** Each number succeeds or fails on its own; the account's numbers are read from Twilio once. */
+    public Uni<BulkImportResult> importNumbers(UUID providerId, BulkImportRequest request) {
+        if (request.numbers() == null || request.numbers().isEmpty() || request.numbers().size() > MAX_BULK) {
+            throw ApiException.badRequest("numbers", "must list 1 to " + MAX_BULK + " numbers");
+        }
+        var wanted = new LinkedHashSet<>(request.numbers());
+        return Panache.withSession(() -> provider(providerId)).chain(provider -> {
+            var creds = secrets.credentials(provider);
+            return twilio.listIncomingNumbers(creds).chain(inAccount -> {
+                Map<String, IncomingNumber> byNumber = inAccount.stream()
+                        .collect(Collectors.toMap(IncomingNumber::phoneNumber, Function.identity(), (a, b) -> a));
+                return Multi.createFrom().iterable(wanted)
+                        .onItem().transformToUniAndConcatenate(number -> importOne(provider, creds, byNumber, number))
+                        .collect().asList();
+            });
+        }).map(outcomes -> new BulkImportResult(
+                outcomes.stream().filter(o -> o.imported() != null).map(o -> PhoneNumberView.of(o.imported())).toList(),
+                outcomes.stream().filter(o -> o.failure() != null).map(Outcome::failure).toList()));
+    }
+
+    public Uni<PhoneNumberView> find(UUID id) {
+        return Panache.withSession(() -> numbers.findById(id)).map(n -> n == null ? null : PhoneNumberView.of(n));
+    }
+
+    public Uni<ListResponse<PhoneNumberView>> list(UUID providerId, UUID agentId, PageRequest page) {
+        var where = new StringBuilder();
+        var params = new HashMap<String, Object>();
+        if (providerId != null) {
+            where.append("providerId = :providerId");
+            params.put("providerId", providerId);
+        }
+        if (agentId != null) {
+            where.append(where.isEmpty() ? "" : " and ").append("agentId = :agentId");
+            params.put("agentId", agentId);
+        }
+        return Panache.withSession(() -> numbers.page(where.toString(), params, page))
+                .map(p -> p.map(PhoneNumberView::of));
+    }
+
+    /** A new label, or another agent ({@code agentId: null} unassigns). */
+    public Uni<PhoneNumberView> update(UUID id, PhoneNumberPatch patch) {
+        String label = text(patch.label(), "label");
+        if (label != null && label.length() > ImportRequest.MAX_LABEL) {
+            throw ApiException.badRequest("label", "at most 100 characters");
+        }
+        UUID agentId = uuid(patch.agentId(), "agentId");
+        return Panache.withTransaction(() -> numbers.findById(id)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("phone number"))
+                .call(n -> agentId == null ? Uni.createFrom().voidItem() : agent(agentId))
+                .invoke(n -> {
+                    if (patch.label() != null) {
+                        n.label = label;
+                    }
+                    if (patch.agentId() != null) {
+                        n.agentId = agentId;
+                    }
+                    n.updatedAt = Instant.now();
+                }))
+                .map(PhoneNumberView::of);
+    }
+
+    /**
+     * Gives the number back as it was before import. Refused while assigned. When Twilio cannot restore it the number
+     * stays imported and the failure is reported, unless {@code force}.
+     */
+    public Uni<Void> delete(UUID id, boolean force) {
+        return Panache.withSession(() -> numbers.findById(id)
+                .onItem().ifNull().failWith(() -> ApiException.notFound("phone number"))
+                .invoke(n -> {
+                    if (n.agentId != null) {
+                        throw ApiException.conflict("number_assigned",
+                                "the number is assigned to an agent; unassign it first (agentId: null)");
+                    }
+                })
+                .chain(n -> providers.findById(n.providerId).map(p -> new Owned(n, p))))
+                .chain(owned -> {
+                    var number = owned.number();
+                    var provider = owned.provider();
+                    return twilio.updateIncomingNumber(secrets.credentials(provider), number.twilioSid,
+                                    previousConfiguration(number))
+                            .replaceWithVoid()
+                            .onFailure(e -> !force).transform(e -> new ApiException(502, "twilio_restore_failed",
+                                    "could not restore the number's previous configuration in Twilio ("
+                                            + e.getMessage() + "); retry, or delete with ?force=true"))
+                            .onFailure().invoke(e -> LOG.warnf("number %s deleted without restoring Twilio: %s", id,
+                                    e.getMessage()))
+                            .onFailure().recoverWithNull()
+                            .chain(() -> Panache.withTransaction(() -> numbers.findById(id)
+                                    .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n))));
+                });
+    }
+
+    private record Owned(PhoneNumber number, Provider provider) {
+    }
+
+    private record Outcome(PhoneNumber imported, BulkImportResult.Failure failure) {
+    }
+
+    private Uni<Outcome> importOne(Provider provider, TwilioCredentials creds, Map<String, IncomingNumber> inAccount,
+            String number) {
+        if (!PhoneNumbers.isE164(number)) {
+            return Uni.createFrom().item(new Outcome(null, new BulkImportResult.Failure(number, "invalid_number")));
+        }
+        IncomingNumber found = inAccount.get(number);
+        if (found == null) {
+            return Uni.createFrom().item(new Outcome(null,
+                    new BulkImportResult.Failure(number, "number_not_in_account")));
+        }
+        return notImportedYet(number)
+                .chain(() -> claimAndConfigure(provider, creds, found, null, null))
+                .map(n -> new Outcome(n, null))
+                .onFailure().recoverWithItem(e -> new Outcome(null, new BulkImportResult.Failure(number, code(e))));
+    }
+
+    private Uni<PhoneNumber> claimAndConfigure(Provider provider, TwilioCredentials creds, IncomingNumber incoming,
+            String label, UUID agentId) {
+        var row = new PhoneNumber();
+        row.providerId = provider.id;
+        row.number = incoming.phoneNumber();
+        row.label = label;
+        row.agentId = agentId;
+        row.twilioSid = incoming.sid();
+        row.voice = incoming.capabilities().voice();
+        row.sms = incoming.capabilities().sms();
+        row.previousConfig = write(incoming.configuration());
+        row.updatedAt = Instant.now();
+        var ours = NumberConfiguration.unchanged()
+                .withVoiceUrl(urls.voiceInbound(), "POST")
+                .withSmsUrl(urls.messagingInbound(), "POST")
+                .withStatusCallback(urls.voiceStatus(), "POST")
+                // An application or a trunk on the number would take its calls away from the voice URL.
+                .withVoiceApplicationSid(NumberConfiguration.CLEAR)
+                .withSmsApplicationSid(NumberConfiguration.CLEAR)
+                .withTrunkSid(NumberConfiguration.CLEAR);
+        return Panache.withTransaction(() -> numbers.persist(row))
+                .onFailure(Database::isUniqueViolation).transform(e -> alreadyImported(row.number))
+                .chain(claimed -> twilio.updateIncomingNumber(creds, incoming.sid(), ours)
+                        .replaceWith(claimed)
+                        .onFailure().call(e -> Panache.withTransaction(() -> numbers.findById(claimed.id)
+                                .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n)))));
+    }
+
+    private Uni<Void> notImportedYet(String number) {
+        return Panache.withSession(() -> numbers.existsInAnyOrganization(number)).invoke(exists -> {
+            if (exists) {
+                throw alreadyImported(number);
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Provider> provider(UUID id) {
+        return providers.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("provider"));
+    }
+
+    private Uni<Void> agent(UUID id) {
+        return agents.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("agent")).replaceWithVoid();
+    }
+
+    private NumberConfiguration previousConfiguration(PhoneNumber number) {
+        try {
+            return json.readValue(number.previousConfig, NumberConfiguration.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored previous configuration is not valid JSON", e);
+        }
+    }
+
+    private String write(NumberConfiguration configuration) {
+        try {
+            return json.writeValueAsString(configuration);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ApiException.badRequest(field, "must be a string or null");
+        }
+        return node.asText();
+    }
+
+    private static UUID uuid(JsonNode node, String field) {
+        String value = text(node, field);
+        try {
+            return value == null ? null : UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(field, "must be an id or null");
+        }
+    }
+
+    private static String code(Throwable e) {
+        if (e instanceof ApiException api) {
+            return api.code();
+        }
+        if (e instanceof TwilioException t) {
+            return t.isUnavailable() ? "twilio_unavailable" : "twilio_rejected";
+        }
+        return "internal_error";
+    }
+
+    private static ApiException notInAccount(String number) {
+        return new ApiException(422, "number_not_in_account", "the number is not in that provider's Twilio account",
+                List.of(new ApiError.FieldError("number", "not in the Twilio account")));
+    }
+
+    private static ApiException alreadyImported(String number) {
+        return ApiException.conflict("number_already_imported", "the number is already imported");
+    }
+
+    static Optional<UUID> parseId(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(value));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(field, "must be an id");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.switchboard.provider;
+
+import io.switchboard.tenant.TenantOwnedEntity;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A connected Twilio account. Every secret field holds a {@link io.switchboard.crypto.SecretCipher} value. */
+@Entity
+@Table(name = "provider")
+public class Provider extends TenantOwnedEntity {
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(nullable = false, updatable = false)
+    public String type;
+
+    @Column(name = "account_sid", nullable = false, updatable = false)
+    public String accountSid;
+
+    @Column(nullable = false, updatable = false)
+    public String region;
+
+    @Column(nullable = false, updatable = false)
+    public String edge;
+
+    @Column(name = "auth_token_enc")
+    public String authTokenEnc;
+
+    @Column(name = "api_key_sid")
+    public String apiKeySid;
+
+    @Column(name = "api_key_secret_enc")
+    public String apiKeySecretEnc;
+
+    @Column(name = "previous_auth_token_enc")
+    public String previousAuthTokenEnc;
+
+    @Column(name = "previous_auth_token_expires_at")
+    public Instant previousAuthTokenExpiresAt;
+
+    @Column(name = "enable_transfers", nullable = false)
+    public boolean enableTransfers;
+
+    @Column(name = "trunk_sid")
+    public String trunkSid;
+
+    @Column(name = "credential_list_sid")
+    public String credentialListSid;
+
+    @Column(name = "termination_uri")
+    public String terminationUri;
+
+    @Column(name = "sip_username")
+    public String sipUsername;
+
+    @Column(name = "sip_password_enc")
+    public String sipPasswordEnc;
+
+    @Column(name = "verification_status", nullable = false)
+    public String verificationStatus;
+
+    /** The last verification's checks, as JSON. */
+    public String verification;
+
+    @Column(name = "last_verified_at")
+    public Instant lastVerifiedAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

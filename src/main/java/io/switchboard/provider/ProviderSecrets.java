@@ -1,0 +1,55 @@
+package io.switchboard.provider;
+
+import io.switchboard.crypto.SecretCipher;
+import io.switchboard.twilio.TwilioCredentials;
+import io.switchboard.twilio.TwilioRegion;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encrypts and decrypts a provider's secrets. Each value is bound to its provider and field, so a ciphertext copied to
+ * another row or column does not decrypt.
+ */
+@ApplicationScoped
+public class ProviderSecrets {
+
+    private final SecretCipher cipher;
+
+    public ProviderSecrets(SecretCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    public String seal(Provider provider, String field, String secret) {
+        return secret == null ? null : cipher.encrypt(secret, context(provider, field));
+    }
+
+    public String open(Provider provider, String field, String sealed) {
+        return sealed == null ? null : cipher.decrypt(sealed, context(provider, field));
+    }
+
+    /** How the client reaches this provider's account. */
+    public TwilioCredentials credentials(Provider provider) {
+        return new TwilioCredentials(provider.accountSid, open(provider, "authToken", provider.authTokenEnc),
+                provider.apiKeySid, open(provider, "apiKeySecret", provider.apiKeySecretEnc),
+                TwilioRegion.parse(provider.region).orElseThrow(), provider.edge);
+    }
+
+    /** The auth tokens a webhook signature may be made with now: the current one and, in its grace period, the last. */
+    public List<String> webhookTokens(Provider provider, Instant now) {
+        var tokens = new ArrayList<String>(2);
+        if (provider.authTokenEnc != null) {
+            tokens.add(open(provider, "authToken", provider.authTokenEnc));
+        }
+        if (provider.previousAuthTokenEnc != null && provider.previousAuthTokenExpiresAt != null
+                && now.isBefore(provider.previousAuthTokenExpiresAt)) {
+            tokens.add(open(provider, "previousAuthToken", provider.previousAuthTokenEnc));
+        }
+        return tokens;
+    }
+
+    private static String context(Provider provider, String field) {
+        return "provider:" + provider.id + ":" + field;
+    }
+}

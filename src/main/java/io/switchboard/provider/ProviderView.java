@@ -1,0 +1,18 @@
+package io.switchboard.provider;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A provider as the API shows it: never a secret. */
+public record ProviderView(UUID id, String name, String type, String accountSid, String region, String edge,
+        String verificationStatus, Instant lastVerifiedAt, Verification verification, long phoneNumberCount,
+        String trunkSid, String terminationUri, String sipUsername, boolean supportsTransfers, Instant createdAt,
+        Instant updatedAt) {
+
+    public record Verification(List<Check> checks) {
+    }
+
+    public record Check(String name, String status, String message, Instant checkedAt) {
+    }
+}
