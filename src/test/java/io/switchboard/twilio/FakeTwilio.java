@@ -55,7 +55,8 @@ final class FakeTwilio implements AutoCloseable {
                 var at = pair.indexOf('=');
                 var key = at < 0 ? pair : pair.substring(0, at);
                 var value = at < 0 ? "" : pair.substring(at + 1);
-                map.add(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+                map.add(URLDecoder.decode(key, StandardCharsets.UTF_8),
+                        URLDecoder.decode(value, StandardCharsets.UTF_8));
             }
             return map;
         }

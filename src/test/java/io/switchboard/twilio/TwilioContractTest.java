@@ -170,7 +170,8 @@ class TwilioContractTest {
         assertThat(form.getAll("StatusCallbackEvent")).containsExactly("initiated", "ringing", "answered", "completed");
         assertThat(form.getAll("RecordingStatusCallbackEvent")).containsExactly("in-progress", "completed");
         assertThat(form.get("Record")).isEqualTo("true");
-        assertThat(twilio.requests().get(0).body()).contains("StatusCallbackEvent=initiated&StatusCallbackEvent=ringing");
+        assertThat(twilio.requests().get(0).body())
+                .contains("StatusCallbackEvent=initiated&StatusCallbackEvent=ringing");
     }
 
     @Test
