@@ -3,6 +3,7 @@ package io.switchboard.twilio;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import java.util.Optional;
 
 /** How the service reaches Twilio and how Twilio reaches the service. */
@@ -12,6 +13,8 @@ public interface TwilioConfig {
     Webhook webhook();
 
     Endpoints endpoints();
+
+    Client client();
 
     interface Webhook {
         /**
@@ -37,5 +40,24 @@ public interface TwilioConfig {
 
         /** Lookups v2 ({@code TWILIO_ENDPOINTS_LOOKUPS}). */
         Optional<String> lookups();
+    }
+
+    /** The HTTP client of {@link TwilioClient}; retries, backoff and breaker have the fault-tolerance keys. */
+    interface Client {
+        /**
+         * Longest wait for one whole exchange (connect, send, full answer). Past it a read is retried and a create is
+         * reported as ambiguous. Keep it below the {@code @Timeout} of {@link TwilioClient}, so a timeout is
+         * classified here rather than surfacing as a bare fault-tolerance timeout.
+         */
+        @WithDefault("10s")
+        Duration requestTimeout();
+
+        /** Longest wait for a TCP + TLS connection; a connect failure is always safe to retry. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Connections kept per Twilio host. */
+        @WithDefault("20")
+        int maxPoolSize();
     }
 }

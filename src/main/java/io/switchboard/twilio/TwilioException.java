@@ -1,11 +1,17 @@
 package io.switchboard.twilio;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A Twilio REST call that did not succeed, classified once so callers ask {@link #isRetryable()} or
  * {@link #isAmbiguous()} instead of matching strings. Its message is Twilio's own text plus the code; it never
  * contains a credential.
+ * <p>
+ * Sealed so that the one subtype, {@link TwilioUnavailableException}, can mark "Twilio itself is unwell" for the
+ * client's circuit breaker, which can only select failures by class.
  */
-public final class TwilioException extends RuntimeException {
+public sealed class TwilioException extends RuntimeException permits TwilioUnavailableException {
 
     /** What a caller may do about the failure. */
     public enum Kind {
@@ -20,12 +26,20 @@ public final class TwilioException extends RuntimeException {
     private final Kind kind;
     private final int httpStatus;
     private final Integer code;
+    private final Duration retryAfter;
 
     public TwilioException(Kind kind, int httpStatus, Integer code, String message, Throwable cause) {
+        this(kind, httpStatus, code, message, cause, null);
+    }
+
+    /** With the wait Twilio asked for in a {@code Retry-After} header, if it sent one. */
+    public TwilioException(Kind kind, int httpStatus, Integer code, String message, Throwable cause,
+            Duration retryAfter) {
         super(message, cause, false, true);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.code = code;
+        this.retryAfter = retryAfter;
     }
 
     public Kind kind() {
@@ -40,6 +54,11 @@ public final class TwilioException extends RuntimeException {
     /** Twilio's error code (20003, 21211, ...), or null. */
     public Integer code() {
         return code;
+    }
+
+    /** How long Twilio asked us to wait before trying again ({@code Retry-After}), when it said. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public boolean isRetryable() {

@@ -1,0 +1,294 @@
+package io.switchboard.twilio;
+
+import static io.switchboard.twilio.TwilioHttp.segment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.faulttolerance.api.CustomBackoff;
+import io.smallrye.faulttolerance.api.RetryWhen;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.twilio.TwilioEndpoints.Product;
+import io.switchboard.twilio.TwilioHttp.Form;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * The one way into Twilio's REST API for the rest of the service: the customers' own accounts, in their regions.
+ * <p>
+ * Our own small client on the non-blocking Vert.x web client rather than twilio-java's resource classes: twilio-java's
+ * HTTP is blocking (its "async" runs the blocking call on a thread pool), and its default client retries every 5xx
+ * three times, POSTs included, which can place a call or send a message twice. Here the wire layer
+ * ({@link TwilioHttp}) classifies each failure once, and this class decides what is retried: only what Twilio
+ * never processed (429 / 20429, no connection). A create that timed out or met a 5xx is
+ * {@link TwilioException.Kind#AMBIGUOUS} and is never repeated; a read or an update that did is retried.
+ * <p>
+ * Fault tolerance, per method: {@code @Timeout} bounds one attempt including all pages (the per-request timeout of
+ * {@code twilio.client.request-timeout} is shorter, so timeouts normally arrive classified); retries back off
+ * exponentially and honour {@code Retry-After} ({@link RetryAfterBackoff}); the breaker counts only signs that Twilio
+ * is down (no answer, 5xx), never a 4xx or a 429, which concern one request or one account. Every value can be set
+ * under {@code quarkus.fault-tolerance."io.switchboard.twilio.TwilioClient".<strategy>.<key>}.
+ * <p>
+ * Fetching by SID fails with {@link TwilioException#isNotFound()} when the SID does not exist; {@code find...} methods
+ * return an empty Optional instead. Deletes of something already gone complete normally.
+ */
+@ApplicationScoped
+@Timeout(value = 30, unit = ChronoUnit.SECONDS)
+@Retry(maxRetries = 3, delay = 250, jitter = 100, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
+@RetryWhen(exception = TwilioClient.NeverProcessed.class)
+@CustomBackoff(RetryAfterBackoff.class)
+@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
+        successThreshold = 2, failOn = { TwilioUnavailableException.class, TimeoutException.class })
+public class TwilioClient {
+
+    private static final int PAGE_SIZE = 200;
+    private static final List<String> CALL_UPDATE_STATUSES = List.of("canceled", "completed");
+
+    private final TwilioHttp http;
+
+    @Inject
+    public TwilioClient(Vertx vertx, ObjectMapper json, TwilioConfig config) {
+        this(new TwilioHttp(TwilioHttp.webClient(vertx, config.client()), json, TwilioEndpoints.of(config.endpoints()),
+                config.client().requestTimeout()));
+    }
+
+    TwilioClient(TwilioHttp http) {
+        this.http = http;
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+
+    /** The retry predicate: only failures Twilio never acted on. An ambiguous create must never be retried. */
+    public static final class NeverProcessed implements Predicate<Throwable> {
+        @Override
+        public boolean test(Throwable failure) {
+            return failure instanceof TwilioException e && e.isRetryable();
+        }
+    }
+
+    // --- Accounts ---------------------------------------------------------------------------------------------------
+
+    public Uni<Account> fetchAccount(TwilioCredentials creds) {
+        return getAccount(creds);
+    }
+
+    /**
+     * Completes when the credentials work, fails with {@link TwilioException#isAuthenticationFailure()} when they do
+     * not. A Standard API key cannot read the account, so a key is checked with a call any key may make.
+     */
+    public Uni<Void> verifyCredentials(TwilioCredentials creds) {
+        if (creds.usesApiKey()) {
+            var query = Form.empty().add("PageSize", 1);
+            return http.get(creds, Product.API, account(creds) + "/IncomingPhoneNumbers.json", query)
+                    .replaceWithVoid();
+        }
+        return getAccount(creds).replaceWithVoid();
+    }
+
+    // --- Incoming phone numbers -------------------------------------------------------------------------------------
+
+    public Uni<List<IncomingNumber>> listIncomingNumbers(TwilioCredentials creds) {
+        return http.list(creds, Product.API, account(creds) + "/IncomingPhoneNumbers.json",
+                Form.empty().add("PageSize", PAGE_SIZE), "incoming_phone_numbers", Integer.MAX_VALUE)
+                .map(items -> items.stream().map(TwilioMapper::incomingNumber).toList());
+    }
+
+    /** The number with exactly this E.164 form; Twilio's filter also matches partial numbers, so compare here. */
+    public Uni<Optional<IncomingNumber>> findIncomingNumber(TwilioCredentials creds, String e164) {
+        var query = Form.empty().add("PhoneNumber", e164).add("PageSize", PAGE_SIZE);
+        return http.list(creds, Product.API, account(creds) + "/IncomingPhoneNumbers.json", query,
+                "incoming_phone_numbers", Integer.MAX_VALUE)
+                .map(items -> items.stream().map(TwilioMapper::incomingNumber)
+                        .filter(number -> e164.equals(number.phoneNumber()))
+                        .findFirst());
+    }
+
+    public Uni<IncomingNumber> fetchIncomingNumber(TwilioCredentials creds, String sid) {
+        return http.get(creds, Product.API, incomingNumber(creds, sid), Form.empty())
+                .map(TwilioMapper::incomingNumber);
+    }
+
+    /**
+     * Sends only the fields that are set; {@link NumberConfiguration#CLEAR} removes one. Passing a configuration read
+     * earlier restores it exactly.
+     */
+    public Uni<IncomingNumber> updateIncomingNumber(TwilioCredentials creds, String sid, NumberConfiguration config) {
+        var form = Form.empty()
+                .add("VoiceUrl", config.voiceUrl())
+                .add("VoiceMethod", config.voiceMethod())
+                .add("VoiceFallbackUrl", config.voiceFallbackUrl())
+                .add("SmsUrl", config.smsUrl())
+                .add("SmsMethod", config.smsMethod())
+                .add("StatusCallback", config.statusCallback())
+                .add("StatusCallbackMethod", config.statusCallbackMethod())
+                .add("TrunkSid", config.trunkSid())
+                .add("VoiceApplicationSid", config.voiceApplicationSid())
+                .add("SmsApplicationSid", config.smsApplicationSid());
+        return http.update(creds, Product.API, incomingNumber(creds, sid), form).map(TwilioMapper::incomingNumber);
+    }
+
+    // --- SIP trunking (Trunking v1) ---------------------------------------------------------------------------------
+
+    /** {@code domainName}: {@code <unique>.pstn.twilio.com}. */
+    public Uni<Trunk> createTrunk(TwilioCredentials creds, String friendlyName, String domainName) {
+        var form = Form.empty().add("FriendlyName", friendlyName).add("DomainName", domainName);
+        return http.create(creds, Product.TRUNKING, "/v1/Trunks", form).map(TwilioMapper::trunk);
+    }
+
+    public Uni<Trunk> fetchTrunk(TwilioCredentials creds, String trunkSid) {
+        return http.get(creds, Product.TRUNKING, trunk(trunkSid), Form.empty()).map(TwilioMapper::trunk);
+    }
+
+    public Uni<Void> deleteTrunk(TwilioCredentials creds, String trunkSid) {
+        return http.delete(creds, Product.TRUNKING, trunk(trunkSid));
+    }
+
+    public Uni<CredentialList> attachCredentialList(TwilioCredentials creds, String trunkSid,
+            String credentialListSid) {
+        var form = Form.empty().add("CredentialListSid", credentialListSid);
+        return http.create(creds, Product.TRUNKING, trunk(trunkSid) + "/CredentialLists", form)
+                .map(TwilioMapper::credentialList);
+    }
+
+    public Uni<List<CredentialList>> listTrunkCredentialLists(TwilioCredentials creds, String trunkSid) {
+        return http.list(creds, Product.TRUNKING, trunk(trunkSid) + "/CredentialLists",
+                Form.empty().add("PageSize", PAGE_SIZE), "credential_lists", Integer.MAX_VALUE)
+                .map(items -> items.stream().map(TwilioMapper::credentialList).toList());
+    }
+
+    public Uni<OriginationUrl> createOriginationUrl(TwilioCredentials creds, String trunkSid, String friendlyName,
+            String sipUrl, int priority, int weight, boolean enabled) {
+        var form = Form.empty()
+                .add("FriendlyName", friendlyName)
+                .add("SipUrl", sipUrl)
+                .add("Priority", priority)
+                .add("Weight", weight)
+                .add("Enabled", enabled);
+        return http.create(creds, Product.TRUNKING, trunk(trunkSid) + "/OriginationUrls", form)
+                .map(TwilioMapper::originationUrl);
+    }
+
+    // --- SIP credential lists (2010 API) ----------------------------------------------------------------------------
+
+    public Uni<CredentialList> createCredentialList(TwilioCredentials creds, String friendlyName) {
+        var form = Form.empty().add("FriendlyName", friendlyName);
+        return http.create(creds, Product.API, account(creds) + "/SIP/CredentialLists.json", form)
+                .map(TwilioMapper::credentialList);
+    }
+
+    public Uni<Void> deleteCredentialList(TwilioCredentials creds, String credentialListSid) {
+        return http.delete(creds, Product.API,
+                account(creds) + "/SIP/CredentialLists/" + segment(credentialListSid) + ".json");
+    }
+
+    /** Twilio requires a password of at least 12 characters with upper case, lower case and a digit. */
+    public Uni<Credential> createCredential(TwilioCredentials creds, String credentialListSid, String username,
+            String password) {
+        var form = Form.empty().add("Username", username).add("Password", password);
+        var path = account(creds) + "/SIP/CredentialLists/" + segment(credentialListSid) + "/Credentials.json";
+        return http.create(creds, Product.API, path, form).map(TwilioMapper::credential);
+    }
+
+    // --- Calls ------------------------------------------------------------------------------------------------------
+
+    /** Places a call. A failure with {@link TwilioException#isAmbiguous()} means it may exist: check, never resend. */
+    public Uni<CallResource> createCall(TwilioCredentials creds, CallRequest call) {
+        var form = Form.empty()
+                .add("To", call.to())
+                .add("From", call.from())
+                .add("Url", call.url())
+                .add("Method", call.method())
+                .add("StatusCallback", call.statusCallback())
+                .add("StatusCallbackMethod", call.statusCallbackMethod())
+                .addEach("StatusCallbackEvent", call.statusCallbackEvents())
+                .add("Record", call.record())
+                .add("RecordingStatusCallback", call.recordingStatusCallback())
+                .addEach("RecordingStatusCallbackEvent", call.recordingStatusCallbackEvents())
+                .add("Timeout", call.timeoutSeconds());
+        return http.create(creds, Product.API, account(creds) + "/Calls.json", form).map(TwilioMapper::call);
+    }
+
+    public Uni<CallResource> fetchCall(TwilioCredentials creds, String callSid) {
+        return http.get(creds, Product.API, call(creds, callSid), Form.empty()).map(TwilioMapper::call);
+    }
+
+    public Uni<List<CallResource>> listCalls(TwilioCredentials creds, CallFilter filter) {
+        var query = Form.empty()
+                .add("To", filter.to())
+                .add("From", filter.from())
+                .add("Status", filter.status())
+                .add("ParentCallSid", filter.parentCallSid())
+                .add("PageSize", Math.min(filter.limit(), PAGE_SIZE));
+        return http.list(creds, Product.API, account(creds) + "/Calls.json", query, "calls", filter.limit())
+                .map(items -> items.stream().map(TwilioMapper::call).toList());
+    }
+
+    /** Ends a call: {@code canceled} for one not yet answered, {@code completed} for one in progress. */
+    public Uni<CallResource> updateCall(TwilioCredentials creds, String callSid, String status) {
+        if (!CALL_UPDATE_STATUSES.contains(status)) {
+            return Uni.createFrom().failure(new IllegalArgumentException("a call can only be canceled or completed"));
+        }
+        return http.update(creds, Product.API, call(creds, callSid), Form.empty().add("Status", status))
+                .map(TwilioMapper::call);
+    }
+
+    // --- Messages (US1 for AU1 accounts, see TwilioEndpoints) -------------------------------------------------------
+
+    /** Sends a message. A failure with {@link TwilioException#isAmbiguous()} means it may have been sent. */
+    public Uni<MessageResource> createMessage(TwilioCredentials creds, MessageRequest message) {
+        var form = Form.empty()
+                .add("To", message.to())
+                .add("From", message.from())
+                .add("MessagingServiceSid", message.messagingServiceSid())
+                .add("Body", message.body())
+                .add("StatusCallback", message.statusCallback());
+        return http.create(creds, Product.MESSAGING, account(creds) + "/Messages.json", form)
+                .map(TwilioMapper::message);
+    }
+
+    public Uni<MessageResource> fetchMessage(TwilioCredentials creds, String messageSid) {
+        var path = account(creds) + "/Messages/" + segment(messageSid) + ".json";
+        return http.get(creds, Product.MESSAGING, path, Form.empty()).map(TwilioMapper::message);
+    }
+
+    // --- Lookups v2 -------------------------------------------------------------------------------------------------
+
+    public Uni<LookupResult> lookup(TwilioCredentials creds, String e164) {
+        return http.get(creds, Product.LOOKUPS, "/v2/PhoneNumbers/" + segment(e164), Form.empty())
+                .map(TwilioMapper::lookup);
+    }
+
+    // --- Paths ------------------------------------------------------------------------------------------------------
+
+    /** Not {@link #fetchAccount}: a guarded method calling another would nest retries and breakers. */
+    private Uni<Account> getAccount(TwilioCredentials creds) {
+        return http.get(creds, Product.API, account(creds) + ".json", Form.empty()).map(TwilioMapper::account);
+    }
+
+    private static String account(TwilioCredentials creds) {
+        return "/2010-04-01/Accounts/" + segment(creds.accountSid());
+    }
+
+    private static String incomingNumber(TwilioCredentials creds, String sid) {
+        return account(creds) + "/IncomingPhoneNumbers/" + segment(sid) + ".json";
+    }
+
+    private static String call(TwilioCredentials creds, String sid) {
+        return account(creds) + "/Calls/" + segment(sid) + ".json";
+    }
+
+    private static String trunk(String sid) {
+        return "/v1/Trunks/" + segment(sid);
+    }
+}
