@@ -3,7 +3,10 @@ package io.switchboard.simulator;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** An IncomingPhoneNumber. An empty string in an update clears a field, as in Twilio; clear fields read as "". */
+/**
+ * An IncomingPhoneNumber. An empty string in an update clears a field, as in Twilio: URLs then read as "", and
+ * application SIDs as null, which the spec's SID pattern allows where Twilio itself writes "".
+ */
 final class SimNumber {
 
     final String sid = Sids.next("PN");
@@ -21,8 +24,8 @@ final class SimNumber {
     String statusCallback = "";
     String statusCallbackMethod = "POST";
     String trunkSid;
-    String voiceApplicationSid = "";
-    String smsApplicationSid = "";
+    String voiceApplicationSid;
+    String smsApplicationSid;
 
     SimNumber(String accountSid, String phoneNumber) {
         this.accountSid = accountSid;

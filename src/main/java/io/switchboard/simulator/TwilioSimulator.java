@@ -352,10 +352,10 @@ public class TwilioSimulator {
             number.trunkSid = trunkSid.isEmpty() ? null : trunkSid;
         }
         if (form.has("VoiceApplicationSid")) {
-            number.voiceApplicationSid = sidOrEmpty("AP", form.get("VoiceApplicationSid"));
+            number.voiceApplicationSid = sidOrNull("AP", form.get("VoiceApplicationSid"));
         }
         if (form.has("SmsApplicationSid")) {
-            number.smsApplicationSid = sidOrEmpty("AP", form.get("SmsApplicationSid"));
+            number.smsApplicationSid = sidOrNull("AP", form.get("SmsApplicationSid"));
         }
         number.updated = Instant.now();
         return number.toJson();
@@ -679,6 +679,8 @@ public class TwilioSimulator {
             errors.add(number.replaceAll("[^0-9]", "").length() < 8 ? "TOO_SHORT" : "INVALID_BUT_POSSIBLE");
         }
         String callingCode = PhoneNumbers.callingCode(number);
+        // The data packages (caller_name, line_type_intelligence, ...) are left out: their schemas are objects that
+        // may not be null, and the simulator has no data for them.
         return new JsonObject()
                 .put("calling_country_code", callingCode)
                 .put("country_code", PhoneNumbers.country(number))
@@ -686,14 +688,6 @@ public class TwilioSimulator {
                 .put("national_format", valid ? PhoneNumbers.nationalFormat(number) : null)
                 .put("valid", valid)
                 .put("validation_errors", errors)
-                .put("caller_name", null)
-                .put("sim_swap", null)
-                .put("call_forwarding", null)
-                .put("line_type_intelligence", null)
-                .put("line_status", null)
-                .put("identity_match", null)
-                .put("reassigned_number", null)
-                .put("sms_pumping_risk", null)
                 .put("phone_number_quality_score", null)
                 .put("pre_fill", null)
                 .put("url", base + "/v2/PhoneNumbers/" + number);
@@ -787,11 +781,11 @@ public class TwilioSimulator {
         return upper;
     }
 
-    private static String sidOrEmpty(String prefix, String value) {
+    private static String sidOrNull(String prefix, String value) {
         if (!value.isEmpty() && !Sids.isSid(prefix, value)) {
             throw new SimError(400, 21245, "Invalid " + prefix + " SID " + value);
         }
-        return value;
+        return value.isEmpty() ? null : value;
     }
 
     private static String blankToNull(String value) {
