@@ -16,8 +16,8 @@ final class Pages {
     }
 
     /**
-     * A 2010 API page; {@code uri} is the list's path ({@code /2010-04-01/Accounts/AC…/Calls.json}), and {@code filters}
-     * the query parameters that narrowed it, repeated in the page URIs as Twilio does.
+     * A 2010 API page; {@code uri} is the list's path ({@code /2010-04-01/Accounts/AC…/Calls.json}), and
+     * {@code filters} the query parameters that narrowed it, repeated in the page URIs as Twilio does.
      */
     static JsonObject page2010(String key, List<JsonObject> all, String uri, Params query, List<String> filters) {
         int size = size(query);

@@ -14,7 +14,7 @@ public interface SimulatorConfig {
     /** Seed accounts by account SID ({@code AC} + 32 hex); restored by every reset. */
     Map<String, Account> accounts();
 
-    /** Also serve the simulator on this port (same routes under {@code /sim}), e.g. for benchmarks. */
+    /** Also serve the simulator on this port (same routes under {@code /sim}), e.g. for benchmarks; 0: any free one. */
     Optional<Integer> port();
 
     /** How long the simulator waits for the service to answer a webhook; Twilio gives up after 15 s. */
@@ -37,7 +37,7 @@ public interface SimulatorConfig {
     }
 
     interface Timing {
-        /** Pause between two steps of a call or message (queued → initiated → ringing → answered, sent → delivered). */
+        /** Pause between two steps of a call (initiated, ringing, answered) or message (sent, delivered). */
         @WithDefault("500ms")
         Duration step();
 

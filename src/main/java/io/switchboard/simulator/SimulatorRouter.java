@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -59,6 +60,12 @@ class SimulatorRouter {
                     })
                     .onFailure(failure -> LOG.errorf(failure, "Twilio simulator could not listen on port %d", port));
         });
+    }
+
+    /** The port of the simulator's own server, when {@code switchboard.simulator.port} asked for one. */
+    OptionalInt ownPort() {
+        var server = ownServer;
+        return server == null ? OptionalInt.empty() : OptionalInt.of(server.actualPort());
     }
 
     void stop(@Observes ShutdownEvent event) {

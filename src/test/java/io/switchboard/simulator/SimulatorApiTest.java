@@ -24,6 +24,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,9 @@ class SimulatorApiTest {
 
     @Inject
     TwilioSimulator simulator;
+
+    @Inject
+    SimulatorRouter router;
 
     @BeforeEach
     void reset() {
@@ -59,7 +63,7 @@ class SimulatorApiTest {
     @Test
     void numbersAreListedFilteredAndPaged() {
         asAccount().get(API + "/IncomingPhoneNumbers.json").then().statusCode(200)
-                .body("incoming_phone_numbers.phone_number", equalTo(java.util.List.of(NUMBER, SECOND_NUMBER)))
+                .body("incoming_phone_numbers.phone_number", equalTo(List.of(NUMBER, SECOND_NUMBER)))
                 .body("incoming_phone_numbers.account_sid", everyItem(equalTo(ACCOUNT)))
                 .body("incoming_phone_numbers.sid", everyItem(matchesPattern("PN[0-9a-f]{32}")))
                 .body("next_page_uri", nullValue());
@@ -190,6 +194,14 @@ class SimulatorApiTest {
                 .body("calling_country_code", equalTo("1")).body("national_format", equalTo("(415) 555-0100"))
                 .body("phone_number", equalTo("+14155550100"));
         asAccount().get(LOOKUPS + "/PhoneNumbers/+1415555").then().statusCode(200).body("valid", equalTo(false));
+    }
+
+    @Test
+    void theSameRoutesAnswerOnTheSimulatorsOwnPort() {
+        int port = router.ownPort().orElseThrow();
+        asAccount().port(port).get(API + "/IncomingPhoneNumbers.json").then().statusCode(200)
+                .body("incoming_phone_numbers", hasSize(2));
+        given().port(port).get(API + "/IncomingPhoneNumbers.json").then().statusCode(401);
     }
 
     @Test

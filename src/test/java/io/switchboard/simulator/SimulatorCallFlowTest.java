@@ -5,7 +5,9 @@ import static io.switchboard.simulator.SimAccounts.API;
 import static io.switchboard.simulator.SimAccounts.NUMBER;
 import static io.switchboard.simulator.SimAccounts.TOKEN;
 import static io.switchboard.simulator.SimAccounts.asAccount;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -194,7 +196,7 @@ class SimulatorCallFlowTest {
                 .formParam("StatusCallback", hooks + "/callback/inbound-status")
                 .post(API + "/IncomingPhoneNumbers/" + sid + ".json").then().statusCode(200);
 
-        var delivery = io.restassured.RestAssured.given().contentType("application/json")
+        var delivery = given().contentType("application/json")
                 .body("{\"to\":\"" + NUMBER + "\",\"from\":\"+14155550999\"}")
                 .post("/sim/admin/inbound/call").then().statusCode(200)
                 .body("status", equalTo(200)).body("body", equalTo(WebhookReceiverResource.RECORDING_TWIML))
@@ -243,8 +245,8 @@ class SimulatorCallFlowTest {
             assertThat(r.param("SmsStatus")).isEqualTo("received");
         });
         assertThat(simulator.messages()).extracting(SimulatedMessage::direction, SimulatedMessage::body)
-                .contains(org.assertj.core.groups.Tuple.tuple("inbound", "STOP"),
-                        org.assertj.core.groups.Tuple.tuple("outbound-reply", "Got it"));
+                .contains(tuple("inbound", "STOP"),
+                        tuple("outbound-reply", "Got it"));
     }
 
     private String createCall(String twimlPath, List<String> events) {
