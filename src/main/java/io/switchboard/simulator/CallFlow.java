@@ -1,0 +1,359 @@
+package io.switchboard.simulator;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves calls and messages through their lives as Twilio does, on Vert.x timers: it fetches TwiML, then sends the
+ * status and recording callbacks the request asked for. Nothing here blocks.
+ */
+@IfBuildProfile(anyOf = {"dev", "test"})
+@ApplicationScoped
+class CallFlow {
+
+    private static final Logger LOG = Logger.getLogger(CallFlow.class);
+    private static final String API_VERSION = "2010-04-01";
+
+    private final Vertx vertx;
+    private final WebhookSender sender;
+    private final SimulatorLog log;
+
+    CallFlow(Vertx vertx, WebhookSender sender, SimulatorLog log) {
+        this.vertx = vertx;
+        this.sender = sender;
+        this.log = log;
+    }
+
+    /** The inbound SMS webhook's answer and the {@code <Message>} replies its TwiML asked for. */
+    record SmsAnswer(InboundDelivery delivery, List<Twiml.Reply> replies) {
+    }
+
+    /** A recording in progress: what asked for it and when it started. */
+    private record ActiveRecording(String sid, Twiml.RecordingRequest request, Instant started) {
+    }
+
+    /** Status callbacks of one call or message: sent at once, or held and reversed for the out-of-order fault. */
+    private final class Callbacks {
+        private final Faults faults;
+        private final List<WebhookSender.Delivery> held = new ArrayList<>();
+
+        Callbacks(Faults faults) {
+            this.faults = faults;
+        }
+
+        Uni<Void> emit(WebhookSender.Delivery delivery) {
+            if (faults.callbacksOutOfOrder()) {
+                held.add(delivery);
+                return Uni.createFrom().voidItem();
+            }
+            return sender.send(delivery, faults.callbacksTwice()).replaceWithVoid();
+        }
+
+        Uni<Void> flush() {
+            var reversed = new ArrayList<>(held);
+            Collections.reverse(reversed);
+            held.clear();
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (var delivery : reversed) {
+                chain = chain.chain(() -> sender.send(delivery, faults.callbacksTwice()).replaceWithVoid());
+            }
+            return chain;
+        }
+    }
+
+    // --- outbound calls ---------------------------------------------------------------------------------------------
+
+    void runOutbound(SimCall call, String authToken, Faults faults, Timing timing) {
+        var callbacks = new Callbacks(faults);
+        var recordings = new ArrayList<ActiveRecording>();
+        sleep(timing.step())
+                .chain(() -> ended(call) ? none() : callEvent(callbacks, call, authToken, "initiated", "initiated"))
+                .chain(() -> sleep(timing.step()))
+                .chain(() -> {
+                    if (ended(call)) {
+                        return none();
+                    }
+                    synchronized (call) {
+                        call.moveTo("ringing");
+                    }
+                    return callEvent(callbacks, call, authToken, "ringing", "ringing");
+                })
+                .chain(() -> sleep(timing.step()))
+                .chain(() -> ended(call) ? none() : answerOutbound(callbacks, call, authToken, timing, recordings))
+                .chain(() -> finish(callbacks, call, authToken, faults, recordings))
+                .subscribe().with(ignored -> { }, failure -> fail(call, failure));
+    }
+
+    private Uni<Void> answerOutbound(Callbacks callbacks, SimCall call, String authToken, Timing timing,
+            List<ActiveRecording> recordings) {
+        synchronized (call) {
+            call.moveTo("in-progress");
+        }
+        Uni<Twiml> twiml;
+        if (call.twiml != null) {
+            log.twiml.add(new Recorded.Twiml(Instant.now(), call.sid, null, 200, "text/xml", call.twiml));
+            twiml = Uni.createFrom().item(Twiml.parse(call.twiml, null));
+        } else {
+            var params = callParams(call, "in-progress");
+            var delivery = new WebhookSender.Delivery("twiml", call.sid, call.method, call.url, params, authToken);
+            twiml = sender.send(delivery, false).map(reply -> recordTwiml(call.sid, call.url, reply));
+        }
+        return twiml.chain(answer -> callEvent(callbacks, call, authToken, "answered", "in-progress")
+                .chain(() -> converse(call, authToken, answer, timing, recordings)));
+    }
+
+    // --- inbound calls and SMS --------------------------------------------------------------------------------------
+
+    Uni<InboundDelivery> inboundCall(SimCall call, SimNumber number, String authToken, Faults faults, Timing timing) {
+        var delivery = new WebhookSender.Delivery("voice", call.sid, number.voiceMethod, number.voiceUrl,
+                callParams(call, "ringing"), authToken);
+        return sender.send(delivery, false).map(reply -> {
+            Twiml twiml = recordTwiml(call.sid, number.voiceUrl, reply);
+            continueInbound(call, authToken, faults, timing, reply.ok() ? twiml : null);
+            return new InboundDelivery(call.sid, number.voiceUrl, reply.status(), reply.contentType(), reply.body());
+        });
+    }
+
+    private void continueInbound(SimCall call, String authToken, Faults faults, Timing timing, Twiml twiml) {
+        var callbacks = new Callbacks(faults);
+        var recordings = new ArrayList<ActiveRecording>();
+        Uni<Void> talk;
+        synchronized (call) {
+            if (twiml == null || !twiml.isValid()) {
+                call.moveTo("failed");
+                talk = none();
+            } else if (twiml.rejects()) {
+                call.moveTo("busy");
+                talk = none();
+            } else {
+                call.moveTo("in-progress");
+                talk = converse(call, authToken, twiml, timing, recordings);
+            }
+        }
+        talk.chain(() -> finish(callbacks, call, authToken, faults, recordings))
+                .subscribe().with(ignored -> { }, failure -> fail(call, failure));
+    }
+
+    Uni<SmsAnswer> inboundSms(SimMessage message, SimNumber number, String authToken) {
+        var params = new LinkedHashMap<String, List<String>>();
+        put(params, "ToCountry", PhoneNumbers.country(message.to));
+        put(params, "SmsMessageSid", message.sid);
+        put(params, "NumMedia", "0");
+        put(params, "SmsSid", message.sid);
+        put(params, "SmsStatus", "received");
+        put(params, "Body", message.body);
+        put(params, "To", message.to);
+        put(params, "NumSegments", Integer.toString(message.segments));
+        put(params, "MessageSid", message.sid);
+        put(params, "AccountSid", message.accountSid);
+        put(params, "From", message.from);
+        put(params, "FromCountry", PhoneNumbers.country(message.from));
+        put(params, "ApiVersion", API_VERSION);
+        var delivery = new WebhookSender.Delivery("sms", message.sid, number.smsMethod, number.smsUrl, params,
+                authToken);
+        return sender.send(delivery, false).map(reply -> {
+            Twiml twiml = recordTwiml(message.sid, number.smsUrl, reply);
+            var answer = new InboundDelivery(message.sid, number.smsUrl, reply.status(), reply.contentType(),
+                    reply.body());
+            return new SmsAnswer(answer, reply.ok() ? twiml.replies() : List.of());
+        });
+    }
+
+    // --- messages ---------------------------------------------------------------------------------------------------
+
+    void runMessage(SimMessage message, String authToken, Faults faults, Timing timing) {
+        var callbacks = new Callbacks(faults);
+        sleep(timing.step())
+                .chain(() -> messageEvent(callbacks, message, authToken, "sent"))
+                .chain(() -> sleep(timing.step()))
+                .chain(() -> messageEvent(callbacks, message, authToken, "delivered"))
+                .chain(callbacks::flush)
+                .subscribe().with(
+                        ignored -> message.finished.complete(snapshot(message)),
+                        failure -> {
+                            LOG.warnf(failure, "simulated message %s stopped", message.sid);
+                            message.finished.complete(snapshot(message));
+                        });
+    }
+
+    private Uni<Void> messageEvent(Callbacks callbacks, SimMessage message, String authToken, String status) {
+        synchronized (message) {
+            message.moveTo(status);
+        }
+        if (message.statusCallback == null || message.statusCallback.isBlank()) {
+            return none();
+        }
+        var params = new LinkedHashMap<String, List<String>>();
+        put(params, "AccountSid", message.accountSid);
+        put(params, "ApiVersion", API_VERSION);
+        put(params, "From", message.from);
+        put(params, "To", message.to);
+        put(params, "MessageSid", message.sid);
+        put(params, "SmsSid", message.sid);
+        put(params, "SmsStatus", status);
+        put(params, "MessageStatus", status);
+        put(params, "MessagingServiceSid", message.messagingServiceSid);
+        put(params, "NumSegments", Integer.toString(message.segments));
+        if (message.errorCode != null) {
+            put(params, "ErrorCode", message.errorCode.toString());
+        }
+        return callbacks.emit(new WebhookSender.Delivery("message-status", message.sid, "POST",
+                message.statusCallback, params, authToken));
+    }
+
+    // --- shared steps -----------------------------------------------------------------------------------------------
+
+    /** The answered part of a call: recordings start, the parties talk until the time is up or a hang-up. */
+    private Uni<Void> converse(SimCall call, String authToken, Twiml twiml, Timing timing,
+            List<ActiveRecording> recordings) {
+        var requests = new ArrayList<Twiml.RecordingRequest>();
+        if (call.record) {
+            requests.add(new Twiml.RecordingRequest("OutboundAPI", call.recordingStatusCallback,
+                    call.recordingStatusCallbackMethod, call.recordingStatusCallbackEvents, 1));
+        }
+        requests.addAll(twiml.recordings());
+        var sids = new ArrayList<String>();
+        Uni<Void> started = none();
+        for (var request : requests) {
+            var recording = new ActiveRecording(Sids.next("RE"), request, Instant.now());
+            recordings.add(recording);
+            sids.add(recording.sid());
+            started = started.chain(() -> recordingEvent(call, authToken, recording, "in-progress"));
+        }
+        synchronized (call) {
+            call.recordingSids = List.copyOf(sids);
+        }
+        Duration talk = twiml.isValid() ? timing.talkTime() : Duration.ZERO;
+        // A derived future, so that cancelling the losing branch never cancels the call's own.
+        var hangUp = Uni.createFrom().completionStage(() -> call.endRequested.thenApply(v -> v));
+        return started.chain(() -> Uni.combine().any().of(sleep(talk), hangUp)).replaceWithVoid();
+    }
+
+    private Uni<Void> finish(Callbacks callbacks, SimCall call, String authToken, Faults faults,
+            List<ActiveRecording> recordings) {
+        synchronized (call) {
+            if (!call.isTerminal()) {
+                call.moveTo("in-progress".equals(call.status) ? "completed" : "canceled");
+            }
+        }
+        Uni<Void> chain = callEvent(callbacks, call, authToken, "completed", call.status).chain(callbacks::flush);
+        for (var recording : recordings) {
+            chain = chain.chain(() -> recordingEvent(call, authToken, recording, "completed"));
+        }
+        return chain.invoke(() -> call.finished.complete(snapshot(call)));
+    }
+
+    private Uni<Void> callEvent(Callbacks callbacks, SimCall call, String authToken, String event,
+            String callStatus) {
+        if (call.statusCallback == null || call.statusCallback.isBlank()
+                || !call.statusCallbackEvents.contains(event)) {
+            return none();
+        }
+        var params = callParams(call, callStatus);
+        put(params, "CallbackSource", "call-progress-events");
+        put(params, "SequenceNumber", Integer.toString(call.sequence.getAndIncrement()));
+        put(params, "Timestamp", Sids.rfc2822(Instant.now()));
+        if ("completed".equals(event)) {
+            put(params, "CallDuration", String.valueOf(call.duration == null ? 0 : call.duration));
+        }
+        return callbacks.emit(new WebhookSender.Delivery("call-status", call.sid, call.statusCallbackMethod,
+                call.statusCallback, params, authToken));
+    }
+
+    private Uni<Void> recordingEvent(SimCall call, String authToken, ActiveRecording recording, String status) {
+        var request = recording.request();
+        String url = request.callbackUrl() != null ? request.callbackUrl() : call.recordingStatusCallback;
+        if (url == null || url.isBlank() || !request.events().contains(status)) {
+            return none();
+        }
+        var params = new LinkedHashMap<String, List<String>>();
+        put(params, "AccountSid", call.accountSid);
+        put(params, "CallSid", call.sid);
+        put(params, "RecordingSid", recording.sid());
+        put(params, "RecordingUrl", "https://api.twilio.com/2010-04-01/Accounts/" + call.accountSid
+                + "/Recordings/" + recording.sid());
+        put(params, "RecordingStatus", status);
+        put(params, "RecordingChannels", Integer.toString(request.channels()));
+        put(params, "RecordingSource", request.source());
+        put(params, "RecordingStartTime", Sids.rfc2822(recording.started()));
+        put(params, "RecordingTrack", "both");
+        put(params, "ErrorCode", "0");
+        if ("completed".equals(status)) {
+            put(params, "RecordingDuration", String.valueOf(call.duration == null ? 0 : call.duration));
+        }
+        return sender.send(new WebhookSender.Delivery("recording", call.sid, request.callbackMethod(), url, params,
+                authToken), false).replaceWithVoid();
+    }
+
+    private Twiml recordTwiml(String sid, String url, WebhookSender.Reply reply) {
+        log.twiml.add(new Recorded.Twiml(Instant.now(), sid, url, reply.status(), reply.contentType(), reply.body()));
+        return reply.ok() ? Twiml.parse(reply.body(), url) : Twiml.parse(null, url);
+    }
+
+    /** The parameters of every voice request Twilio makes about a call. */
+    private static Map<String, List<String>> callParams(SimCall call, String callStatus) {
+        var params = new LinkedHashMap<String, List<String>>();
+        put(params, "AccountSid", call.accountSid);
+        put(params, "ApiVersion", API_VERSION);
+        put(params, "CallSid", call.sid);
+        put(params, "CallStatus", callStatus);
+        put(params, "Called", call.to);
+        put(params, "CalledCountry", PhoneNumbers.country(call.to));
+        put(params, "Caller", call.from);
+        put(params, "CallerCountry", PhoneNumbers.country(call.from));
+        put(params, "Direction", call.direction);
+        put(params, "From", call.from);
+        put(params, "FromCountry", PhoneNumbers.country(call.from));
+        put(params, "To", call.to);
+        put(params, "ToCountry", PhoneNumbers.country(call.to));
+        return params;
+    }
+
+    private static void put(Map<String, List<String>> params, String key, String value) {
+        if (value != null) {
+            params.put(key, List.of(value));
+        }
+    }
+
+    private static boolean ended(SimCall call) {
+        return call.endRequested.isDone();
+    }
+
+    private static SimulatedCall snapshot(SimCall call) {
+        synchronized (call) {
+            return call.snapshot();
+        }
+    }
+
+    private static SimulatedMessage snapshot(SimMessage message) {
+        synchronized (message) {
+            return message.snapshot();
+        }
+    }
+
+    private void fail(SimCall call, Throwable failure) {
+        LOG.warnf(failure, "simulated call %s stopped", call.sid);
+        call.finished.complete(snapshot(call));
+    }
+
+    private Uni<Void> sleep(Duration duration) {
+        if (duration.isZero() || duration.isNegative()) {
+            return none();
+        }
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(duration.toMillis(), id -> emitter.complete(null)));
+    }
+
+    private static Uni<Void> none() {
+        return Uni.createFrom().voidItem();
+    }
+}

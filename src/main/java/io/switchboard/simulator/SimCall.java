@@ -1,0 +1,106 @@
+package io.switchboard.simulator;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A call: its REST representation and the state its lifecycle moves through. */
+final class SimCall {
+
+    final String sid = Sids.next("CA");
+    final String accountSid;
+    final String from;
+    final String to;
+    final String direction;
+    final Instant created = Instant.now();
+    final AtomicInteger sequence = new AtomicInteger();
+    /** Completed when a REST update asks to hang up or cancel. */
+    final CompletableFuture<Void> endRequested = new CompletableFuture<>();
+    /** Completed once the lifecycle has sent its last callback. */
+    final CompletableFuture<SimulatedCall> finished = new CompletableFuture<>();
+    String phoneNumberSid;
+    String url;
+    String method = "POST";
+    String twiml;
+    String statusCallback;
+    String statusCallbackMethod = "POST";
+    Set<String> statusCallbackEvents = Set.of("completed");
+    boolean record;
+    String recordingStatusCallback;
+    String recordingStatusCallbackMethod = "POST";
+    Set<String> recordingStatusCallbackEvents = Set.of("completed");
+    String status = "queued";
+    Instant updated = created;
+    Instant startTime;
+    Instant endTime;
+    Integer duration;
+    List<String> recordingSids = List.of();
+
+    SimCall(String accountSid, String from, String to, String direction) {
+        this.accountSid = accountSid;
+        this.from = from;
+        this.to = to;
+        this.direction = direction;
+    }
+
+    boolean isTerminal() {
+        return switch (status) {
+            case "completed", "busy", "failed", "no-answer", "canceled" -> true;
+            default -> false;
+        };
+    }
+
+    void moveTo(String newStatus) {
+        status = newStatus;
+        updated = Instant.now();
+        if ("in-progress".equals(newStatus)) {
+            startTime = updated;
+        }
+        if (isTerminal()) {
+            endTime = updated;
+            duration = startTime == null ? 0 : (int) Math.max(1, Duration.between(startTime, endTime).toSeconds());
+        }
+    }
+
+    SimulatedCall snapshot() {
+        return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids);
+    }
+
+    JsonObject toJson() {
+        String uri = "/2010-04-01/Accounts/" + accountSid + "/Calls/" + sid;
+        return new JsonObject()
+                .put("sid", sid)
+                .put("date_created", Sids.rfc2822(created))
+                .put("date_updated", Sids.rfc2822(updated))
+                .put("parent_call_sid", null)
+                .put("account_sid", accountSid)
+                .put("to", to)
+                .put("to_formatted", PhoneNumbers.nationalFormat(to))
+                .put("from", from)
+                .put("from_formatted", PhoneNumbers.nationalFormat(from))
+                .put("phone_number_sid", phoneNumberSid)
+                .put("status", status)
+                .put("start_time", Sids.rfc2822(startTime))
+                .put("end_time", Sids.rfc2822(endTime))
+                .put("duration", duration == null ? null : duration.toString())
+                .put("price", null)
+                .put("price_unit", "USD")
+                .put("direction", direction)
+                .put("answered_by", null)
+                .put("api_version", "2010-04-01")
+                .put("forwarded_from", null)
+                .put("group_sid", null)
+                .put("caller_name", null)
+                .put("queue_time", "0")
+                .put("trunk_sid", null)
+                .put("uri", uri + ".json")
+                .put("subresource_uris", new JsonObject()
+                        .put("notifications", uri + "/Notifications.json")
+                        .put("recordings", uri + "/Recordings.json")
+                        .put("events", uri + "/Events.json"));
+    }
+}

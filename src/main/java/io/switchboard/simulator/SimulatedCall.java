@@ -1,0 +1,9 @@
+package io.switchboard.simulator;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A snapshot of a simulated call for tests. {@code durationSeconds} is null until the call ends. */
+public record SimulatedCall(String sid, String accountSid, String from, String to, String direction, String status,
+        String url, Integer durationSeconds, Instant createdAt, List<String> recordingSids) {
+}

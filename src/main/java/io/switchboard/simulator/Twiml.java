@@ -1,0 +1,126 @@
+package io.switchboard.simulator;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+/** The little the simulator reads from the TwiML the service answered: recordings, rejects, replies. */
+final class Twiml {
+
+    /** A recording the TwiML asked for; {@code callbackUrl} is null when the TwiML names none. */
+    record RecordingRequest(String source, String callbackUrl, String callbackMethod, Set<String> events,
+            int channels) {
+    }
+
+    /** A {@code <Message>} reply to an inbound SMS. */
+    record Reply(String body, String to, String from, String statusCallback) {
+    }
+
+    private final Document document;
+    private final String baseUrl;
+
+    private Twiml(Document document, String baseUrl) {
+        this.document = document;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Parses a TwiML answer; an empty or malformed answer reads as TwiML that asks for nothing. */
+    static Twiml parse(String body, String baseUrl) {
+        if (body == null || body.isBlank()) {
+            return new Twiml(null, baseUrl);
+        }
+        try {
+            var factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            var document = factory.newDocumentBuilder().parse(new InputSource(new StringReader(body)));
+            return new Twiml(document, baseUrl);
+        } catch (Exception e) {
+            return new Twiml(null, baseUrl);
+        }
+    }
+
+    boolean isValid() {
+        return document != null && "Response".equals(document.getDocumentElement().getTagName());
+    }
+
+    boolean rejects() {
+        return isValid() && document.getElementsByTagName("Reject").getLength() > 0;
+    }
+
+    List<RecordingRequest> recordings() {
+        var requests = new ArrayList<RecordingRequest>();
+        if (!isValid()) {
+            return requests;
+        }
+        NodeList all = document.getElementsByTagName("*");
+        for (int i = 0; i < all.getLength(); i++) {
+            var element = (Element) all.item(i);
+            String name = element.getTagName();
+            String record = element.getAttribute("record");
+            if ("Record".equals(name)) {
+                requests.add(request(element, "RecordVerb", 1));
+            } else if ("Recording".equals(name) && element.getParentNode() instanceof Element parent
+                    && "Start".equals(parent.getTagName())) {
+                requests.add(request(element, "StartCallRecordingTwiML",
+                        "dual".equals(element.getAttribute("channels")) ? 2 : 1));
+            } else if (!record.isEmpty() && !"false".equals(record) && !"do-not-record".equals(record)) {
+                requests.add(request(element, name + "Verb", record.endsWith("-dual") ? 2 : 1));
+            }
+        }
+        return requests;
+    }
+
+    List<Reply> replies() {
+        var replies = new ArrayList<Reply>();
+        if (!isValid()) {
+            return replies;
+        }
+        NodeList messages = document.getElementsByTagName("Message");
+        for (int i = 0; i < messages.getLength(); i++) {
+            var message = (Element) messages.item(i);
+            NodeList bodies = message.getElementsByTagName("Body");
+            String body = bodies.getLength() > 0 ? bodies.item(0).getTextContent() : message.getTextContent();
+            replies.add(new Reply(body.strip(), blankToNull(message.getAttribute("to")),
+                    blankToNull(message.getAttribute("from")), resolve(message.getAttribute("statusCallback"))));
+        }
+        return replies;
+    }
+
+    private RecordingRequest request(Element element, String source, int channels) {
+        String events = element.getAttribute("recordingStatusCallbackEvent");
+        String method = element.getAttribute("recordingStatusCallbackMethod");
+        return new RecordingRequest(source, resolve(element.getAttribute("recordingStatusCallback")),
+                method.isEmpty() ? "POST" : method,
+                events.isBlank() ? Set.of("completed") : Arrays.stream(events.trim().split("[\\s,]+"))
+                        .collect(Collectors.toSet()),
+                channels);
+    }
+
+    /** Relative callback URLs are relative to the URL the TwiML came from, as in Twilio. */
+    private String resolve(String url) {
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        try {
+            return baseUrl == null ? url : URI.create(baseUrl).resolve(url).toString();
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

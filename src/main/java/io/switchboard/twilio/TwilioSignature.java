@@ -1,0 +1,160 @@
+package io.switchboard.twilio;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Twilio's {@code X-Twilio-Signature}: Base64(HMAC-SHA1(auth token, URL + sorted form parameters)). Takes a multi-map
+ * and the raw URL, unlike twilio-java's {@code RequestValidator}, so repeated keys and unusual encodings verify.
+ */
+public final class TwilioSignature {
+
+    public static final String HEADER = "X-Twilio-Signature";
+    public static final String BODY_SHA256 = "bodySHA256";
+
+    private TwilioSignature() {
+    }
+
+    /** The signature of a form POST to {@code url} (a GET or JSON request: pass no parameters). */
+    public static String sign(String url, Map<String, List<String>> params, String authToken) {
+        var data = new StringBuilder(url);
+        // String's natural order compares UTF-16 code units, as Twilio does.
+        for (var entry : new TreeMap<>(params).entrySet()) {
+            for (String value : new TreeSet<>(entry.getValue())) {
+                data.append(entry.getKey()).append(value);
+            }
+        }
+        return Base64.getEncoder().encodeToString(hmacSha1(authToken, data.toString()));
+    }
+
+    /**
+     * Whether {@code signature} signs this form request with one of {@code authTokens} (the current token first, then
+     * those still in their rotation grace period). The URL is tried as given, without its port and with the scheme's
+     * default port, because Twilio is not consistent about ports.
+     */
+    public static boolean isValid(String signature, String url, Map<String, List<String>> params,
+            Collection<String> authTokens) {
+        if (signature == null || signature.isEmpty() || url == null || authTokens == null) {
+            return false;
+        }
+        byte[] expected = signature.getBytes(StandardCharsets.UTF_8);
+        boolean valid = false;
+        for (String token : authTokens) {
+            if (token == null || token.isEmpty()) {
+                continue;
+            }
+            for (String candidate : urlVariants(url)) {
+                byte[] actual = sign(candidate, params, token).getBytes(StandardCharsets.UTF_8);
+                // No early exit: every candidate costs the same whatever matched.
+                valid |= MessageDigest.isEqual(expected, actual);
+            }
+        }
+        return valid;
+    }
+
+    /**
+     * Whether a JSON-bodied request is authentic: its URL carries {@code bodySHA256}, the hex SHA-256 of the raw body,
+     * and the signature covers that URL with no parameters.
+     */
+    public static boolean isValidJson(String signature, String url, String rawBody, Collection<String> authTokens) {
+        String declared = queryParameter(url, BODY_SHA256);
+        if (declared == null || rawBody == null) {
+            return false;
+        }
+        byte[] actual = sha256Hex(rawBody).getBytes(StandardCharsets.US_ASCII);
+        boolean bodyMatches = MessageDigest.isEqual(declared.toLowerCase().getBytes(StandardCharsets.US_ASCII), actual);
+        return isValid(signature, url, Map.of(), authTokens) && bodyMatches;
+    }
+
+    /** Lower-case hex SHA-256 of the UTF-8 body, as Twilio puts it in {@code bodySHA256}. */
+    public static String sha256Hex(String body) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The URL as given, without its port, and with the default port of its scheme; no duplicates. */
+    static Set<String> urlVariants(String url) {
+        Set<String> variants = new LinkedHashSet<>();
+        variants.add(url);
+        int schemeEnd = url.indexOf("://");
+        if (schemeEnd < 0) {
+            return variants;
+        }
+        String scheme = url.substring(0, schemeEnd).toLowerCase();
+        int authorityStart = schemeEnd + 3;
+        int authorityEnd = indexOfAny(url, authorityStart, "/?#");
+        String authority = url.substring(authorityStart, authorityEnd);
+        int hostStart = authority.lastIndexOf('@') + 1;
+        int portColon = authority.lastIndexOf(':');
+        // A colon inside an IPv6 literal or in the user info is not a port separator.
+        boolean hasPort = portColon >= hostStart && portColon > authority.lastIndexOf(']');
+        String hostPart = hasPort ? authority.substring(0, portColon) : authority;
+        String prefix = url.substring(0, authorityStart);
+        String rest = url.substring(authorityEnd);
+        variants.add(prefix + hostPart + rest);
+        String defaultPort = switch (scheme) {
+            case "https" -> "443";
+            case "http" -> "80";
+            default -> null;
+        };
+        if (!hasPort && defaultPort != null) {
+            variants.add(prefix + hostPart + ":" + defaultPort + rest);
+        }
+        return variants;
+    }
+
+    private static int indexOfAny(String s, int from, String chars) {
+        for (int i = from; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
+    /** The raw (undecoded) value of a query parameter; a hex hash never needs decoding. */
+    private static String queryParameter(String url, String name) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        int fragment = url.indexOf('#', query);
+        String q = url.substring(query + 1, fragment < 0 ? url.length() : fragment);
+        List<String> found = new ArrayList<>();
+        for (String pair : q.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                found.add(pair.substring(eq + 1));
+            }
+        }
+        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    private static byte[] hmacSha1(String key, String data) {
+        try {
+            var mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA1 is unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.switchboard.simulator;
+
+import static io.restassured.RestAssured.given;
+import static io.switchboard.simulator.SimAccounts.ACCOUNT;
+import static io.switchboard.simulator.SimAccounts.API;
+import static io.switchboard.simulator.SimAccounts.NUMBER;
+import static io.switchboard.simulator.SimAccounts.TOKEN;
+import static io.switchboard.simulator.SimAccounts.asAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Injected faults: rate limit, server errors, latency, the ambiguous create, duplicated and reordered callbacks. */
+@QuarkusTest
+class SimulatorFaultsTest {
+
+    private static final String CALLS_ROUTE = "/2010-04-01/Accounts/{AccountSid}/Calls.json";
+
+    @Inject
+    TwilioSimulator simulator;
+
+    @Inject
+    ReceivedWebhooks received;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @TestHTTPResource("/test-hooks")
+    URL hooks;
+
+    @BeforeEach
+    void reset() {
+        simulator.reset();
+        received.clear();
+    }
+
+    @Test
+    void callsOverTheRateAre429WithCode20429() {
+        simulator.setFaults(Faults.NONE.withCallsPerSecond(1));
+        createCall().then().statusCode(201);
+        createCall().then().statusCode(429).body("code", equalTo(20429)).body("status", equalTo(429))
+                .body("more_info", equalTo("https://www.twilio.com/docs/errors/20429"));
+        assertThat(simulator.requestCount("POST", CALLS_ROUTE)).isEqualTo(2);
+        assertThat(simulator.calls()).hasSize(1);
+    }
+
+    @Test
+    void injectedServerErrors() {
+        simulator.setFaults(Faults.NONE.withFailNextRequests(2));
+        asAccount().get(API + "/Calls.json").then().statusCode(500).body("code", equalTo(20500));
+        createCall().then().statusCode(500);
+        asAccount().get(API + "/Calls.json").then().statusCode(200);
+        // A refused create created nothing.
+        assertThat(simulator.calls()).isEmpty();
+
+        simulator.setFaults(Faults.NONE.withServerErrorRate(1.0));
+        createCall().then().statusCode(500);
+        simulator.setFaults(Faults.NONE);
+        assertThat(simulator.requests()).extracting(Recorded.Request::status).containsExactly(500, 500, 200, 500);
+    }
+
+    @Test
+    void latencyDelaysEveryAnswer() {
+        simulator.setFaults(Faults.NONE.withLatency(Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        asAccount().get(API + "/Calls.json").then().statusCode(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aCreateWhoseAnswerNeverArrivesStillCreatedTheCall() throws Exception {
+        simulator.setFaults(Faults.NONE.withCreateResponseDelay(Duration.ofSeconds(3)));
+        var client = HttpClient.newHttpClient();
+        String form = "To=" + enc("+14155550999") + "&From=" + enc(NUMBER) + "&Url=" + enc(hooks + "/twiml/say");
+        var request = HttpRequest.newBuilder(URI.create(root + "sim/api/2010-04-01/Accounts/" + ACCOUNT
+                        + "/Calls.json"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (ACCOUNT + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofMillis(300))
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+
+        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        // The call exists and goes on; a client that retried blindly would place a second one.
+        assertThat(simulator.calls()).hasSize(1);
+        assertThat(simulator.requestCount("POST", CALLS_ROUTE)).isEqualTo(1);
+        var call = simulator.callFinished(simulator.calls().get(0).sid()).toCompletableFuture().get(5,
+                TimeUnit.SECONDS);
+        assertThat(call.status()).isEqualTo("completed");
+    }
+
+    @Test
+    void callbacksTwiceCarryTheSameIdempotencyToken() throws Exception {
+        simulator.setFaults(Faults.NONE.withCallbacksTwice(true));
+        String sid = createCallWithEvents().then().statusCode(201).extract().path("sid");
+        simulator.callFinished(sid).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        var statuses = received.named("callback/status");
+        assertThat(statuses).extracting(r -> r.param("CallStatus"))
+                .containsExactly("ringing", "ringing", "completed", "completed");
+        assertThat(statuses.get(0).idempotencyToken()).isEqualTo(statuses.get(1).idempotencyToken())
+                .isNotEqualTo(statuses.get(2).idempotencyToken());
+        assertThat(statuses).allSatisfy(r -> assertThat(r.signedWith(TOKEN)).isTrue());
+    }
+
+    @Test
+    void callbacksOutOfOrderArriveReversedWithTheirSequenceNumbers() throws Exception {
+        simulator.setFaults(Faults.NONE.withCallbacksOutOfOrder(true));
+        String sid = createCallWithEvents().then().statusCode(201).extract().path("sid");
+        simulator.callFinished(sid).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        var statuses = received.named("callback/status");
+        assertThat(statuses).extracting(r -> r.param("CallStatus")).containsExactly("completed", "ringing");
+        assertThat(statuses).extracting(r -> r.param("SequenceNumber")).containsExactly("1", "0");
+    }
+
+    @Test
+    void faultsAreSetAndResetOverHttp() {
+        given().contentType("application/json").body("{\"callsPerSecond\": 1, \"latency\": \"PT0.01S\"}")
+                .put("/sim/admin/faults").then().statusCode(200)
+                .body("callsPerSecond", equalTo(1)).body("serverErrorRate", equalTo(0.0f));
+        assertThat(simulator.faults().callsPerSecond()).isEqualTo(1);
+        assertThat(simulator.faults().latency()).isEqualTo(Duration.ofMillis(10));
+        given().post("/sim/admin/reset").then().statusCode(204);
+        assertThat(simulator.faults()).isEqualTo(Faults.NONE);
+    }
+
+    private io.restassured.response.Response createCall() {
+        return asAccount().formParam("To", "+14155550999").formParam("From", NUMBER)
+                .formParam("Url", hooks + "/twiml/say").post(API + "/Calls.json");
+    }
+
+    private io.restassured.response.Response createCallWithEvents() {
+        return asAccount().formParam("To", "+14155550999").formParam("From", NUMBER)
+                .formParam("Url", hooks + "/twiml/say").formParam("StatusCallback", hooks + "/callback/status")
+                .formParam("StatusCallbackEvent", "ringing").formParam("StatusCallbackEvent", "completed")
+                .post(API + "/Calls.json");
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
