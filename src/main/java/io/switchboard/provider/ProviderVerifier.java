@@ -90,11 +90,11 @@ public class ProviderVerifier {
             var redirected = new ArrayList<String>();
             for (var number : numbers) {
                 Optional<IncomingNumber> found = inAccount.stream()
-                        .filter(n -> n.phoneNumber().equals(number.number())).findFirst();
+                        .filter(n -> n.phoneNumber().equals(number.number)).findFirst();
                 if (found.isEmpty()) {
-                    missing.add(number.number());
+                    missing.add(number.number);
                 } else if (!urls.voiceInbound().equals(found.get().configuration().voiceUrl())) {
-                    redirected.add(number.number());
+                    redirected.add(number.number);
                 }
             }
             if (!missing.isEmpty()) {

@@ -151,7 +151,7 @@ public class RoutingTable {
             }
             return;
         }
-        Uni.createFrom().deferred(next)
+        Uni.createFrom().deferred(next::get)
                 .onFailure().invoke(e -> LOG.warnf("routing table reload failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()
                 .subscribe().with(done -> {
