@@ -157,15 +157,15 @@ public class PhoneNumberService {
                 .chain(owned -> {
                     var number = owned.number();
                     var provider = owned.provider();
-                    return twilio.updateIncomingNumber(secrets.credentials(provider), number.twilioSid,
-                                    previousConfiguration(number))
-                            .replaceWithVoid()
-                            .onFailure(e -> !force).transform(e -> new ApiException(502, "twilio_restore_failed",
+                    Uni<Void> restore = twilio.updateIncomingNumber(secrets.credentials(provider),
+                            number.twilioSid, previousConfiguration(number)).replaceWithVoid();
+                    restore = force
+                            ? restore.onFailure().invoke(e -> LOG.warnf("number %s deleted without restoring Twilio: %s",
+                                    id, e.getMessage())).onFailure().recoverWithNull()
+                            : restore.onFailure().transform(e -> new ApiException(502, "twilio_restore_failed",
                                     "could not restore the number's previous configuration in Twilio ("
-                                            + e.getMessage() + "); retry, or delete with ?force=true"))
-                            .onFailure().invoke(e -> LOG.warnf("number %s deleted without restoring Twilio: %s", id,
-                                    e.getMessage()))
-                            .onFailure().recoverWithNull()
+                                            + e.getMessage() + "); retry, or delete with ?force=true"));
+                    return restore
                             .chain(() -> Panache.withTransaction(() -> numbers.findById(id)
                                     .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n))));
                 });

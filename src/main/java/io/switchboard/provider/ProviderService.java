@@ -115,6 +115,8 @@ public class ProviderService {
                                     .onFailure().recoverWithNull())
                             .onFailure(Database::isUniqueViolation).transform(e -> duplicate());
                 }))
+                .invoke(saved -> LOG.infof("provider %s connected: account %s in %s, trunk %s", saved.id,
+                        saved.accountSid, saved.region, saved.trunkSid))
                 .map(saved -> view(saved, 0));
     }
 
@@ -193,6 +195,7 @@ public class ProviderService {
                                 p.apiKeySid = patch.apiKeySid();
                                 p.apiKeySecretEnc = secrets.seal(p, "apiKeySecret", patch.apiKeySecret());
                             }
+                            LOG.infof("provider %s: credentials rotated", id);
                         }, loaded.numbers.size());
                     });
         });
@@ -209,14 +212,15 @@ public class ProviderService {
                         + loaded.numbers.size() + " imported phone number(s); delete them first"));
             }
             Provider p = loaded.provider;
-            return provisioner.remove(secrets.credentials(p), p.trunkSid, p.credentialListSid)
-                    .onFailure(e -> !force).transform(e -> new ApiException(502, "twilio_cleanup_failed",
+            Uni<Void> cleanup = provisioner.remove(secrets.credentials(p), p.trunkSid, p.credentialListSid);
+            cleanup = force
+                    ? cleanup.onFailure().invoke(e -> LOG.warnf("provider %s deleted without Twilio cleanup: %s", id,
+                            e.getMessage())).onFailure().recoverWithNull()
+                    : cleanup.onFailure().transform(e -> new ApiException(502, "twilio_cleanup_failed",
                             "could not remove trunk " + p.trunkSid + " and credential list " + p.credentialListSid
                                     + " from the Twilio account (" + e.getMessage() + "); retry, or delete with "
-                                    + "?force=true to keep them in Twilio"))
-                    .onFailure().invoke(e -> LOG.warnf("provider %s deleted without Twilio cleanup: %s", id,
-                            e.getMessage()))
-                    .onFailure().recoverWithNull()
+                                    + "?force=true to keep them in Twilio"));
+            return cleanup
                     .chain(() -> Panache.withTransaction(() -> providers.findById(id)
                             .chain(found -> found == null ? Uni.createFrom().voidItem() : providers.delete(found))));
         });

@@ -1,5 +1,7 @@
 package io.switchboard.simulator;
 
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -9,7 +11,8 @@ import java.util.Map;
 final class SimAccount {
 
     final String sid;
-    final String authToken;
+    /** Replaced by a rotation, as when the customer changes it in Twilio's console. */
+    volatile String authToken;
     final Map<String, String> apiKeys = new LinkedHashMap<>();
     final Map<String, SimNumber> numbers = new LinkedHashMap<>();
     final Map<String, SimCredentialList> credentialLists = new LinkedHashMap<>();
@@ -20,6 +23,26 @@ final class SimAccount {
     SimAccount(String sid, String authToken) {
         this.sid = sid;
         this.authToken = authToken;
+    }
+
+    final Instant created = Instant.now();
+
+    /** The account as {@code GET /2010-04-01/Accounts/{Sid}.json} shows it. */
+    JsonObject toJson() {
+        return new JsonObject()
+                .put("auth_token", authToken)
+                .put("date_created", Sids.rfc2822(created))
+                .put("date_updated", Sids.rfc2822(created))
+                .put("friendly_name", "Simulated account " + sid)
+                .put("owner_account_sid", sid)
+                .put("sid", sid)
+                .put("status", "active")
+                .put("subresource_uris", new JsonObject()
+                        .put("incoming_phone_numbers", uri("/IncomingPhoneNumbers.json"))
+                        .put("calls", uri("/Calls.json"))
+                        .put("messages", uri("/Messages.json")))
+                .put("type", "Full")
+                .put("uri", "/2010-04-01/Accounts/" + sid + ".json");
     }
 
     String uri(String rest) {

@@ -123,6 +123,7 @@ class SimulatorRouter {
     }
 
     private void api(Router router) {
+        on(router, HttpMethod.GET, "api", ACCOUNT + ".json", x -> Reply.ok(x.account().toJson()));
         String numbers = ACCOUNT + "/IncomingPhoneNumbers";
         on(router, HttpMethod.GET, "api", numbers + ".json", x -> Reply.ok(Pages.page2010("incoming_phone_numbers",
                 simulator.listNumbers(x.account(), x.query().get("PhoneNumber")),
@@ -242,6 +243,11 @@ class SimulatorRouter {
             String urlAccount = ctx.pathParam("AccountSid");
             if (urlAccount != null && !urlAccount.equals(account.sid)) {
                 respond.accept(Reply.error(SimError.notFound(ctx.request().path())));
+                return;
+            }
+            var injected = simulator.drawRouteFailure(ctx.request().method().name(), route);
+            if (injected.isPresent()) {
+                respond.accept(Reply.error(injected.get()));
                 return;
             }
             if (simulator.drawServerError()) {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
 @IfBuildProfile(anyOf = {"dev", "test"})
 @ApplicationScoped
 public class TwilioSimulator {
+
+    private final Map<String, RouteFailure> routeFailures = new ConcurrentHashMap<>();
 
     private static final String VALID_MAGIC_FROM = "+15005550006";
     // Twilio's codes for these refusals are not in our notes (a guess); callers must only rely on the 400 or 409.
@@ -81,6 +84,7 @@ public class TwilioSimulator {
     /** Back to the configured accounts, numbers, faults and timing, with empty logs. */
     public synchronized void reset() {
         accounts.clear();
+        routeFailures.clear();
         calls.clear();
         messages.clear();
         log.clear();
@@ -292,6 +296,38 @@ public class TwilioSimulator {
 
     void record(Recorded.Request request) {
         log.requests.add(request);
+    }
+
+    /**
+     * Makes the next {@code times} requests to one route fail with this status and Twilio error code, whatever the
+     * other faults say: for tests that need one particular step to fail. {@code route} is the pattern as recorded,
+     * e.g. {@code POST} and {@code /v1/Trunks/{TrunkSid}/CredentialLists}.
+     */
+    public void failRoute(String method, String route, int status, int code, int times) {
+        routeFailures.put(method + " " + route, new RouteFailure(status, code, new AtomicInteger(times)));
+    }
+
+    /** An injected failure for this request, if {@link #failRoute} asked for one. */
+    Optional<SimError> drawRouteFailure(String method, String route) {
+        var failure = routeFailures.get(method + " " + route);
+        if (failure == null || failure.remaining().getAndDecrement() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new SimError(failure.status(), failure.code(), "injected failure"));
+    }
+
+    private record RouteFailure(int status, int code, AtomicInteger remaining) {
+    }
+
+    /** The customer changed the account's auth token: the old one stops working at once. */
+    public synchronized void rotateAuthToken(String accountSid, String newToken) {
+        requireAccount(accountSid).authToken = newToken;
+    }
+
+    /** The customer released the number, or moved it to another account. */
+    public synchronized void removeNumber(String accountSid, String phoneNumber) {
+        var account = requireAccount(accountSid);
+        account.numbers.values().removeIf(n -> n.phoneNumber.equals(phoneNumber));
     }
 
     /** Whether this request draws an injected 500: the certain ones first, then the random share. */

@@ -2,6 +2,7 @@ package io.switchboard.support;
 
 import static io.restassured.RestAssured.given;
 
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.util.Map;
@@ -13,6 +14,10 @@ public final class Api {
     public static final String ADMIN_TOKEN = "test-admin-token-not-a-secret";
 
     public record Org(String id, String apiKey) {
+    }
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
     }
 
     private Api() {
