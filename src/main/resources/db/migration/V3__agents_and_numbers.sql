@@ -46,5 +46,5 @@ create trigger phone_number_routing_changed after insert or update or delete on 
     for each row execute function notify_routing_changed();
 create trigger agent_routing_changed after update or delete on agent
     for each row execute function notify_routing_changed();
-create trigger provider_routing_changed after update or delete on provider
+create trigger provider_routing_changed after insert or update or delete on provider
     for each row execute function notify_routing_changed();

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Encrypts and decrypts a provider's secrets. Each value is bound to its provider and field, so a ciphertext copied to
@@ -26,7 +27,12 @@ public class ProviderSecrets {
     }
 
     public String open(Provider provider, String field, String sealed) {
-        return sealed == null ? null : cipher.decrypt(sealed, context(provider, field));
+        return open(provider.id, field, sealed);
+    }
+
+    /** For readers that hold only the row's columns, such as the webhook key directory. */
+    public String open(UUID providerId, String field, String sealed) {
+        return sealed == null ? null : cipher.decrypt(sealed, context(providerId, field));
     }
 
     /** How the client reaches this provider's account. */
@@ -50,6 +56,10 @@ public class ProviderSecrets {
     }
 
     private static String context(Provider provider, String field) {
-        return "provider:" + provider.id + ":" + field;
+        return context(provider.id, field);
+    }
+
+    private static String context(UUID providerId, String field) {
+        return "provider:" + providerId + ":" + field;
     }
 }

@@ -161,9 +161,6 @@ public class RoutingTable {
     }
 
     static PgConnectOptions connectOptions(String url, Optional<String> username, Optional<String> password) {
-        var options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
-        username.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        return options;
+        return ChangeFeed.connectOptions(url, username, password);
     }
 }

@@ -1,0 +1,101 @@
+package io.switchboard.webhook;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.twilio.TwilioSignature;
+import io.switchboard.twilio.WebhookUrls;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The one gate in front of every {@code /twilio} endpoint: the request must carry a valid X-Twilio-Signature for the
+ * URL Twilio called — rebuilt from {@code TWILIO_WEBHOOK_PUBLIC_BASE_URL} and the raw path and query, since behind an
+ * ingress the URL this process sees is not the one Twilio signed — made with an auth token of the account named by
+ * {@code AccountSid}. Anything else is a 403 with an empty body, counted and logged by reason, never with the
+ * signature or the parameters.
+ */
+@ApplicationScoped
+public class SignatureCheck implements Handler<RoutingContext> {
+
+    private static final Logger LOG = Logger.getLogger(SignatureCheck.class);
+    static final String IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token";
+
+    private final WebhookKeys keys;
+    private final WebhookUrls urls;
+    private final MeterRegistry metrics;
+
+    public SignatureCheck(WebhookKeys keys, WebhookUrls urls, MeterRegistry metrics) {
+        this.keys = keys;
+        this.urls = urls;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String signature = ctx.request().getHeader(TwilioSignature.HEADER);
+        if (signature == null || signature.isEmpty()) {
+            refuse(ctx, "missing_signature");
+            return;
+        }
+        String url = urls.signedUrl(ctx.request().path(), ctx.request().query());
+        String contentType = ctx.request().getHeader("Content-Type");
+        MultiMap params;
+        boolean valid;
+        List<String> tokens;
+        if (contentType != null && contentType.startsWith("application/json")) {
+            String body = ctx.body().asString();
+            JsonObject json;
+            try {
+                json = body == null || body.isBlank() ? new JsonObject() : new JsonObject(body);
+            } catch (RuntimeException e) {
+                refuse(ctx, "malformed_body");
+                return;
+            }
+            params = MultiMap.caseInsensitiveMultiMap();
+            json.forEach(e -> params.add(e.getKey(), String.valueOf(e.getValue())));
+            String account = json.getString("AccountSid", ctx.request().getParam("AccountSid"));
+            tokens = keys.tokensFor(account);
+            valid = !tokens.isEmpty() && TwilioSignature.isValidJson(signature, url, body == null ? "" : body, tokens);
+        } else {
+            params = ctx.request().formAttributes();
+            tokens = keys.tokensFor(params.get("AccountSid"));
+            valid = !tokens.isEmpty() && TwilioSignature.isValid(signature, url, asMap(params), tokens);
+        }
+        if (tokens.isEmpty()) {
+            refuse(ctx, "unknown_account");
+            return;
+        }
+        if (!valid) {
+            refuse(ctx, "bad_signature");
+            return;
+        }
+        ctx.put(VerifiedWebhook.KEY, new VerifiedWebhook(params.get("AccountSid"), params,
+                ctx.request().getHeader(IDEMPOTENCY_HEADER)));
+        ctx.next();
+    }
+
+    private void refuse(RoutingContext ctx, String reason) {
+        metrics.counter("switchboard.webhook.rejected", "reason", reason).increment();
+        LOG.warnf("refused webhook %s %s: %s", ctx.request().method(), ctx.request().path(), reason);
+        ctx.response().setStatusCode(403).end();
+    }
+
+    /**
+     * Vert.x parses form bodies into a case-insensitive multi-map; the signature needs the exact keys Twilio sent,
+     * each with all its values.
+     */
+    private static Map<String, List<String>> asMap(MultiMap params) {
+        var map = new HashMap<String, List<String>>(params.size() * 2);
+        for (var entry : params) {
+            map.computeIfAbsent(entry.getKey(), k -> new ArrayList<>(1)).add(entry.getValue());
+        }
+        return map;
+    }
+}
