@@ -1,0 +1,186 @@
+import io.switchboard.crypto.SecretCipher;
+import io.switchboard.twilio.TwilioSignature;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.BufferedWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The benchmark's helper, run as a single-file program against the built classes (see run.sh):
+ * <ul>
+ * <li>{@code db <portFile>}: starts a PostgreSQL from the same binaries the tests use and keeps it up until killed;</li>
+ * <li>{@code seed <jdbcUrl> <key> <baseUrl> <outDir> <numbers> <callbacks>}: an organization, a provider with a
+ * sealed auth token, a stream agent and imported numbers, written as the service would, and files of requests signed
+ * as Twilio signs them (one per line: path, signature, form body, tab-separated);</li>
+ * <li>{@code count <jdbcUrl>}: the stored voice-status events.</li>
+ * </ul>
+ */
+public class BenchSetup {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "db" -> db(Path.of(args[1]));
+            case "seed" -> seed(args[1], args[2], args[3], Path.of(args[4]), Integer.parseInt(args[5]),
+                    Integer.parseInt(args[6]));
+            case "count" -> count(args[1]);
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    static void db(Path portFile) throws Exception {
+        var pg = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("shared_buffers", "256MB")
+                .start();
+        Files.writeString(portFile, Integer.toString(pg.getPort()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.close();
+            } catch (Exception ignored) {
+                // ending anyway
+            }
+        }));
+        Thread.currentThread().join();
+    }
+
+    static void seed(String jdbc, String key, String baseUrl, Path out, int numberCount, int callbacks)
+            throws Exception {
+        var cipher = new SecretCipher(key, List.of());
+        String accountSid = "AC" + hex(16);
+        String token = hex(16);
+        UUID org = UUID.randomUUID();
+        UUID provider = UUID.randomUUID();
+        UUID agent = UUID.randomUUID();
+        var numbers = new ArrayList<String>();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
+            c.setAutoCommit(false);
+            var now = java.sql.Timestamp.from(Instant.now());
+            try (var s = c.prepareStatement("insert into organization values (?, 'Bench', ?, ?)")) {
+                s.setObject(1, org);
+                s.setTimestamp(2, now);
+                s.setTimestamp(3, now);
+                s.executeUpdate();
+            }
+            try (var s = c.prepareStatement("""
+                    insert into provider (id, organization_id, name, type, account_sid, region, edge, auth_token_enc,
+                                          verification_status, created_at, updated_at)
+                    values (?, ?, 'Bench', 'twilio', ?, 'us1', 'ashburn', ?, 'verified', ?, ?)""")) {
+                s.setObject(1, provider);
+                s.setObject(2, org);
+                s.setString(3, accountSid);
+                s.setString(4, cipher.encrypt(token, "provider:" + provider + ":authToken"));
+                s.setTimestamp(5, now);
+                s.setTimestamp(6, now);
+                s.executeUpdate();
+            }
+            try (var s = c.prepareStatement("""
+                    insert into agent (id, organization_id, name, routing_type, routing_target, parameters, recording,
+                                       created_at, updated_at)
+                    values (?, ?, 'Bench bot', 'stream', 'wss://agents.example.com/media', '{"tenant":"bench"}', 'off',
+                            ?, ?)""")) {
+                s.setObject(1, agent);
+                s.setObject(2, org);
+                s.setTimestamp(3, now);
+                s.setTimestamp(4, now);
+                s.executeUpdate();
+            }
+            try (var s = c.prepareStatement("""
+                    insert into phone_number (id, organization_id, provider_id, number, agent_id, twilio_sid, voice, sms,
+                                              previous_config, created_at, updated_at)
+                    values (?, ?, ?, ?, ?, ?, true, true, '{}', ?, ?)""")) {
+                for (int i = 0; i < numberCount; i++) {
+                    String number = "+1415" + (2000000 + i);
+                    numbers.add(number);
+                    s.setObject(1, UUID.randomUUID());
+                    s.setObject(2, org);
+                    s.setObject(3, provider);
+                    s.setString(4, number);
+                    s.setObject(5, agent);
+                    s.setString(6, "PN" + hex(16));
+                    s.setTimestamp(7, now);
+                    s.setTimestamp(8, now);
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            c.commit();
+        }
+        Files.createDirectories(out);
+        try (var inbound = Files.newBufferedWriter(out.resolve("inbound.txt"))) {
+            for (int i = 0; i < 20_000; i++) {
+                var params = new LinkedHashMap<String, List<String>>();
+                params.put("AccountSid", List.of(accountSid));
+                params.put("ApiVersion", List.of("2010-04-01"));
+                params.put("CallSid", List.of("CA" + hex(16)));
+                params.put("CallStatus", List.of("ringing"));
+                params.put("Direction", List.of("inbound"));
+                params.put("From", List.of("+1510" + (5550000 + RANDOM.nextInt(9999))));
+                params.put("To", List.of(numbers.get(RANDOM.nextInt(numbers.size()))));
+                write(inbound, baseUrl, "/twilio/voice/inbound", params, token);
+            }
+        }
+        try (var status = Files.newBufferedWriter(out.resolve("status.txt"))) {
+            String[] steps = {"initiated", "ringing", "in-progress", "completed"};
+            int written = 0;
+            while (written < callbacks) {
+                String callSid = "CA" + hex(16);
+                for (int seq = 0; seq < steps.length && written < callbacks; seq++, written++) {
+                    var params = new LinkedHashMap<String, List<String>>();
+                    params.put("AccountSid", List.of(accountSid));
+                    params.put("ApiVersion", List.of("2010-04-01"));
+                    params.put("CallSid", List.of(callSid));
+                    params.put("CallStatus", List.of(steps[seq]));
+                    params.put("Direction", List.of("inbound"));
+                    params.put("From", List.of("+15105550100"));
+                    params.put("To", List.of(numbers.get(RANDOM.nextInt(numbers.size()))));
+                    params.put("SequenceNumber", List.of(Integer.toString(seq)));
+                    params.put("Timestamp", List.of("Sat, 21 Nov 2026 21:00:0" + seq + " +0000"));
+                    if (steps[seq].equals("completed")) {
+                        params.put("CallDuration", List.of("42"));
+                    }
+                    write(status, baseUrl, "/twilio/voice/status", params, token);
+                }
+            }
+        }
+        System.out.println("seeded " + numberCount + " numbers for " + accountSid);
+    }
+
+    static void count(String jdbc) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
+                var rs = c.createStatement().executeQuery(
+                        "select count(*) from communication_event where type = 'voice-status'")) {
+            rs.next();
+            System.out.println(rs.getLong(1));
+        }
+    }
+
+    private static void write(BufferedWriter out, String baseUrl, String path, Map<String, List<String>> params,
+            String token) throws Exception {
+        String signature = TwilioSignature.sign(baseUrl + path, params, token);
+        var body = new StringBuilder();
+        params.forEach((k, values) -> values.forEach(v -> body.append(body.isEmpty() ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8))));
+        out.write(path + "\t" + signature + "\t" + body + "\n");
+    }
+
+    private static String hex(int bytes) {
+        byte[] raw = new byte[bytes];
+        RANDOM.nextBytes(raw);
+        return HexFormat.of().formatHex(raw);
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Switchboard's load harness: the packaged service on a real PostgreSQL, driven by wrk with requests signed as Twilio
+# signs them, on this machine only (127.0.0.1). Stops by itself; prints one line per figure and keeps a copy in
+# bench/results/.
+#
+#   bench/run.sh                 # everything: start-up, inbound calls, status callbacks, memory
+#   DURATION=30s bench/run.sh    # longer measured runs
+#
+# Needs a JDK 17; installs wrk from Debian's packages if missing. The load generator shares the machine with the
+# service: on 2 cores it takes about one of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=${WRK_THREADS:-1}
+NUMBERS=${NUMBERS:-1000}
+CALLBACKS=${CALLBACKS:-400000}
+PORT=${PORT:-18080}
+KEY="REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE="
+WORK=$(mktemp -d)
+RESULTS=bench/results/$(date -u +%Y%m%dT%H%M%SZ).txt
+mkdir -p bench/results
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null; then
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+
+echo "building the production jar and the helper's class path" >&2
+./mvnw -B -q package -DskipTests
+./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+CP="target/classes:$(cat "$WORK/cp.txt")"
+
+java -cp "$CP" bench/BenchSetup.java db "$WORK/pgport" > "$WORK/db.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$WORK/pgport" ] && break; sleep 0.2; done
+PGPORT=$(cat "$WORK/pgport")
+JDBC="jdbc:postgresql://localhost:$PGPORT/postgres"
+
+start=$(date +%s%N)
+ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
+QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
+QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
+  java -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+SERVICE=$!
+pids+=($SERVICE)
+until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
+  kill -0 $SERVICE 2>/dev/null || { cat "$WORK/service.log" >&2; exit 1; }
+  sleep 0.02
+done
+startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+
+java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "http://127.0.0.1:$PORT" "$WORK" "$NUMBERS" "$CALLBACKS" >&2
+until curl -s "http://127.0.0.1:$PORT/q/health/ready" | grep -q "\"numbers\": $NUMBERS"; do sleep 0.1; done
+
+run() { # file, duration, once
+  BENCH_FILE="$WORK/$1" BENCH_THREADS=$WRK_THREADS BENCH_ONCE=$3 \
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2" --latency -s bench/signed.lua "http://127.0.0.1:$PORT"
+}
+
+{
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$WRK_THREADS -c$CONNECTIONS on the same machine, $NUMBERS numbers"
+  echo "startup_ms=$startup_ms"
+  run inbound.txt "$WARMUP" 0 >/dev/null
+  echo "## inbound calls (signed webhook -> routing TwiML), $DURATION"
+  run inbound.txt "$DURATION" 0 | grep -E "Requests/sec|answers_|latency_p"
+  echo "## status callbacks (signed, each distinct, stored before 204), $DURATION"
+  run status.txt "$DURATION" 1 | grep -E "Requests/sec|answers_|latency_p"
+  echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC")"
+  echo "rss_mb_after_load=$(( $(ps -o rss= -p $SERVICE) / 1024 ))"
+} | tee "$RESULTS"
