@@ -1,4 +1,4 @@
-import io.switchboard.crypto.SecretCipher;
+import io.switchboard.support.DirectSeed;
 import io.switchboard.twilio.TwilioSignature;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.BufferedWriter;
@@ -9,13 +9,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The benchmark's helper, run as a single-file program against the built classes (see run.sh):
@@ -59,66 +56,13 @@ public class BenchSetup {
 
     static void seed(String jdbc, String key, String baseUrl, Path out, int numberCount, int callbacks)
             throws Exception {
-        var cipher = new SecretCipher(key, List.of());
-        String accountSid = "AC" + hex(16);
-        String token = hex(16);
-        UUID org = UUID.randomUUID();
-        UUID provider = UUID.randomUUID();
-        UUID agent = UUID.randomUUID();
-        var numbers = new ArrayList<String>();
+        DirectSeed.Seeded seeded;
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
-            c.setAutoCommit(false);
-            var now = java.sql.Timestamp.from(Instant.now());
-            try (var s = c.prepareStatement("insert into organization values (?, 'Bench', ?, ?)")) {
-                s.setObject(1, org);
-                s.setTimestamp(2, now);
-                s.setTimestamp(3, now);
-                s.executeUpdate();
-            }
-            try (var s = c.prepareStatement("""
-                    insert into provider (id, organization_id, name, type, account_sid, region, edge, auth_token_enc,
-                                          verification_status, created_at, updated_at)
-                    values (?, ?, 'Bench', 'twilio', ?, 'us1', 'ashburn', ?, 'verified', ?, ?)""")) {
-                s.setObject(1, provider);
-                s.setObject(2, org);
-                s.setString(3, accountSid);
-                s.setString(4, cipher.encrypt(token, "provider:" + provider + ":authToken"));
-                s.setTimestamp(5, now);
-                s.setTimestamp(6, now);
-                s.executeUpdate();
-            }
-            try (var s = c.prepareStatement("""
-                    insert into agent (id, organization_id, name, routing_type, routing_target, parameters, recording,
-                                       created_at, updated_at)
-                    values (?, ?, 'Bench bot', 'stream', 'wss://agents.example.com/media', '{"tenant":"bench"}', 'off',
-                            ?, ?)""")) {
-                s.setObject(1, agent);
-                s.setObject(2, org);
-                s.setTimestamp(3, now);
-                s.setTimestamp(4, now);
-                s.executeUpdate();
-            }
-            try (var s = c.prepareStatement("""
-                    insert into phone_number (id, organization_id, provider_id, number, agent_id, twilio_sid, voice, sms,
-                                              previous_config, created_at, updated_at)
-                    values (?, ?, ?, ?, ?, ?, true, true, '{}', ?, ?)""")) {
-                for (int i = 0; i < numberCount; i++) {
-                    String number = "+1415" + (2000000 + i);
-                    numbers.add(number);
-                    s.setObject(1, UUID.randomUUID());
-                    s.setObject(2, org);
-                    s.setObject(3, provider);
-                    s.setString(4, number);
-                    s.setObject(5, agent);
-                    s.setString(6, "PN" + hex(16));
-                    s.setTimestamp(7, now);
-                    s.setTimestamp(8, now);
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-            c.commit();
+            seeded = DirectSeed.seed(c, key, numberCount);
         }
+        String accountSid = seeded.accountSid();
+        String token = seeded.authToken();
+        List<String> numbers = seeded.numbers();
         Files.createDirectories(out);
         try (var inbound = Files.newBufferedWriter(out.resolve("inbound.txt"))) {
             for (int i = 0; i < 20_000; i++) {

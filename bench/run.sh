@@ -33,7 +33,7 @@ fi
 echo "building the production jar and the helper's class path" >&2
 ./mvnw -B -q package -DskipTests
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="target/classes:$(cat "$WORK/cp.txt")"
+CP="target/classes:target/test-classes:$(cat "$WORK/cp.txt")"
 
 java -cp "$CP" bench/BenchSetup.java db "$WORK/pgport" > "$WORK/db.log" 2>&1 &
 pids+=($!)

