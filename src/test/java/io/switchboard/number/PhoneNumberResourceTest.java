@@ -120,7 +120,8 @@ class PhoneNumberResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"4155550100", "+0155550100", "+1 415 555 0100", "+1415555010012345", "", "tel:+14155550100"})
+    @ValueSource(strings = {
+        "4155550100", "+0155550100", "+1 415 555 0100", "+1415555010012345", "", "tel:+14155550100"})
     void aNumberThatIsNotE164IsA400NamingIt(String number) {
         Api.as(org).body(Map.of("number", number, "providerId", providerId)).post("/v1/phone-numbers")
                 .then().statusCode(400)
@@ -264,7 +265,8 @@ class PhoneNumberResourceTest {
         String n4 = Api.as(org).body(Map.of("number", second.numbers().get(0), "providerId", secondProvider,
                 "agentId", agent)).post("/v1/phone-numbers").then().statusCode(201).extract().path("id");
 
-        Api.as(org).get("/v1/phone-numbers").then().statusCode(200).body("items.id", containsInAnyOrder(n1, n2, n3, n4));
+        Api.as(org).get("/v1/phone-numbers").then().statusCode(200)
+                .body("items.id", containsInAnyOrder(n1, n2, n3, n4));
         Api.as(org).get("/v1/phone-numbers?agentId=" + agent).then().body("items.id", containsInAnyOrder(n1, n2, n4));
         Api.as(org).get("/v1/phone-numbers?providerId=" + providerId)
                 .then().body("items.id", containsInAnyOrder(n1, n2, n3));
