@@ -15,7 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-@Path("/v1")
+@Path("/v1/phone-numbers")
 public class PhoneNumberResource {
 
     private final PhoneNumberService numbers;
@@ -25,20 +25,12 @@ public class PhoneNumberResource {
     }
 
     @POST
-    @Path("/phone-numbers")
     @ResponseStatus(201)
     public Uni<PhoneNumberView> importNumber(@NotNull ImportRequest request) {
         return numbers.importNumber(request);
     }
 
-    @POST
-    @Path("/providers/{id}/import-numbers")
-    public Uni<BulkImportResult> importNumbers(@PathParam("id") UUID providerId, @NotNull BulkImportRequest request) {
-        return numbers.importNumbers(providerId, request);
-    }
-
     @GET
-    @Path("/phone-numbers")
     public Uni<ListResponse<PhoneNumberView>> list(@QueryParam("providerId") String providerId,
             @QueryParam("agentId") String agentId, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
@@ -47,19 +39,19 @@ public class PhoneNumberResource {
     }
 
     @GET
-    @Path("/phone-numbers/{id}")
+    @Path("/{id}")
     public Uni<PhoneNumberView> get(@PathParam("id") UUID id) {
         return numbers.find(id).onItem().ifNull().failWith(() -> ApiException.notFound("phone number"));
     }
 
     @PATCH
-    @Path("/phone-numbers/{id}")
+    @Path("/{id}")
     public Uni<PhoneNumberView> update(@PathParam("id") UUID id, @NotNull PhoneNumberPatch patch) {
         return numbers.update(id, patch);
     }
 
     @DELETE
-    @Path("/phone-numbers/{id}")
+    @Path("/{id}")
     @ResponseStatus(204)
     public Uni<Void> delete(@PathParam("id") UUID id, @QueryParam("force") boolean force) {
         return numbers.delete(id, force);

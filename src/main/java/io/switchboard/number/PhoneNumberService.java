@@ -160,8 +160,9 @@ public class PhoneNumberService {
                     Uni<Void> restore = twilio.updateIncomingNumber(secrets.credentials(provider),
                             number.twilioSid, previousConfiguration(number)).replaceWithVoid();
                     restore = force
-                            ? restore.onFailure().invoke(e -> LOG.warnf("number %s deleted without restoring Twilio: %s",
-                                    id, e.getMessage())).onFailure().recoverWithNull()
+                            ? restore.onFailure().invoke(e -> LOG.warnf(
+                                    "number %s deleted without restoring Twilio: %s", id, e.getMessage()))
+                                    .onFailure().recoverWithNull()
                             : restore.onFailure().transform(e -> new ApiException(502, "twilio_restore_failed",
                                     "could not restore the number's previous configuration in Twilio ("
                                             + e.getMessage() + "); retry, or delete with ?force=true"));

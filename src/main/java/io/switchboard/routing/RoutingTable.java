@@ -11,6 +11,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -31,7 +33,9 @@ import org.jboss.logging.Logger;
  * {@code NOTIFY routing_changed '<table>:<id>'} in the transaction that changes a route; every replica LISTENs on its
  * own connection and reloads just the rows concerned. After the listening connection is (re)established — at start
  * and after any loss, when notifications may have been missed — the whole table is reloaded. Reloads run one at a
- * time, in the order the notifications came, so an older read never overwrites a newer one.
+ * time, in the order the notifications came, so an older read never overwrites a newer one. A reload that fails
+ * (the database briefly unreachable) is not retried as such: a full reload is scheduled with back-off instead, and
+ * repeated until one succeeds, so no change is lost while the queue keeps moving.
  */
 @ApplicationScoped
 public class RoutingTable {
@@ -39,11 +43,15 @@ public class RoutingTable {
     static final String CHANNEL = "routing_changed";
     private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
+    private final Vertx vertx;
     private final RouteLoader loader;
     private final PgSubscriber subscriber;
     private final Queue<Supplier<Uni<Void>>> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean loaded = new AtomicBoolean();
+    private final AtomicBoolean resyncScheduled = new AtomicBoolean();
+    private final AtomicInteger resyncAttempts = new AtomicInteger();
+    private volatile boolean stopped;
     private volatile Map<String, Route> byNumber = new ConcurrentHashMap<>();
 
     @Inject
@@ -56,9 +64,9 @@ public class RoutingTable {
 
     /** A table of its own, for tests that play a second replica. */
     public RoutingTable(Vertx vertx, Pool pool, ObjectMapper json, PgConnectOptions listenOn) {
+        this.vertx = vertx;
         this.loader = new RouteLoader(pool, json);
-        this.subscriber = PgSubscriber.subscriber(vertx, listenOn)
-                .reconnectPolicy(attempt -> Math.min(100L << Math.min(attempt, 5), 3_000L));
+        this.subscriber = PgSubscriber.subscriber(vertx, listenOn).reconnectPolicy(RoutingTable::backoffMillis);
         subscriber.channel(CHANNEL)
                 .handler(this::changed)
                 .subscribeHandler(() -> enqueue(this::reloadAll));
@@ -66,19 +74,37 @@ public class RoutingTable {
 
     void onStart(@Observes StartupEvent event) {
         start().subscribe().with(ok -> {
-        }, e -> LOG.errorf("routing table could not listen for changes yet: %s; retrying", e.getMessage()));
+        }, e -> LOG.errorf("routing table stopped before it could listen for changes: %s", e.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stop();
     }
 
-    /** Connects the listener; the first subscription triggers the full load. */
+    /**
+     * Connects the listener, retrying with back-off until it succeeds or the table is stopped; the first subscription
+     * triggers the full load.
+     * <p>
+     * PgSubscriber reconnects only a connection it once had: when the first connect fails (the database not up yet
+     * when the replica starts) it never tries again, and a second {@code connect()} does nothing and never completes,
+     * so such a replica never loaded its table and never became ready. Each attempt therefore resets the subscriber
+     * first; {@code close()} on a subscriber without a connection keeps its channels (on a connected one it would
+     * drop them, hence the check).
+     */
     public Uni<Void> start() {
-        return subscriber.connect();
+        stopped = false;
+        return Uni.createFrom().deferred(() -> stopped || subscriber.actualConnection() != null
+                        ? Uni.createFrom().voidItem()
+                        : subscriber.close().chain(subscriber::connect))
+                .onFailure().invoke(e -> LOG.warnf("routing table cannot listen for changes yet: %s; retrying",
+                        e.getMessage()))
+                .onFailure(e -> !stopped).retry()
+                .withBackOff(Duration.ofMillis(backoffMillis(0)), Duration.ofMillis(backoffMillis(Integer.MAX_VALUE)))
+                .indefinitely();
     }
 
     public void stop() {
+        stopped = true;
         subscriber.closeAndForget();
     }
 
@@ -125,12 +151,35 @@ public class RoutingTable {
             routes.forEach(route -> fresh.put(route.number(), route));
             byNumber = fresh;
             loaded.set(true);
+            resyncAttempts.set(0);
             LOG.infof("routing table loaded: %d numbers", fresh.size());
         }).replaceWithVoid();
     }
 
     private void put(List<Route> routes) {
         routes.forEach(route -> byNumber.put(route.number(), route));
+    }
+
+    /**
+     * A failed reload would otherwise lose its change until the next reconnect: the notification is gone. A full
+     * reload, queued behind whatever arrives meanwhile, repairs any such loss; it is not retried in place, so one
+     * failing read cannot hold up the reloads behind it. At most one is pending; each failure lengthens the wait.
+     */
+    private void scheduleResync() {
+        if (stopped || !resyncScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.setTimer(backoffMillis(resyncAttempts.getAndIncrement()), timer -> {
+            resyncScheduled.set(false);
+            if (!stopped) {
+                enqueue(this::reloadAll);
+            }
+        });
+    }
+
+    /** 100 ms, doubling, at most 3 s: for reconnecting the listener and for reloads after a failure. */
+    static long backoffMillis(int attempt) {
+        return Math.min(100L << Math.min(attempt, 5), 3_000L);
     }
 
     /** Runs reloads strictly one after another, in arrival order, on whatever thread completes the previous one. */
@@ -152,7 +201,10 @@ public class RoutingTable {
             return;
         }
         Uni.createFrom().deferred(next::get)
-                .onFailure().invoke(e -> LOG.warnf("routing table reload failed: %s", e.getMessage()))
+                .onFailure().invoke(e -> {
+                    LOG.warnf("routing table reload failed: %s; reloading everything soon", e.getMessage());
+                    scheduleResync();
+                })
                 .onFailure().recoverWithNull()
                 .subscribe().with(done -> {
                     draining.set(false);
