@@ -62,7 +62,7 @@ public class WebhookKeys {
 
     void onStart(@Observes StartupEvent event) {
         feed.start().subscribe().with(ok -> {
-        }, e -> LOG.errorf("webhook keys could not listen for changes yet: %s; retrying", e.getMessage()));
+        }, e -> LOG.errorf("webhook keys stopped before they could listen for changes: %s", e.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -97,6 +97,7 @@ public class WebhookKeys {
             }
             byAccount = freeze(fresh);
             loaded = true;
+            feed.loadedInFull();
         }).replaceWithVoid();
     }
 

@@ -14,6 +14,7 @@ import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.SimAccount;
 import io.vertx.core.json.JsonObject;
+import io.switchboard.twilio.WebhookUrls;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PhoneNumberResourceTest {
 
     private static final String UPDATE_NUMBER = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json";
-    private static final String BASE = "http://localhost:8081";
     private static final String CUSTOMER = "https://customer.example.com";
+
+    @Inject
+    WebhookUrls urls;
 
     @Inject
     TwilioSimulator simulator;
@@ -78,11 +81,11 @@ class PhoneNumberResourceTest {
                 .extract().path("id");
 
         JsonObject imported = twilioNumber(number);
-        assertThat(imported.getString("voice_url")).isEqualTo(BASE + "/twilio/voice/inbound");
+        assertThat(imported.getString("voice_url")).isEqualTo(urls.voiceInbound());
         assertThat(imported.getString("voice_method")).isEqualTo("POST");
-        assertThat(imported.getString("sms_url")).isEqualTo(BASE + "/twilio/messaging/inbound");
+        assertThat(imported.getString("sms_url")).isEqualTo(urls.messagingInbound());
         assertThat(imported.getString("sms_method")).isEqualTo("POST");
-        assertThat(imported.getString("status_callback")).isEqualTo(BASE + "/twilio/voice/status");
+        assertThat(imported.getString("status_callback")).isEqualTo(urls.voiceStatus());
         assertThat(imported.getString("status_callback_method")).isEqualTo("POST");
         assertThat(imported.getString("voice_application_sid")).isNull();
         assertThat(imported.getString("sms_application_sid")).isNull();
@@ -102,7 +105,7 @@ class PhoneNumberResourceTest {
         String number = account.numbers().get(0);
         JsonObject before = twilioNumber(number);
         String id = importNumber(number);
-        assertThat(twilioNumber(number).getString("voice_url")).isEqualTo(BASE + "/twilio/voice/inbound");
+        assertThat(twilioNumber(number).getString("voice_url")).isEqualTo(urls.voiceInbound());
         Api.as(org).delete("/v1/phone-numbers/" + id).then().statusCode(204);
         assertThat(withoutUpdateDate(twilioNumber(number))).isEqualTo(withoutUpdateDate(before));
     }
@@ -190,7 +193,7 @@ class PhoneNumberResourceTest {
 
         Api.as(org).get("/v1/phone-numbers?providerId=" + providerId)
                 .then().body("items.number", containsInAnyOrder(good1, good2, already));
-        assertThat(twilioNumber(good2).getString("voice_url")).isEqualTo(BASE + "/twilio/voice/inbound");
+        assertThat(twilioNumber(good2).getString("voice_url")).isEqualTo(urls.voiceInbound());
         assertThat(twilioNumber(account.numbers().get(3)).getString("voice_url")).isEmpty();
     }
 

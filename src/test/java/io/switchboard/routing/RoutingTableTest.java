@@ -282,7 +282,7 @@ class RoutingTableTest {
     }
 
     private PgConnectOptions replicaOptions() {
-        var options = RoutingTable.connectOptions(url, username, password);
+        var options = ChangeFeed.connectOptions(url, username, password);
         options.setUser(replicaRole);
         options.setPassword("");
         return options;
@@ -290,14 +290,19 @@ class RoutingTableTest {
 
     private void eventually(String number, Consumer<Route> check) {
         await().atMost(PROPAGATION).pollInterval(POLL)
-                .untilAsserted(() -> check.accept(table.find(number).orElseThrow()));
+                .untilAsserted(() -> check.accept(routed(table, number)));
     }
 
     private void bothEventually(String number, Consumer<Route> check) {
         await().atMost(PROPAGATION).pollInterval(POLL).untilAsserted(() -> {
-            check.accept(table.find(number).orElseThrow());
-            check.accept(replica.find(number).orElseThrow());
+            check.accept(routed(table, number));
+            check.accept(routed(replica, number));
         });
+    }
+
+    /** An assertion failure, not an exception, while the route is not there yet: the await keeps polling. */
+    private static Route routed(RoutingTable in, String number) {
+        return in.find(number).orElseThrow(() -> new AssertionError(number + " is not routed yet"));
     }
 
     private String importNumber(String number, String agentId) {
