@@ -135,10 +135,13 @@ class PackagedJarIT {
                     assertThat(rs.getString(1)).isEqualTo("External DB Inc");
                 }
 
-                // No simulator in the production build.
-                var sim = http.send(HttpRequest.newBuilder(app.uri("/sim/admin/state")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(sim.statusCode()).isEqualTo(404);
+                // No simulator in the production build (both paths answer in dev and test builds).
+                for (String path : List.of("/sim/admin/faults",
+                        "/sim/api/2010-04-01/Accounts/AC00000000000000000000000000000001.json")) {
+                    var sim = http.send(HttpRequest.newBuilder(app.uri(path)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(sim.statusCode()).as(path).isEqualTo(404);
+                }
                 assertThat(app.output()).doesNotContain("app-password").doesNotContain(ADMIN);
             }
         }
