@@ -3,6 +3,7 @@ package io.switchboard.call;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.InboundCallAnswered;
 import io.switchboard.webhook.VerifiedWebhook;
@@ -11,8 +12,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -108,8 +109,8 @@ public class InboundCallRecorder {
     }
 
     /** PostgreSQL refused the batch: write each alone, and drop only what it refuses, so one item cannot block all. */
-    private io.smallrye.mutiny.Uni<Void> oneByOne(List<Tuple> batch) {
-        io.smallrye.mutiny.Uni<Void> chain = io.smallrye.mutiny.Uni.createFrom().voidItem();
+    private Uni<Void> oneByOne(List<Tuple> batch) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
         for (Tuple write : batch) {
             chain = chain.chain(() -> events.storeOne(write).onFailure(InboundCallRecorder::isAboutTheData)
                     .recoverWithItem(failure -> {

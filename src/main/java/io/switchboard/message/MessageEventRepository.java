@@ -56,15 +56,16 @@ public class MessageEventRepository {
             ), msg as (
                 insert into message (id, organization_id, sid, direction, from_number, to_number, body, status,
                                      encoding, segments, created_at, updated_at)
-                select $6::uuid, ev.organization_id, $1::text, 'inbound', coalesce($7::text, ''), coalesce($8::text, ''),
-                       coalesce($9::text, ''), 'received',
+                select $6::uuid, ev.organization_id, $1::text, 'inbound', coalesce($7::text, ''),
+                       coalesce($8::text, ''), coalesce($9::text, ''), 'received',
                        $10::text, $11::int, $2::timestamptz, $2::timestamptz
                   from ev where ev.organization_id is not null
                 on conflict (sid) do nothing
             ), stopped as (
                 insert into opt_out (organization_id, number, created_at)
                 select ev.organization_id, $7::text, $2::timestamptz
-                  from ev where ev.organization_id is not null and $7::text is not null and $12::text = 'stop'
+                  from ev
+                 where ev.organization_id is not null and $7::text is not null and $12::text = 'stop'
                 on conflict do nothing
             ), started as (
                 delete from opt_out o using ev
