@@ -1,0 +1,100 @@
+package io.switchboard.call;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.webhook.GroupCommit;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * Stores call callbacks, across organizations (Twilio names the call, not the tenant): one statement per callback
+ * inserts the event once and upserts the call row by sid, so callbacks and the inbound-call record converge in any
+ * order. Statements from concurrent callbacks are grouped into one round trip ({@link GroupCommit}).
+ */
+@ApplicationScoped
+public class CallEventRepository {
+
+    /*
+     * $1 sid, $2 type, $3 event status, $4 sequence, $5 received at, $6 params, $7 dedupe key, $8 organization of the
+     * route (inbound only), $9 id for a new row, $10 from, $11 to, $12 agent, $13 phone number, $14 call status,
+     * $15 its rank, $16 error code, $17 answered at, $18 ended at, $19 duration, $20 recording URL.
+     *
+     * The event takes the organization of the stored call, else the route's; with neither it is kept unowned and
+     * claimed when the call row appears. A new row is created only with an organization, from, to and a status;
+     * otherwise only an existing row is updated. NOT NULL is checked before ON CONFLICT, so the placeholders in the
+     * insert of an update-only write never reach a row.
+     */
+    static final String UPSERT = """
+            with known as (
+                select organization_id from call where sid = $1::text
+            ), ev as (
+                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
+                                                 received_at, params, dedupe_key)
+                values (coalesce((select organization_id from known), $8::uuid), 'call', $1::text, $2::text, $3::text,
+                        $4::int, $5::timestamptz, $6::jsonb, $7::text)
+                on conflict (dedupe_key) do nothing
+                returning organization_id
+            ), claimed as (
+                update communication_event e set organization_id = ev.organization_id
+                  from ev
+                 where e.sid = $1::text and e.resource_type = 'call' and e.organization_id is null
+                   and ev.organization_id is not null
+            ), up as (
+                insert into call as call (id, organization_id, sid, direction, from_number, to_number, agent_id,
+                                  phone_number_id, status, error_code, last_sequence, created_at, answered_at, ended_at,
+                                  duration_seconds, recording_url, updated_at)
+                select $9::uuid, ev.organization_id, $1::text, 'inbound', coalesce($10::text, ''),
+                       coalesce($11::text, ''), $12::uuid, $13::uuid, coalesce($14::text, 'queued'), $16::int,
+                       $4::int, $5::timestamptz, $17::timestamptz, $18::timestamptz, $19::int, $20::text,
+                       $5::timestamptz
+                  from ev
+                 where ev.organization_id is not null
+                   and (exists (select 1 from known)
+                        or ($14::text is not null and $10::text is not null and $11::text is not null))
+                on conflict (sid) do update set
+                    status = case when %1$s then $14::text else call.status end,
+                    error_code = case when %1$s then coalesce($16::int, call.error_code) else call.error_code end,
+                    last_sequence = greatest(call.last_sequence, $4::int),
+                    answered_at = coalesce(call.answered_at, $17::timestamptz),
+                    ended_at = coalesce(call.ended_at, $18::timestamptz),
+                    duration_seconds = coalesce(call.duration_seconds, $19::int),
+                    recording_url = coalesce($20::text, call.recording_url),
+                    agent_id = coalesce(call.agent_id, $12::uuid),
+                    phone_number_id = coalesce(call.phone_number_id, $13::uuid),
+                    updated_at = $5::timestamptz
+            )
+            select count(*) as inserted from ev""".formatted("""
+            ($14::text is not null and %1$s < %2$d and $15::int >= %1$s
+                             and ($4::int is null or call.last_sequence is null or $4::int > call.last_sequence))"""
+            .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL));
+
+    private final Pool pool;
+    private final GroupCommit grouped;
+
+    public CallEventRepository(Pool pool) {
+        this.pool = pool;
+        this.grouped = new GroupCommit(pool, UPSERT, 128, 4);
+    }
+
+    /** Stores one callback; completes once committed, with whether it was new (false: a redelivery). */
+    Uni<Boolean> store(CallEventWrite write) {
+        return grouped.execute(write.toTuple()).map(CallEventRepository::inserted);
+    }
+
+    /** Stores many at once, as one transaction: for the inbound-call write-behind queue. */
+    Uni<Void> storeAll(List<Tuple> writes) {
+        return pool.preparedQuery(UPSERT).executeBatch(writes).replaceWithVoid();
+    }
+
+    Uni<Void> storeOne(Tuple write) {
+        return pool.preparedQuery(UPSERT).execute(write).replaceWithVoid();
+    }
+
+    private static boolean inserted(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() && it.next().getLong("inserted") > 0;
+    }
+}

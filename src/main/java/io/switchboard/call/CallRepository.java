@@ -1,0 +1,89 @@
+package io.switchboard.call;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.common.EventView;
+import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads of calls and their events for one organization. Plain SQL on the reactive client (the rows are written by
+ * the callback path, not through Hibernate); every query takes the organization as its first parameter and filters
+ * on it, so another organization's call reads as absent.
+ */
+@ApplicationScoped
+public class CallRepository {
+
+    private final Pool pool;
+
+    public CallRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<CallView> find(UUID organizationId, UUID id) {
+        return pool.preparedQuery("select " + CallView.COLUMNS + " from call where organization_id = $1 and id = $2")
+                .execute(Tuple.of(organizationId, id))
+                .map(rows -> rows.iterator().hasNext() ? CallView.of(rows.iterator().next()) : null);
+    }
+
+    /** Filters are optional (null: any); oldest first, keyset-paged on (created_at, id). */
+    public Uni<ListResponse<CallView>> list(UUID organizationId, UUID batchId, String status, String sid,
+            PageRequest page) {
+        var sql = new StringBuilder("select " + CallView.COLUMNS + " from call where organization_id = $1");
+        var params = new ArrayList<Object>(List.of(organizationId));
+        if (batchId != null) {
+            params.add(batchId);
+            sql.append(" and batch_id = $").append(params.size());
+        }
+        if (status != null) {
+            params.add(status);
+            sql.append(" and status = $").append(params.size());
+        }
+        if (sid != null) {
+            params.add(sid);
+            sql.append(" and sid = $").append(params.size());
+        }
+        if (page.hasCursor()) {
+            params.add(page.afterCreatedAt().atOffset(ZoneOffset.UTC));
+            params.add(page.afterId());
+            int at = params.size() - 1;
+            sql.append(" and (created_at, id) > ($").append(at).append(", $").append(at + 1).append(')');
+        }
+        params.add(page.fetchSize());
+        sql.append(" order by created_at, id limit $").append(params.size());
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+                .map(rows -> {
+                    var calls = new ArrayList<CallView>();
+                    rows.forEach(row -> calls.add(CallView.of(row)));
+                    return page.toResponse(calls, CallView::createdAt, CallView::id);
+                });
+    }
+
+    /** Every event stored for the call, oldest first; null when the call is not the organization's. */
+    public Uni<List<EventView>> events(UUID organizationId, UUID callId) {
+        return pool.preparedQuery("""
+                select e.type, e.status, e.sequence_number, e.received_at, e.params
+                  from call c
+                  join communication_event e
+                    on e.sid = c.sid and e.resource_type = 'call' and e.organization_id = c.organization_id
+                 where c.organization_id = $1 and c.id = $2
+                 order by e.id""")
+                .execute(Tuple.of(organizationId, callId))
+                .chain(rows -> {
+                    var events = new ArrayList<EventView>();
+                    for (Row row : rows) {
+                        events.add(EventView.of(row));
+                    }
+                    return events.isEmpty()
+                            ? find(organizationId, callId).map(call -> call == null ? null : List.<EventView>of())
+                            : Uni.createFrom().item(events);
+                });
+    }
+}

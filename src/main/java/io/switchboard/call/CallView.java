@@ -1,0 +1,29 @@
+package io.switchboard.call;
+
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A call as the API shows it. */
+public record CallView(UUID id, UUID batchId, String sid, String direction, String from, String to, UUID agentId,
+        String status, Integer errorCode, Instant createdAt, Instant answeredAt, Instant endedAt,
+        Integer durationSeconds, String recordingUrl) {
+
+    static final String COLUMNS = """
+            id, batch_id, sid, direction, from_number, to_number, agent_id, status, error_code, created_at,
+            answered_at, ended_at, duration_seconds, recording_url""";
+
+    static CallView of(Row row) {
+        return new CallView(row.getUUID("id"), row.getUUID("batch_id"), row.getString("sid"),
+                row.getString("direction"), row.getString("from_number"), row.getString("to_number"),
+                row.getUUID("agent_id"), row.getString("status"), row.getInteger("error_code"),
+                instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("answered_at")),
+                instant(row.getOffsetDateTime("ended_at")), row.getInteger("duration_seconds"),
+                row.getString("recording_url"));
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
+    }
+}

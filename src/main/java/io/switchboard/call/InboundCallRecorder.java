@@ -1,0 +1,159 @@
+package io.switchboard.call;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.InboundCallAnswered;
+import io.switchboard.webhook.VerifiedWebhook;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Records each answered inbound call (the call row and a {@code voice-inbound} event) without delaying the answer: a
+ * bounded in-memory write-behind queue, drained in batches by one writer, retried with backoff while the database is
+ * down. Beyond the bound the newest item is dropped and counted ({@code switchboard.calls.inbound.dropped}); the
+ * call's status callbacks still create the row, since they carry the same facts.
+ */
+@ApplicationScoped
+public class InboundCallRecorder {
+
+    private static final Logger LOG = Logger.getLogger(InboundCallRecorder.class);
+    static final String VOICE_INBOUND = "voice-inbound";
+    private static final int BATCH = 256;
+    private static final long MIN_BACKOFF_MS = 50;
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private final CallEventRepository events;
+    private final Vertx vertx;
+    private final int capacity;
+    private final Counter dropped;
+    private final Counter failed;
+    private final ArrayDeque<Tuple> queue = new ArrayDeque<>();
+    private boolean writing;
+    private long backoffMs = MIN_BACKOFF_MS;
+    private volatile boolean stopped;
+
+    public InboundCallRecorder(CallEventRepository events, Vertx vertx, MeterRegistry metrics,
+            @ConfigProperty(name = "switchboard.calls.inbound-queue-capacity", defaultValue = "100000") int capacity) {
+        this.events = events;
+        this.vertx = vertx;
+        this.capacity = capacity;
+        this.dropped = metrics.counter("switchboard.calls.inbound.dropped");
+        this.failed = metrics.counter("switchboard.calls.inbound.refused");
+        metrics.gauge("switchboard.calls.inbound.queued", queue, q -> size());
+    }
+
+    /** Synchronous observer on the event loop: only enqueues. */
+    void onAnswered(@Observes InboundCallAnswered answered) {
+        VerifiedWebhook webhook = answered.webhook();
+        String sid = webhook.param("CallSid");
+        if (sid == null || sid.isBlank()) {
+            return;
+        }
+        String callStatus = webhook.param("CallStatus");
+        var event = CallbackEvent.of(webhook, VOICE_INBOUND, sid, callStatus, null);
+        String status = CallStatuses.isKnown(callStatus) ? callStatus : "ringing";
+        var route = answered.route();
+        var write = new CallEventWrite(event, route, CallbackEvent.clean(webhook.param("From")),
+                CallbackEvent.clean(webhook.param("To")), status, null, null, null, null, null);
+        enqueue(write.toTuple(), sid);
+    }
+
+    void enqueue(Tuple write, String sid) {
+        synchronized (this) {
+            if (queue.size() >= capacity) {
+                dropped.increment();
+                LOG.errorf("inbound call %s not recorded: the write-behind queue is full (%d)", sid, capacity);
+                return;
+            }
+            queue.add(write);
+        }
+        drain();
+    }
+
+    public synchronized int size() {
+        return queue.size();
+    }
+
+    private void drain() {
+        List<Tuple> batch;
+        synchronized (this) {
+            if (writing || queue.isEmpty() || stopped) {
+                return;
+            }
+            writing = true;
+            batch = new ArrayList<>(Math.min(BATCH, queue.size()));
+            for (int i = 0; i < BATCH && !queue.isEmpty(); i++) {
+                batch.add(queue.poll());
+            }
+        }
+        events.storeAll(batch)
+                .onFailure(InboundCallRecorder::isAboutTheData).recoverWithUni(failure -> oneByOne(batch))
+                .subscribe().with(ok -> {
+                    synchronized (this) {
+                        writing = false;
+                        backoffMs = MIN_BACKOFF_MS;
+                    }
+                    drain();
+                }, failure -> retryLater(batch, failure));
+    }
+
+    /** PostgreSQL refused the batch: write each alone, and drop only what it refuses, so one item cannot block all. */
+    private Uni<Void> oneByOne(List<Tuple> batch) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Tuple write : batch) {
+            chain = chain.chain(() -> events.storeOne(write).onFailure(InboundCallRecorder::isAboutTheData)
+                    .recoverWithItem(failure -> {
+                        failed.increment();
+                        LOG.errorf("inbound call %s refused by the database, not recorded: %s", write.getString(0),
+                                failure.getMessage());
+                        return null;
+                    }));
+        }
+        return chain;
+    }
+
+    /** The database is unreachable: put the batch back at the head and try again later. */
+    private void retryLater(List<Tuple> batch, Throwable failure) {
+        long delay;
+        synchronized (this) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                queue.addFirst(batch.get(i));
+            }
+            writing = false;
+            delay = backoffMs;
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+        }
+        LOG.warnf("recording %d inbound calls failed (%s); retrying in %d ms", batch.size(), failure.getMessage(),
+                delay);
+        if (!stopped) {
+            vertx.setTimer(delay, id -> drain());
+        }
+    }
+
+    /** An error PostgreSQL answered about the statement (class 22 data, 23 integrity): retrying will not help. */
+    static boolean isAboutTheData(Throwable failure) {
+        if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
+            return false;
+        }
+        return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
+        int left = size();
+        if (left > 0) {
+            LOG.warnf("shutting down with %d inbound calls not yet recorded", left);
+        }
+    }
+}

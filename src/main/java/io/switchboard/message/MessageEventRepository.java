@@ -1,0 +1,115 @@
+package io.switchboard.message;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.GroupCommit;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+
+/**
+ * Stores message callbacks and inbound SMS, across organizations, each as one statement: the event once (by its
+ * dedupe key), and the message row and opt-outs only when the event is new, so a redelivery changes nothing.
+ */
+@ApplicationScoped
+public class MessageEventRepository {
+
+    /*
+     * $1 sid, $2 type, $3 status, $4 received at, $5 params, $6 dedupe key, $7 rank of the status, $8 error code.
+     * A status callback for a message this service does not know is kept unowned; it cannot create the row (the
+     * body and sender are not in it).
+     */
+    static final String STATUS = """
+            with known as (
+                select organization_id from message where sid = $1::text
+            ), ev as (
+                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
+                                                 received_at, params, dedupe_key)
+                values ((select organization_id from known), 'message', $1::text, $2::text, $3::text, null,
+                        $4::timestamptz, $5::jsonb, $6::text)
+                on conflict (dedupe_key) do nothing
+                returning organization_id
+            ), up as (
+                update message set status = $3::text, error_code = coalesce($8::int, message.error_code),
+                                   updated_at = $4::timestamptz
+                  from ev
+                 where message.sid = $1::text and ev.organization_id is not null
+                   and $7::int is not null and $7::int > %s
+            )
+            select count(*) as inserted from ev""".formatted(MessageStatuses.SQL_RANK);
+
+    /*
+     * $1 sid, $2 received at, $3 params, $4 dedupe key, $5 organization (null: number not imported), $6 id,
+     * $7 from, $8 to, $9 body, $10 encoding, $11 segments, $12 opt-out action: 'stop', 'start' or ''.
+     */
+    static final String INBOUND = """
+            with ev as (
+                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
+                                                 received_at, params, dedupe_key)
+                values ($5::uuid, 'message', $1::text, 'sms-inbound', 'received', null, $2::timestamptz, $3::jsonb,
+                        $4::text)
+                on conflict (dedupe_key) do nothing
+                returning organization_id
+            ), msg as (
+                insert into message (id, organization_id, sid, direction, from_number, to_number, body, status,
+                                     encoding, segments, created_at, updated_at)
+                select $6::uuid, ev.organization_id, $1::text, 'inbound', coalesce($7::text, ''),
+                       coalesce($8::text, ''), coalesce($9::text, ''), 'received',
+                       $10::text, $11::int, $2::timestamptz, $2::timestamptz
+                  from ev where ev.organization_id is not null
+                on conflict (sid) do nothing
+            ), stopped as (
+                insert into opt_out (organization_id, number, created_at)
+                select ev.organization_id, $7::text, $2::timestamptz
+                  from ev
+                 where ev.organization_id is not null and $7::text is not null and $12::text = 'stop'
+                on conflict do nothing
+            ), started as (
+                delete from opt_out o using ev
+                 where o.organization_id = ev.organization_id and o.number = $7::text and $12::text = 'start'
+            )
+            select count(*) as inserted from ev""";
+
+    /** What an inbound SMS writes. */
+    record Inbound(CallbackEvent event, UUID organizationId, String from, String to, String body, Integer segments,
+            OptOutWords word) {
+    }
+
+    private final GroupCommit statuses;
+    private final GroupCommit inbound;
+
+    public MessageEventRepository(Pool pool) {
+        this.statuses = new GroupCommit(pool, STATUS, 128, 4);
+        this.inbound = new GroupCommit(pool, INBOUND, 128, 4);
+    }
+
+    /** Completes once committed, with whether the callback was new. */
+    Uni<Boolean> storeStatus(CallbackEvent event, Integer errorCode) {
+        return statuses.execute(Tuple.from(new Object[] {
+            event.sid(), event.type(), event.status(), event.receivedAt(), event.params(), event.dedupeKey(),
+            MessageStatuses.rank(event.status()), errorCode
+        })).map(MessageEventRepository::inserted);
+    }
+
+    /** Completes once committed, with whether the SMS was new (false: Twilio redelivered it). */
+    Uni<Boolean> storeInbound(Inbound sms) {
+        var event = sms.event();
+        String action = switch (sms.word()) {
+            case STOP -> "stop";
+            case START -> "start";
+            default -> "";
+        };
+        return inbound.execute(Tuple.from(new Object[] {
+            event.sid(), event.receivedAt(), event.params(), event.dedupeKey(), sms.organizationId(),
+            UUID.randomUUID(), sms.from(), sms.to(), sms.body(), SmsEncoding.of(sms.body()), sms.segments(), action
+        })).map(MessageEventRepository::inserted);
+    }
+
+    private static boolean inserted(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() && it.next().getLong("inserted") > 0;
+    }
+}

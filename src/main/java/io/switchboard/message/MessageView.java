@@ -1,0 +1,20 @@
+package io.switchboard.message;
+
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A message as the API shows it. */
+public record MessageView(UUID id, String to, String from, String body, String status, String encoding,
+        Integer segments, String sid, Integer errorCode, Instant createdAt) {
+
+    static final String COLUMNS = """
+            id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at""";
+
+    static MessageView of(Row row) {
+        return new MessageView(row.getUUID("id"), row.getString("to_number"), row.getString("from_number"),
+                row.getString("body"), row.getString("status"), row.getString("encoding"),
+                row.getInteger("segments"), row.getString("sid"), row.getInteger("error_code"),
+                row.getOffsetDateTime("created_at").toInstant());
+    }
+}

@@ -1,0 +1,101 @@
+package io.switchboard.message;
+
+import com.twilio.twiml.MessagingResponse;
+import com.twilio.twiml.TwiML;
+import com.twilio.twiml.TwiMLException;
+import com.twilio.twiml.messaging.Message;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.routing.Route;
+import io.switchboard.twilio.MessageRequest;
+import io.switchboard.twilio.TwilioClient;
+import io.switchboard.twilio.TwilioCredentials;
+import io.switchboard.twilio.TwilioRegion;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * How an inbound SMS is answered. {@code <Message>} TwiML works only in US1 (elsewhere Twilio fails it with 13803),
+ * so outside US1 the reply goes over the REST API of the number's account and the TwiML stays empty. STOP and START
+ * get no reply from us: Twilio sends its own confirmation on long codes.
+ */
+@ApplicationScoped
+public class SmsReplies {
+
+    private static final Logger LOG = Logger.getLogger(SmsReplies.class);
+    static final String HELP_TEXT = "This number is answered by an automated assistant. Reply STOP to opt out.";
+
+    private final TwilioClient twilio;
+    private final ProviderSecrets secrets;
+    private final Pool pool;
+    /** The builders serialize through a new DOM per call: both possible answers are built once. */
+    private final String empty;
+    private final String help;
+
+    public SmsReplies(TwilioClient twilio, ProviderSecrets secrets, Pool pool) {
+        this.twilio = twilio;
+        this.secrets = secrets;
+        this.pool = pool;
+        this.empty = xml(new MessagingResponse.Builder().build());
+        this.help = xml(new MessagingResponse.Builder().message(new Message.Builder(HELP_TEXT).build()).build());
+    }
+
+    /** The TwiML for this SMS, given where its number lives. */
+    String twiml(Route route, OptOutWords word) {
+        return word == OptOutWords.HELP && route != null && repliesWithTwiml(route) ? help : empty;
+    }
+
+    String empty() {
+        return empty;
+    }
+
+    /** Whether a reply must go over REST, after the SMS is stored; only for a new SMS, never for a redelivery. */
+    boolean needsRestReply(Route route, OptOutWords word) {
+        return word == OptOutWords.HELP && route != null && !repliesWithTwiml(route);
+    }
+
+    /** Sends the HELP reply over REST, in the background: a failure is logged, the webhook was already answered. */
+    void replyOverRest(Route route, String to, String inboundSid) {
+        credentials(route.providerId())
+                .chain(creds -> twilio.createMessage(creds, MessageRequest.from(to, route.number(), HELP_TEXT)))
+                .subscribe().with(
+                        sent -> LOG.infof("help reply %s sent for SMS %s", sent.sid(), inboundSid),
+                        failure -> LOG.errorf("help reply for SMS %s not sent: %s", inboundSid,
+                                failure.getMessage()));
+    }
+
+    private static boolean repliesWithTwiml(Route route) {
+        return TwilioRegion.US1.id().equals(route.region());
+    }
+
+    private Uni<TwilioCredentials> credentials(UUID providerId) {
+        return pool.preparedQuery("""
+                select account_sid, region, edge, auth_token_enc, api_key_sid, api_key_secret_enc
+                  from provider where id = $1""")
+                .execute(Tuple.of(providerId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        throw new IllegalStateException("provider " + providerId + " is gone");
+                    }
+                    Row row = it.next();
+                    return new TwilioCredentials(row.getString("account_sid"),
+                            secrets.open(providerId, "authToken", row.getString("auth_token_enc")),
+                            row.getString("api_key_sid"),
+                            secrets.open(providerId, "apiKeySecret", row.getString("api_key_secret_enc")),
+                            TwilioRegion.parse(row.getString("region")).orElseThrow(), row.getString("edge"));
+                });
+    }
+
+    private static String xml(TwiML twiml) {
+        try {
+            return twiml.toXml();
+        } catch (TwiMLException e) {
+            throw new IllegalStateException("TwiML could not be serialized", e);
+        }
+    }
+}

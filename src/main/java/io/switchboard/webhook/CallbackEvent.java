@@ -1,0 +1,72 @@
+package io.switchboard.webhook;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * One Twilio callback as {@code communication_event} stores it: every parameter (unknown ones too) as a JSON object of
+ * arrays, and the key that makes a redelivery land on the same row.
+ *
+ * @param dedupeKey Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}
+ */
+public record CallbackEvent(String type, String sid, String status, Integer sequence, OffsetDateTime receivedAt,
+        JsonObject params, String dedupeKey) {
+
+    public static CallbackEvent of(VerifiedWebhook webhook, String type, String sid, String status, Integer sequence) {
+        var params = new JsonObject();
+        for (String name : webhook.params().names()) {
+            var values = new JsonArray();
+            webhook.params().getAll(name).forEach(v -> values.add(clean(v)));
+            params.put(clean(name), values);
+        }
+        String token = webhook.idempotencyToken();
+        String key = token != null && !token.isBlank() ? "token:" + clean(token)
+                : type + "|" + sid + "|" + (status == null ? "" : status) + "|" + (sequence == null ? "" : sequence);
+        return new CallbackEvent(type, clean(sid), clean(status), sequence, OffsetDateTime.now(ZoneOffset.UTC),
+                params, key);
+    }
+
+    /** A numeric parameter, or null when absent or malformed: a bad value must not make the callback unstorable. */
+    public static Integer integer(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Twilio's RFC 2822 {@code Timestamp} of a callback, or null. */
+    public static OffsetDateTime timestamp(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** PostgreSQL refuses NUL in text and jsonb; one such byte must not turn a callback into a 503 loop. */
+    public static String clean(String value) {
+        return value == null || value.indexOf('\0') < 0 ? value : value.replace("\0", "");
+    }
+
+    /** When Twilio said it happened, else when it reached us. */
+    public OffsetDateTime at(String twilioTimestamp) {
+        OffsetDateTime t = timestamp(twilioTimestamp);
+        return t != null ? t : receivedAt;
+    }
+
+    public Instant receivedInstant() {
+        return receivedAt.toInstant();
+    }
+}

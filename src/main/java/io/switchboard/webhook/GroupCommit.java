@@ -1,0 +1,132 @@
+package io.switchboard.webhook;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one SQL statement for many callers, grouped: what arrives while earlier groups are in flight goes out together
+ * as one {@code executeBatch} (one round trip, one commit). Under light load a statement goes out at once, so the
+ * grouping adds no latency; under heavy load groups grow and commits per second stay low.
+ * <p>
+ * A group is one implicit transaction: if PostgreSQL refuses it (an error about the data, not a lost connection), each
+ * statement of the group is retried alone, so one bad callback never fails its neighbours.
+ */
+public final class GroupCommit {
+
+    private record Pending(Tuple params, UniEmitter<? super RowSet<Row>> emitter, Context context) {
+    }
+
+    private final Pool pool;
+    private final String sql;
+    private final int maxGroup;
+    private final int maxInFlight;
+    private List<Pending> waiting = new ArrayList<>();
+    private int inFlight;
+
+    public GroupCommit(Pool pool, String sql, int maxGroup, int maxInFlight) {
+        this.pool = pool;
+        this.sql = sql;
+        this.maxGroup = maxGroup;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /** The statement's result for these parameters, once committed, on the caller's Vert.x context. */
+    public Uni<RowSet<Row>> execute(Tuple params) {
+        return Uni.createFrom().emitter(emitter -> {
+            synchronized (this) {
+                waiting.add(new Pending(params, emitter, Vertx.currentContext()));
+            }
+            flush();
+        });
+    }
+
+    private void flush() {
+        List<Pending> group;
+        synchronized (this) {
+            if (waiting.isEmpty() || inFlight >= maxInFlight) {
+                return;
+            }
+            inFlight++;
+            if (waiting.size() <= maxGroup) {
+                group = waiting;
+                waiting = new ArrayList<>();
+            } else {
+                group = new ArrayList<>(waiting.subList(0, maxGroup));
+                waiting = new ArrayList<>(waiting.subList(maxGroup, waiting.size()));
+            }
+        }
+        run(group).subscribe().with(ignored -> done(), failure -> done());
+    }
+
+    private void done() {
+        synchronized (this) {
+            inFlight--;
+        }
+        flush();
+    }
+
+    private Uni<Void> run(List<Pending> group) {
+        if (group.size() == 1) {
+            Pending one = group.get(0);
+            return pool.preparedQuery(sql).execute(one.params())
+                    .invoke(rows -> complete(one, rows))
+                    .onFailure().invoke(failure -> fail(one, failure))
+                    .replaceWithVoid();
+        }
+        var tuples = group.stream().map(Pending::params).toList();
+        return pool.preparedQuery(sql).executeBatch(tuples)
+                .invoke(rows -> {
+                    RowSet<Row> current = rows;
+                    for (Pending pending : group) {
+                        complete(pending, current);
+                        current = current == null ? null : current.next();
+                    }
+                })
+                .replaceWithVoid()
+                .onFailure(GroupCommit::isRefusedByDatabase).recoverWithUni(failure -> alone(group))
+                .onFailure().invoke(failure -> group.forEach(pending -> fail(pending, failure)));
+    }
+
+    /** After a refused group: each statement on its own, one after another, so only the bad one fails. */
+    private Uni<Void> alone(List<Pending> group) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Pending pending : group) {
+            chain = chain.chain(() -> pool.preparedQuery(sql).execute(pending.params())
+                    .invoke(rows -> complete(pending, rows))
+                    .onFailure().invoke(failure -> fail(pending, failure))
+                    .replaceWithVoid()
+                    .onFailure().recoverWithNull());
+        }
+        return chain;
+    }
+
+    static boolean isRefusedByDatabase(Throwable failure) {
+        return failure instanceof PgException;
+    }
+
+    private static void complete(Pending pending, RowSet<Row> rows) {
+        onContext(pending, () -> pending.emitter().complete(rows));
+    }
+
+    private static void fail(Pending pending, Throwable failure) {
+        onContext(pending, () -> pending.emitter().fail(failure));
+    }
+
+    /** The HTTP response of a request must be written from its own event loop. */
+    private static void onContext(Pending pending, Runnable action) {
+        if (pending.context() == null || pending.context() == Vertx.currentContext()) {
+            action.run();
+        } else {
+            pending.context().runOnContext(v -> action.run());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.switchboard.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.Response;
+import io.switchboard.twilio.TwilioSignature;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Posts a form to a {@code /twilio} endpoint signed as Twilio signs it, optionally with an idempotency token. */
+public final class SignedWebhook {
+
+    public static final String BASE = "http://localhost:8081";
+
+    private SignedWebhook() {
+    }
+
+    public static Response post(String path, Map<String, List<String>> params, String authToken) {
+        return post(path, params, authToken, null);
+    }
+
+    public static Response post(String path, Map<String, List<String>> params, String authToken, String token) {
+        var request = given().header(TwilioSignature.HEADER, TwilioSignature.sign(BASE + path, params, authToken))
+                .formParams(flatten(params));
+        if (token != null) {
+            request.header("I-Twilio-Idempotency-Token", token);
+        }
+        return request.post(path);
+    }
+
+    /** Parameters in the order given, each with one value. */
+    public static Map<String, List<String>> params(String... keysAndValues) {
+        var params = new LinkedHashMap<String, List<String>>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            params.put(keysAndValues[i], List.of(keysAndValues[i + 1]));
+        }
+        return params;
+    }
+
+    private static Map<String, Object> flatten(Map<String, List<String>> params) {
+        var flat = new LinkedHashMap<String, Object>();
+        params.forEach((k, v) -> flat.put(k, v.size() == 1 ? v.get(0) : v));
+        return flat;
+    }
+}
