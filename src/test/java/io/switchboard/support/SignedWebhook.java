@@ -7,13 +7,17 @@ import io.switchboard.twilio.TwilioSignature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** Posts a form to a {@code /twilio} endpoint signed as Twilio signs it, optionally with an idempotency token. */
 public final class SignedWebhook {
 
-    public static final String BASE = "http://localhost:8081";
-
     private SignedWebhook() {
+    }
+
+    /** The public origin the service rebuilds signed URLs from, as the running test configuration has it. */
+    public static String base() {
+        return ConfigProvider.getConfig().getValue("twilio.webhook.public-base-url", String.class);
     }
 
     public static Response post(String path, Map<String, List<String>> params, String authToken) {
@@ -21,7 +25,7 @@ public final class SignedWebhook {
     }
 
     public static Response post(String path, Map<String, List<String>> params, String authToken, String token) {
-        var request = given().header(TwilioSignature.HEADER, TwilioSignature.sign(BASE + path, params, authToken))
+        var request = given().header(TwilioSignature.HEADER, TwilioSignature.sign(base() + path, params, authToken))
                 .formParams(flatten(params));
         if (token != null) {
             request.header("I-Twilio-Idempotency-Token", token);
@@ -38,7 +42,7 @@ public final class SignedWebhook {
         return params;
     }
 
-    private static Map<String, Object> flatten(Map<String, List<String>> params) {
+    public static Map<String, Object> flatten(Map<String, List<String>> params) {
         var flat = new LinkedHashMap<String, Object>();
         params.forEach((k, v) -> flat.put(k, v.size() == 1 ? v.get(0) : v));
         return flat;

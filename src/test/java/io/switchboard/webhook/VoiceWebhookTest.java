@@ -1,6 +1,7 @@
 package io.switchboard.webhook;
 
 import static io.restassured.RestAssured.given;
+import static io.switchboard.support.SignedWebhook.flatten;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -234,15 +235,10 @@ class VoiceWebhookTest {
         return params;
     }
 
+    /** Signed for this exact URL (which may differ from the path it is posted to). */
     static Response signedPost(String url, Map<String, List<String>> params, String token) {
         String path = url.substring(url.indexOf("/twilio"));
         return given().header(TwilioSignature.HEADER, TwilioSignature.sign(url, params, token))
                 .formParams(flatten(params)).post(path);
-    }
-
-    static Map<String, Object> flatten(Map<String, List<String>> params) {
-        var flat = new LinkedHashMap<String, Object>();
-        params.forEach((k, v) -> flat.put(k, v.size() == 1 ? v.get(0) : v));
-        return flat;
     }
 }
