@@ -42,6 +42,7 @@ public class BenchSetup {
         var pg = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "256MB")
+                .setServerConfig("synchronous_commit", System.getProperty("bench.synchronous-commit", "on"))
                 .start();
         Files.writeString(portFile, Integer.toString(pg.getPort()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -17,6 +17,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-1}
 NUMBERS=${NUMBERS:-1000}
 CALLBACKS=${CALLBACKS:-400000}
+ONLY=${ONLY:-all}             # all | inbound | callbacks
+# The service's JVM options: a heap like the one the Kubernetes manifests give it (512 MiB limit).
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx192m -Xms192m -XX:+UseParallelGC}
 PORT=${PORT:-18080}
 KEY="REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE="
 WORK=$(mktemp -d)
@@ -35,7 +38,7 @@ echo "building the production jar and the helper's class path" >&2
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="target/classes:target/test-classes:$(cat "$WORK/cp.txt")"
 
-java -cp "$CP" bench/BenchSetup.java db "$WORK/pgport" > "$WORK/db.log" 2>&1 &
+java -Dbench.synchronous-commit="${SYNCHRONOUS_COMMIT:-on}" -cp "$CP" bench/BenchSetup.java db "$WORK/pgport" > "$WORK/db.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do [ -s "$WORK/pgport" ] && break; sleep 0.2; done
 PGPORT=$(cat "$WORK/pgport")
@@ -45,7 +48,7 @@ start=$(date +%s%N)
 ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
 QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
-  java -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+  java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 pids+=($SERVICE)
 until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
@@ -57,19 +60,31 @@ startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "http://127.0.0.1:$PORT" "$WORK" "$NUMBERS" "$CALLBACKS" >&2
 until curl -s "http://127.0.0.1:$PORT/q/health/ready" | grep -q "\"numbers\": $NUMBERS"; do sleep 0.1; done
 
-run() { # file, duration, once
+run() { # file, duration, once: prints requests/s, the answers by class, and latency percentiles
   BENCH_FILE="$WORK/$1" BENCH_THREADS=$WRK_THREADS BENCH_ONCE=$3 \
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2" --latency -s bench/signed.lua "http://127.0.0.1:$PORT"
+    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2" --latency -s bench/signed.lua "http://127.0.0.1:$PORT" \
+    > "$WORK/wrk.out"
+  local total non2xx errors
+  total=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+  non2xx=$(awk '/Non-2xx or 3xx responses/ {print $NF}' "$WORK/wrk.out")
+  errors=$(awk '/Socket errors/ {print}' "$WORK/wrk.out")
+  grep -E "Requests/sec|latency_p" "$WORK/wrk.out"
+  echo "answers_total=$total answers_non_2xx=${non2xx:-0} ${errors}"
 }
 
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$WRK_THREADS -c$CONNECTIONS on the same machine, $NUMBERS numbers"
   echo "startup_ms=$startup_ms"
-  run inbound.txt "$WARMUP" 0 >/dev/null
-  echo "## inbound calls (signed webhook -> routing TwiML), $DURATION"
-  run inbound.txt "$DURATION" 0 | grep -E "Requests/sec|answers_|latency_p"
-  echo "## status callbacks (signed, each distinct, stored before 204), $DURATION"
-  run status.txt "$DURATION" 1 | grep -E "Requests/sec|answers_|latency_p"
-  echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC")"
+  echo "service_java_opts=$SERVICE_JAVA_OPTS"
+  if [ "$ONLY" != callbacks ]; then
+    run inbound.txt "$WARMUP" 0 >/dev/null
+    echo "## inbound calls (signed webhook -> routing TwiML), $DURATION"
+    run inbound.txt "$DURATION" 0
+  fi
+  if [ "$ONLY" != inbound ]; then
+    echo "## status callbacks (signed, each distinct, stored before 204), $DURATION"
+    run status.txt "$DURATION" 1
+    echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC")"
+  fi
   echo "rss_mb_after_load=$(( $(ps -o rss= -p $SERVICE) / 1024 ))"
 } | tee "$RESULTS"

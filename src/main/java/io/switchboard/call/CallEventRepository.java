@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -85,8 +86,11 @@ public class CallEventRepository {
     }
 
     /** Stores many at once, as one transaction: for the inbound-call write-behind queue. */
+    /** In sid order, like the callback groups, so the two never deadlock on a call row. */
     Uni<Void> storeAll(List<Tuple> writes) {
-        return pool.preparedQuery(UPSERT).executeBatch(writes).replaceWithVoid();
+        var ordered = new ArrayList<>(writes);
+        ordered.sort(GroupCommit.BY_SID);
+        return pool.preparedQuery(UPSERT).executeBatch(ordered).replaceWithVoid();
     }
 
     Uni<Void> storeOne(Tuple write) {

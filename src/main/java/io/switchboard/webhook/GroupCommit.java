@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -19,11 +20,21 @@ import java.util.List;
  * <p>
  * A group is one implicit transaction: if PostgreSQL refuses it (an error about the data, not a lost connection), each
  * statement of the group is retried alone, so one bad callback never fails its neighbours.
+ * <p>
+ * Groups in flight at the same time lock rows of the same resources (the callbacks of one call arrive together). Each
+ * group is therefore sorted by the statement's first parameter, the sid, which every grouped statement locks by: all
+ * groups take their locks in the same order and cannot deadlock (PostgreSQL would only break a deadlock after a
+ * second, failing a whole group). The sort is stable, so one sid's callbacks keep their arrival order.
  */
 public final class GroupCommit {
 
     private record Pending(Tuple params, UniEmitter<? super RowSet<Row>> emitter, Context context) {
     }
+
+    /** By sid ($1), the key every grouped statement locks rows by. */
+    public static final Comparator<Tuple> BY_SID = Comparator.comparing(t -> t.getString(0),
+            Comparator.nullsFirst(Comparator.naturalOrder()));
+    private static final Comparator<Pending> LOCK_ORDER = Comparator.comparing(Pending::params, BY_SID);
 
     private final Pool pool;
     private final String sql;
@@ -82,6 +93,7 @@ public final class GroupCommit {
                     .onFailure().invoke(failure -> fail(one, failure))
                     .replaceWithVoid();
         }
+        group.sort(LOCK_ORDER);
         var tuples = group.stream().map(Pending::params).toList();
         return pool.preparedQuery(sql).executeBatch(tuples)
                 .invoke(rows -> {
