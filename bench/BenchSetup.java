@@ -18,10 +18,10 @@ import java.util.Map;
  * The benchmark's helper, run as a single-file program against the built classes (see run.sh):
  * <ul>
  * <li>{@code db <portFile>}: starts a PostgreSQL from the same binaries the tests use and keeps it up until killed;</li>
- * <li>{@code seed <jdbcUrl> <key> <baseUrl> <outDir> <numbers> <callbacks>}: an organization, a provider with a
+ * <li>{@code seed <jdbcUrl> <key> <baseUrl> <outDir> <numbers> <inboundCalls> <callbacks>}: an organization, a provider with a
  * sealed auth token, a stream agent and imported numbers, written as the service would, and files of requests signed
  * as Twilio signs them (one per line: path, signature, form body, tab-separated);</li>
- * <li>{@code count <jdbcUrl>}: the stored voice-status events.</li>
+ * <li>{@code count <jdbcUrl> <type>}: the stored events of that type.</li>
  * </ul>
  */
 public class BenchSetup {
@@ -32,8 +32,8 @@ public class BenchSetup {
         switch (args[0]) {
             case "db" -> db(Path.of(args[1]));
             case "seed" -> seed(args[1], args[2], args[3], Path.of(args[4]), Integer.parseInt(args[5]),
-                    Integer.parseInt(args[6]));
-            case "count" -> count(args[1]);
+                    Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+            case "count" -> count(args[1], args[2]);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -55,8 +55,8 @@ public class BenchSetup {
         Thread.currentThread().join();
     }
 
-    static void seed(String jdbc, String key, String baseUrl, Path out, int numberCount, int callbacks)
-            throws Exception {
+    static void seed(String jdbc, String key, String baseUrl, Path out, int numberCount, int inboundCalls,
+            int callbacks) throws Exception {
         DirectSeed.Seeded seeded;
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
             seeded = DirectSeed.seed(c, key, numberCount);
@@ -65,19 +65,9 @@ public class BenchSetup {
         String token = seeded.authToken();
         List<String> numbers = seeded.numbers();
         Files.createDirectories(out);
-        try (var inbound = Files.newBufferedWriter(out.resolve("inbound.txt"))) {
-            for (int i = 0; i < 20_000; i++) {
-                var params = new LinkedHashMap<String, List<String>>();
-                params.put("AccountSid", List.of(accountSid));
-                params.put("ApiVersion", List.of("2010-04-01"));
-                params.put("CallSid", List.of("CA" + hex(16)));
-                params.put("CallStatus", List.of("ringing"));
-                params.put("Direction", List.of("inbound"));
-                params.put("From", List.of("+1510" + (5550000 + RANDOM.nextInt(9999))));
-                params.put("To", List.of(numbers.get(RANDOM.nextInt(numbers.size()))));
-                write(inbound, baseUrl, "/twilio/voice/inbound", params, token);
-            }
-        }
+        inbound(out.resolve("inbound-warmup.txt"), 20_000, accountSid, token, baseUrl, numbers);
+        inbound(out.resolve("inbound-max.txt"), inboundCalls, accountSid, token, baseUrl, numbers);
+        inbound(out.resolve("inbound-rate.txt"), inboundCalls, accountSid, token, baseUrl, numbers);
         try (var status = Files.newBufferedWriter(out.resolve("status.txt"))) {
             String[] steps = {"initiated", "ringing", "in-progress", "completed"};
             int written = 0;
@@ -104,12 +94,33 @@ public class BenchSetup {
         System.out.println("seeded " + numberCount + " numbers for " + accountSid);
     }
 
-    static void count(String jdbc) throws Exception {
+    /** {@code count <jdbcUrl> <event type>}: how many events of that type are stored. */
+    /** Distinct inbound calls (a fresh CallSid each), to random imported numbers. */
+    static void inbound(Path file, int calls, String accountSid, String token, String baseUrl, List<String> numbers)
+            throws Exception {
+        try (var inbound = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < calls; i++) {
+                var params = new LinkedHashMap<String, List<String>>();
+                params.put("AccountSid", List.of(accountSid));
+                params.put("ApiVersion", List.of("2010-04-01"));
+                params.put("CallSid", List.of("CA" + hex(16)));
+                params.put("CallStatus", List.of("ringing"));
+                params.put("Direction", List.of("inbound"));
+                params.put("From", List.of("+1510" + (5550000 + RANDOM.nextInt(9999))));
+                params.put("To", List.of(numbers.get(RANDOM.nextInt(numbers.size()))));
+                write(inbound, baseUrl, "/twilio/voice/inbound", params, token);
+            }
+        }
+    }
+
+    static void count(String jdbc, String type) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
-                var rs = c.createStatement().executeQuery(
-                        "select count(*) from communication_event where type = 'voice-status'")) {
-            rs.next();
-            System.out.println(rs.getLong(1));
+                var s = c.prepareStatement("select count(*) from communication_event where type = ?")) {
+            s.setString(1, type);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                System.out.println(rs.getLong(1));
+            }
         }
     }
 

@@ -17,6 +17,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 WRK_THREADS=${WRK_THREADS:-1}
 NUMBERS=${NUMBERS:-1000}
 CALLBACKS=${CALLBACKS:-400000}
+INBOUND_CALLS=${INBOUND_CALLS:-700000}   # distinct calls per inbound run: more than a run can send
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-100}
+RATE_DELAY_MS=${RATE_DELAY_MS:-4}       # each connection pauses this long between requests: about 20,000/s in all
 ONLY=${ONLY:-all}             # all | inbound | callbacks
 # The service's JVM options: a heap like the one the Kubernetes manifests give it (512 MiB limit).
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx192m -Xms192m -XX:+UseParallelGC}
@@ -57,12 +60,12 @@ until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
 done
 startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
-java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "http://127.0.0.1:$PORT" "$WORK" "$NUMBERS" "$CALLBACKS" >&2
+java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "http://127.0.0.1:$PORT" "$WORK" "$NUMBERS" "$INBOUND_CALLS" "$CALLBACKS" >&2
 until curl -s "http://127.0.0.1:$PORT/q/health/ready" | grep -q "\"numbers\": $NUMBERS"; do sleep 0.1; done
 
-run() { # file, duration, once: prints requests/s, the answers by class, and latency percentiles
-  BENCH_FILE="$WORK/$1" BENCH_THREADS=$WRK_THREADS BENCH_ONCE=$3 \
-    wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$2" --latency -s bench/signed.lua "http://127.0.0.1:$PORT" \
+run() { # file, duration, once, [connections], [delay ms]: prints requests/s, answers by class, latency percentiles
+  BENCH_FILE="$WORK/$1" BENCH_THREADS=$WRK_THREADS BENCH_ONCE=$3 BENCH_DELAY_MS=${5:-0} \
+    wrk -t"$WRK_THREADS" -c"${4:-$CONNECTIONS}" -d"$2" --latency -s bench/signed.lua "http://127.0.0.1:$PORT" \
     > "$WORK/wrk.out"
   local total non2xx errors
   total=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
@@ -77,14 +80,24 @@ run() { # file, duration, once: prints requests/s, the answers by class, and lat
   echo "startup_ms=$startup_ms"
   echo "service_java_opts=$SERVICE_JAVA_OPTS"
   if [ "$ONLY" != callbacks ]; then
-    run inbound.txt "$WARMUP" 0 >/dev/null
-    echo "## inbound calls (signed webhook -> routing TwiML), $DURATION"
-    run inbound.txt "$DURATION" 0
+    run inbound-warmup.txt "$WARMUP" 0 >/dev/null
+    echo "## inbound calls, as fast as they come (signed webhook -> routing TwiML, each call distinct), $DURATION"
+    run inbound-max.txt "$DURATION" 1
+    echo "## inbound calls at a steady rate ($RATE_CONNECTIONS connections, ${RATE_DELAY_MS} ms pause each), $DURATION"
+    run inbound-rate.txt "$DURATION" 1 "$RATE_CONNECTIONS" "$RATE_DELAY_MS"
+    # The answers are given before the calls are written (write-behind); wait for the writer to catch up.
+    for _ in $(seq 1 60); do
+      queued=$(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^switchboard_calls_inbound_queued/ {print int($2)}')
+      [ "${queued:-0}" -eq 0 ] && break
+      sleep 1
+    done
+    echo "recorded_inbound_calls=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-inbound)"
+    curl -s "http://127.0.0.1:$PORT/q/metrics" | grep -E "^switchboard_calls_inbound_(dropped|refused)" || true
   fi
   if [ "$ONLY" != inbound ]; then
     echo "## status callbacks (signed, each distinct, stored before 204), $DURATION"
     run status.txt "$DURATION" 1
-    echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC")"
+    echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-status)"
   fi
   echo "rss_mb_after_load=$(( $(ps -o rss= -p $SERVICE) / 1024 ))"
 } | tee "$RESULTS"

@@ -1,6 +1,6 @@
 -- Replays requests signed as Twilio signs them, one per line of $BENCH_FILE: path, signature, form body (tab-separated).
 -- Each thread starts at its own offset; with BENCH_ONCE=1 a thread stops when it has sent its share once, so every
--- request is distinct (for counting stored callbacks against 2xx answers).
+-- request is distinct (for counting stored callbacks against 2xx answers). BENCH_DELAY_MS paces each connection.
 local requests = {}
 local once = os.getenv("BENCH_ONCE") == "1"
 local first, index, last = 1, 1, 0
@@ -36,6 +36,14 @@ function request()
   local r = requests[index]
   index = index + 1
   return r
+end
+
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+if pause > 0 then
+  -- A pause between a connection's requests: a steady rate rather than as fast as the service answers.
+  function delay()
+    return pause
+  end
 end
 
 function done(summary, latency, requests)

@@ -8,7 +8,6 @@ import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.InboundCallAnswered;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +28,8 @@ public class InboundCallRecorder {
 
     private static final Logger LOG = Logger.getLogger(InboundCallRecorder.class);
     static final String VOICE_INBOUND = "voice-inbound";
-    private static final int BATCH = 256;
+    private static final int BATCH = 1_000;
+    private static final int WRITERS = 2;
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 5_000;
 
@@ -38,13 +38,14 @@ public class InboundCallRecorder {
     private final int capacity;
     private final Counter dropped;
     private final Counter failed;
-    private final ArrayDeque<Tuple> queue = new ArrayDeque<>();
-    private boolean writing;
+    private final ArrayDeque<InboundRecord> queue = new ArrayDeque<>();
+    /** Batches being written; two keep PostgreSQL busy while the next batch is prepared and sent. */
+    private int writing;
     private long backoffMs = MIN_BACKOFF_MS;
     private volatile boolean stopped;
 
     public InboundCallRecorder(CallEventRepository events, Vertx vertx, MeterRegistry metrics,
-            @ConfigProperty(name = "switchboard.calls.inbound-queue-capacity", defaultValue = "100000") int capacity) {
+            @ConfigProperty(name = "switchboard.calls.inbound-queue-capacity", defaultValue = "50000") int capacity) {
         this.events = events;
         this.vertx = vertx;
         this.capacity = capacity;
@@ -63,13 +64,11 @@ public class InboundCallRecorder {
         String callStatus = webhook.param("CallStatus");
         var event = CallbackEvent.of(webhook, VOICE_INBOUND, sid, callStatus, null);
         String status = CallStatuses.isKnown(callStatus) ? callStatus : "ringing";
-        var route = answered.route();
-        var write = new CallEventWrite(event, route, CallbackEvent.clean(webhook.param("From")),
-                CallbackEvent.clean(webhook.param("To")), status, null, null, null, null, null);
-        enqueue(write.toTuple(), sid);
+        enqueue(InboundRecord.of(event, answered.route(), CallbackEvent.clean(webhook.param("From")),
+                CallbackEvent.clean(webhook.param("To")), status), sid);
     }
 
-    void enqueue(Tuple write, String sid) {
+    void enqueue(InboundRecord write, String sid) {
         synchronized (this) {
             if (queue.size() >= capacity) {
                 dropped.increment();
@@ -86,22 +85,22 @@ public class InboundCallRecorder {
     }
 
     private void drain() {
-        List<Tuple> batch;
+        List<InboundRecord> batch;
         synchronized (this) {
-            if (writing || queue.isEmpty() || stopped) {
+            if (writing >= WRITERS || queue.isEmpty() || stopped) {
                 return;
             }
-            writing = true;
+            writing++;
             batch = new ArrayList<>(Math.min(BATCH, queue.size()));
             for (int i = 0; i < BATCH && !queue.isEmpty(); i++) {
                 batch.add(queue.poll());
             }
         }
-        events.storeAll(batch)
+        events.storeInbound(batch)
                 .onFailure(InboundCallRecorder::isAboutTheData).recoverWithUni(failure -> oneByOne(batch))
                 .subscribe().with(ok -> {
                     synchronized (this) {
-                        writing = false;
+                        writing--;
                         backoffMs = MIN_BACKOFF_MS;
                     }
                     drain();
@@ -109,13 +108,13 @@ public class InboundCallRecorder {
     }
 
     /** PostgreSQL refused the batch: write each alone, and drop only what it refuses, so one item cannot block all. */
-    private Uni<Void> oneByOne(List<Tuple> batch) {
+    private Uni<Void> oneByOne(List<InboundRecord> batch) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Tuple write : batch) {
-            chain = chain.chain(() -> events.storeOne(write).onFailure(InboundCallRecorder::isAboutTheData)
+        for (InboundRecord write : batch) {
+            chain = chain.chain(() -> events.storeInbound(List.of(write)).onFailure(InboundCallRecorder::isAboutTheData)
                     .recoverWithItem(failure -> {
                         failed.increment();
-                        LOG.errorf("inbound call %s refused by the database, not recorded: %s", write.getString(0),
+                        LOG.errorf("inbound call %s refused by the database, not recorded: %s", write.sid(),
                                 failure.getMessage());
                         return null;
                     }));
@@ -124,13 +123,13 @@ public class InboundCallRecorder {
     }
 
     /** The database is unreachable: put the batch back at the head and try again later. */
-    private void retryLater(List<Tuple> batch, Throwable failure) {
+    private void retryLater(List<InboundRecord> batch, Throwable failure) {
         long delay;
         synchronized (this) {
             for (int i = batch.size() - 1; i >= 0; i--) {
                 queue.addFirst(batch.get(i));
             }
-            writing = false;
+            writing--;
             delay = backoffMs;
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
