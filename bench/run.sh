@@ -19,10 +19,10 @@ NUMBERS=${NUMBERS:-1000}
 CALLBACKS=${CALLBACKS:-400000}
 INBOUND_CALLS=${INBOUND_CALLS:-700000}   # distinct calls per inbound run: more than a run can send
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-100}
-RATE_DELAY_MS=${RATE_DELAY_MS:-4}       # each connection pauses this long between requests: about 20,000/s in all
+RATE_DELAY_MS=${RATE_DELAY_MS:-3}       # each connection pauses this long between requests: about 20,000/s in all
 ONLY=${ONLY:-all}             # all | inbound | callbacks
 # The service's JVM options: a heap like the one the Kubernetes manifests give it (512 MiB limit).
-SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx192m -Xms192m -XX:+UseParallelGC}
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx128m -Xms128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=48m}
 PORT=${PORT:-18080}
 KEY="REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE="
 WORK=$(mktemp -d)
@@ -51,7 +51,7 @@ start=$(date +%s%N)
 ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
 QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
-  java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 pids+=($SERVICE)
 until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
