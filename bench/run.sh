@@ -18,7 +18,7 @@ WRK_THREADS=${WRK_THREADS:-1}
 NUMBERS=${NUMBERS:-1000}
 CALLBACKS=${CALLBACKS:-400000}
 INBOUND_CALLS=${INBOUND_CALLS:-700000}   # distinct calls per inbound run: more than a run can send
-RATE_CONNECTIONS=${RATE_CONNECTIONS:-100}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-125}
 RATE_DELAY_MS=${RATE_DELAY_MS:-3}       # each connection pauses this long between requests: about 20,000/s in all
 ONLY=${ONLY:-all}             # all | inbound | callbacks
 # The service's JVM options: a heap like the one the Kubernetes manifests give it (512 MiB limit).
