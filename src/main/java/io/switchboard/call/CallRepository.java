@@ -5,7 +5,6 @@ import io.switchboard.common.EventView;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
@@ -68,22 +67,6 @@ public class CallRepository {
 
     /** Every event stored for the call, oldest first; null when the call is not the organization's. */
     public Uni<List<EventView>> events(UUID organizationId, UUID callId) {
-        return pool.preparedQuery("""
-                select e.type, e.status, e.sequence_number, e.received_at, e.params
-                  from call c
-                  join communication_event e
-                    on e.sid = c.sid and e.resource_type = 'call' and e.organization_id = c.organization_id
-                 where c.organization_id = $1 and c.id = $2
-                 order by e.id""")
-                .execute(Tuple.of(organizationId, callId))
-                .chain(rows -> {
-                    var events = new ArrayList<EventView>();
-                    for (Row row : rows) {
-                        events.add(EventView.of(row));
-                    }
-                    return events.isEmpty()
-                            ? find(organizationId, callId).map(call -> call == null ? null : List.<EventView>of())
-                            : Uni.createFrom().item(events);
-                });
+        return EventView.listFor(pool, EventView.Owner.CALL, organizationId, callId);
     }
 }

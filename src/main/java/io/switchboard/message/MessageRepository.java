@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.common.EventView;
 import io.switchboard.common.ListResponse;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -35,23 +34,7 @@ public class MessageRepository {
 
     /** Every event stored for the message, oldest first; null when the message is not the organization's. */
     public Uni<List<EventView>> events(UUID organizationId, UUID messageId) {
-        return pool.preparedQuery("""
-                select e.type, e.status, e.sequence_number, e.received_at, e.params
-                  from message m
-                  join communication_event e
-                    on e.sid = m.sid and e.resource_type = 'message' and e.organization_id = m.organization_id
-                 where m.organization_id = $1 and m.id = $2
-                 order by e.id""")
-                .execute(Tuple.of(organizationId, messageId))
-                .chain(rows -> {
-                    var events = new ArrayList<EventView>();
-                    for (Row row : rows) {
-                        events.add(EventView.of(row));
-                    }
-                    return events.isEmpty()
-                            ? find(organizationId, messageId).map(m -> m == null ? null : List.<EventView>of())
-                            : Uni.createFrom().item(events);
-                });
+        return EventView.listFor(pool, EventView.Owner.MESSAGE, organizationId, messageId);
     }
 
     /** Opt-outs ordered by number, keyset-paged on it (the cursor is the last number, encoded). */
