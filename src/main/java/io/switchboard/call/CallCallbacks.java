@@ -47,7 +47,8 @@ public class CallCallbacks {
         String status = CallStatuses.isKnown(callStatus) ? callStatus : null;
         var at = event.at(webhook.param("Timestamp"));
         boolean terminal = CallStatuses.isTerminal(status);
-        store(ctx, new CallEventWrite(event, inboundRoute(webhook), CallbackEvent.clean(webhook.param("From")),
+        store(ctx, new CallEventWrite(event, webhook.accountSid(), inboundRoute(webhook),
+                CallbackEvent.clean(webhook.param("From")),
                 CallbackEvent.clean(webhook.param("To")), status, errorCode(webhook),
                 "in-progress".equals(status) ? at : null, terminal ? at : null,
                 terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null, null));
@@ -68,7 +69,8 @@ public class CallCallbacks {
                     event.params(), event.dedupeKey() + "|" + webhook.param("RecordingSid"));
         }
         String url = "completed".equals(recordingStatus) ? CallbackEvent.clean(webhook.param("RecordingUrl")) : null;
-        store(ctx, new CallEventWrite(event, null, null, null, null, null, null, null, null, url));
+        store(ctx, new CallEventWrite(event, webhook.accountSid(), null, null, null, null, null, null, null, null,
+                url));
     }
 
     private void store(RoutingContext ctx, CallEventWrite write) {

@@ -24,7 +24,8 @@ public class CallEventRepository {
     /*
      * $1 sid, $2 type, $3 event status, $4 sequence, $5 received at, $6 params, $7 dedupe key, $8 organization of the
      * route (inbound only), $9 id for a new row, $10 from, $11 to, $12 agent, $13 phone number, $14 call status,
-     * $15 its rank, $16 error code, $17 answered at, $18 ended at, $19 duration, $20 recording URL.
+     * $15 its rank, $16 error code, $17 answered at, $18 ended at, $19 duration, $20 recording URL, $21 the account
+     * that signed the callback: a stored call of another account is neither read nor changed, as if unknown.
      *
      * The event takes the organization of the stored call, else the route's; with neither it is kept unowned and
      * claimed when the call row appears. A new row is created only with an organization, from, to and a status;
@@ -33,7 +34,8 @@ public class CallEventRepository {
      */
     static final String UPSERT = """
             with known as (
-                select organization_id from call where sid = $1::text
+                select organization_id from call
+                 where sid = $1::text and (account_sid is null or account_sid = $21::text)
             ), ev as (
                 insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
                                                  received_at, params, dedupe_key)
@@ -45,15 +47,15 @@ public class CallEventRepository {
                 update communication_event e set organization_id = ev.organization_id
                   from ev
                  where e.sid = $1::text and e.resource_type = 'call' and e.organization_id is null
-                   and ev.organization_id is not null
+                   and ev.organization_id is not null and e.params -> 'AccountSid' ->> 0 = $21::text
             ), up as (
                 insert into call as call (id, organization_id, sid, direction, from_number, to_number, agent_id,
                                   phone_number_id, status, error_code, last_sequence, created_at, answered_at, ended_at,
-                                  duration_seconds, recording_url, updated_at)
+                                  duration_seconds, recording_url, updated_at, account_sid)
                 select $9::uuid, ev.organization_id, $1::text, 'inbound', coalesce($10::text, ''),
                        coalesce($11::text, ''), $12::uuid, $13::uuid, coalesce($14::text, 'queued'), $16::int,
                        $4::int, $5::timestamptz, $17::timestamptz, $18::timestamptz, $19::int, $20::text,
-                       $5::timestamptz
+                       $5::timestamptz, $21::text
                   from ev
                  where ev.organization_id is not null
                    and (exists (select 1 from known)
@@ -68,7 +70,9 @@ public class CallEventRepository {
                     recording_url = coalesce($20::text, call.recording_url),
                     agent_id = coalesce(call.agent_id, $12::uuid),
                     phone_number_id = coalesce(call.phone_number_id, $13::uuid),
+                    account_sid = coalesce(call.account_sid, $21::text),
                     updated_at = $5::timestamptz
+                  where call.account_sid is null or call.account_sid = $21::text
             )
             select count(*) as inserted from ev""".formatted("""
             ($14::text is not null and %1$s < %2$d and $15::int >= %1$s
@@ -88,7 +92,6 @@ public class CallEventRepository {
         return grouped.execute(write.toTuple()).map(CallEventRepository::inserted);
     }
 
-    /** Stores many at once, as one transaction: for the inbound-call write-behind queue. */
     /**
      * Answered inbound calls, many at once: one statement over arrays (a few thousand rows per second cost PostgreSQL
      * little this way, where one statement per row would not keep up with a busy number). Each row stores its
@@ -100,9 +103,10 @@ public class CallEventRepository {
     static final String INBOUND_BULK = """
             with r as (
                 select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::uuid[],
-                                     $7::uuid[], $8::text[], $9::text[], $10::uuid[], $11::uuid[], $12::text[])
+                                     $7::uuid[], $8::text[], $9::text[], $10::uuid[], $11::uuid[], $12::text[],
+                                     $13::text[])
                     as r(sid, event_status, received_at, params, dedupe_key, organization_id, id, from_number,
-                         to_number, agent_id, phone_number_id, status)
+                         to_number, agent_id, phone_number_id, status, account_sid)
             ), ev as (
                 insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
                                                  received_at, params, dedupe_key)
@@ -113,16 +117,18 @@ public class CallEventRepository {
                 returning 1
             ), up as (
                 insert into call as call (id, organization_id, sid, direction, from_number, to_number, agent_id,
-                                          phone_number_id, status, created_at, updated_at)
+                                          phone_number_id, status, created_at, updated_at, account_sid)
                 select distinct on (r.sid) r.id, r.organization_id, r.sid, 'inbound', coalesce(r.from_number, ''),
                        coalesce(r.to_number, ''), r.agent_id, r.phone_number_id, r.status, r.received_at,
-                       r.received_at
+                       r.received_at, r.account_sid
                   from r
                  where r.organization_id is not null
                  order by r.sid
                 on conflict (sid) do update set
                     agent_id = coalesce(call.agent_id, excluded.agent_id),
-                    phone_number_id = coalesce(call.phone_number_id, excluded.phone_number_id)
+                    phone_number_id = coalesce(call.phone_number_id, excluded.phone_number_id),
+                    account_sid = coalesce(call.account_sid, excluded.account_sid)
+                  where call.account_sid is null or call.account_sid = excluded.account_sid
             )
             select count(*) from ev""";
 
@@ -143,6 +149,7 @@ public class CallEventRepository {
         var agent = new UUID[n];
         var number = new UUID[n];
         var status = new String[n];
+        var account = new String[n];
         for (int i = 0; i < n; i++) {
             var r = ordered.get(i);
             sid[i] = r.sid();
@@ -157,9 +164,10 @@ public class CallEventRepository {
             agent[i] = r.agentId();
             number[i] = r.phoneNumberId();
             status[i] = r.status();
+            account[i] = r.accountSid();
         }
         return pool.preparedQuery(INBOUND_BULK).execute(Tuple.from(new Object[] {
-            sid, eventStatus, receivedAt, params, dedupe, organization, id, from, to, agent, number, status
+            sid, eventStatus, receivedAt, params, dedupe, organization, id, from, to, agent, number, status, account
         })).replaceWithVoid();
     }
 

@@ -9,11 +9,13 @@ import java.util.UUID;
 /**
  * What one call callback writes: its event, and the facts it brings to the call row.
  *
+ * @param accountSid the account that signed the callback: only its own calls are touched
  * @param route the imported number an inbound call came to (organization, agent, number), or null
  * @param status a CallStatus the call table accepts, or null when the callback says nothing about it
  */
-record CallEventWrite(CallbackEvent event, Route route, String from, String to, String status, Integer errorCode,
-        OffsetDateTime answeredAt, OffsetDateTime endedAt, Integer durationSeconds, String recordingUrl) {
+record CallEventWrite(CallbackEvent event, String accountSid, Route route, String from, String to, String status,
+        Integer errorCode, OffsetDateTime answeredAt, OffsetDateTime endedAt, Integer durationSeconds,
+        String recordingUrl) {
 
     Tuple toTuple() {
         var agent = route == null ? null : route.agent();
@@ -25,7 +27,8 @@ record CallEventWrite(CallbackEvent event, Route route, String from, String to, 
             from, to,
             agent == null ? null : agent.id(),
             route == null ? null : route.numberId(),
-            status, CallStatuses.rank(status), errorCode, answeredAt, endedAt, durationSeconds, recordingUrl
+            status, CallStatuses.rank(status), errorCode, answeredAt, endedAt, durationSeconds, recordingUrl,
+            accountSid
         });
     }
 }

@@ -65,7 +65,7 @@ public class InboundCallRecorder {
         var event = CallbackEvent.of(webhook, VOICE_INBOUND, sid, callStatus, null);
         String status = CallStatuses.isKnown(callStatus) ? callStatus : "ringing";
         enqueue(InboundRecord.of(event, answered.route(), CallbackEvent.clean(webhook.param("From")),
-                CallbackEvent.clean(webhook.param("To")), status), sid);
+                CallbackEvent.clean(webhook.param("To")), status, webhook.accountSid()), sid);
     }
 
     void enqueue(InboundRecord write, String sid) {

@@ -48,7 +48,7 @@ public class MessageCallbacks {
                 : webhook.param("SmsStatus");
         var event = CallbackEvent.of(webhook, MESSAGE_STATUS, sid, status, null);
         Integer code = CallbackEvent.integer(webhook.param("ErrorCode"));
-        events.storeStatus(event, code == null || code == 0 ? null : code).subscribe().with(
+        events.storeStatus(event, webhook.accountSid(), code == null || code == 0 ? null : code).subscribe().with(
                 inserted -> ctx.response().setStatusCode(204).end(),
                 failure -> unavailable(ctx, event, failure));
     }
@@ -70,7 +70,8 @@ public class MessageCallbacks {
         String from = CallbackEvent.clean(webhook.param("From"));
         var word = route == null ? OptOutWords.NONE : OptOutWords.of(body);
         var event = CallbackEvent.of(webhook, SMS_INBOUND, sid, "received", null);
-        var sms = new MessageEventRepository.Inbound(event, route == null ? null : route.organizationId(), from,
+        var sms = new MessageEventRepository.Inbound(event, webhook.accountSid(),
+                route == null ? null : route.organizationId(), from,
                 CallbackEvent.clean(webhook.param("To")), body, CallbackEvent.integer(webhook.param("NumSegments")),
                 word);
         events.storeInbound(sms).subscribe().with(inserted -> {

@@ -18,13 +18,15 @@ import java.util.UUID;
 public class MessageEventRepository {
 
     /*
-     * $1 sid, $2 type, $3 status, $4 received at, $5 params, $6 dedupe key, $7 rank of the status, $8 error code.
+     * $1 sid, $2 type, $3 status, $4 received at, $5 params, $6 dedupe key, $7 rank of the status, $8 error code,
+     * $9 the account that signed the callback: another account's message is neither read nor changed.
      * A status callback for a message this service does not know is kept unowned; it cannot create the row (the
      * body and sender are not in it).
      */
     static final String STATUS = """
             with known as (
-                select organization_id from message where sid = $1::text
+                select organization_id from message
+                 where sid = $1::text and (account_sid is null or account_sid = $9::text)
             ), ev as (
                 insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
                                                  received_at, params, dedupe_key)
@@ -37,13 +39,14 @@ public class MessageEventRepository {
                                    updated_at = $4::timestamptz
                   from ev
                  where message.sid = $1::text and ev.organization_id is not null
+                   and (message.account_sid is null or message.account_sid = $9::text)
                    and $7::int is not null and $7::int > %s
             )
             select count(*) as inserted from ev""".formatted(MessageStatuses.SQL_RANK);
 
     /*
      * $1 sid, $2 received at, $3 params, $4 dedupe key, $5 organization (null: number not imported), $6 id,
-     * $7 from, $8 to, $9 body, $10 encoding, $11 segments, $12 opt-out action: 'stop', 'start' or ''.
+     * $7 from, $8 to, $9 body, $10 encoding, $11 segments, $12 opt-out action: 'stop', 'start' or '', $13 account.
      */
     static final String INBOUND = """
             with ev as (
@@ -55,10 +58,10 @@ public class MessageEventRepository {
                 returning organization_id
             ), msg as (
                 insert into message (id, organization_id, sid, direction, from_number, to_number, body, status,
-                                     encoding, segments, created_at, updated_at)
+                                     encoding, segments, created_at, updated_at, account_sid)
                 select $6::uuid, ev.organization_id, $1::text, 'inbound', coalesce($7::text, ''),
                        coalesce($8::text, ''), coalesce($9::text, ''), 'received',
-                       $10::text, $11::int, $2::timestamptz, $2::timestamptz
+                       $10::text, $11::int, $2::timestamptz, $2::timestamptz, $13::text
                   from ev where ev.organization_id is not null
                 on conflict (sid) do nothing
             ), stopped as (
@@ -74,8 +77,8 @@ public class MessageEventRepository {
             select count(*) as inserted from ev""";
 
     /** What an inbound SMS writes. */
-    record Inbound(CallbackEvent event, UUID organizationId, String from, String to, String body, Integer segments,
-            OptOutWords word) {
+    record Inbound(CallbackEvent event, String accountSid, UUID organizationId, String from, String to, String body,
+            Integer segments, OptOutWords word) {
     }
 
     private final GroupCommit statuses;
@@ -87,10 +90,10 @@ public class MessageEventRepository {
     }
 
     /** Completes once committed, with whether the callback was new. */
-    Uni<Boolean> storeStatus(CallbackEvent event, Integer errorCode) {
+    Uni<Boolean> storeStatus(CallbackEvent event, String accountSid, Integer errorCode) {
         return statuses.execute(Tuple.from(new Object[] {
             event.sid(), event.type(), event.status(), event.receivedAt(), event.params(), event.dedupeKey(),
-            MessageStatuses.rank(event.status()), errorCode
+            MessageStatuses.rank(event.status()), errorCode, accountSid
         })).map(MessageEventRepository::inserted);
     }
 
@@ -104,7 +107,8 @@ public class MessageEventRepository {
         };
         return inbound.execute(Tuple.from(new Object[] {
             event.sid(), event.receivedAt(), event.params(), event.dedupeKey(), sms.organizationId(),
-            UUID.randomUUID(), sms.from(), sms.to(), sms.body(), SmsEncoding.of(sms.body()), sms.segments(), action
+            UUID.randomUUID(), sms.from(), sms.to(), sms.body(), SmsEncoding.of(sms.body()), sms.segments(), action,
+            sms.accountSid()
         })).map(MessageEventRepository::inserted);
     }
 

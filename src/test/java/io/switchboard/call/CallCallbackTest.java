@@ -199,6 +199,35 @@ class CallCallbackTest {
         Api.as(c.org()).get("/v1/calls?status=bogus").then().statusCode(400);
     }
 
+    @Test
+    void anotherAccountCannotTouchACallByNamingItsSid() {
+        var victim = connectedWithAgent("off");
+        String sid = callAndWait(victim);
+        JsonPath before = awaitCall(victim, sid, "completed");
+        Await.until(Duration.ofSeconds(5), () -> events(victim, before.getString("id")).size()
+                == callbacksSent(sid).size() + 1, "the victim's own callbacks to be stored");
+        int eventsBefore = events(victim, before.getString("id")).size();
+
+        // A connected account of another organization signs a "completed" for the victim's sid, to its own number.
+        var other = Connected.create(simulator, 1);
+        other.importNumber(0, null);
+        var forged = SignedWebhook.params("AccountSid", other.account().accountSid(), "CallSid", sid,
+                "CallStatus", "failed", "Direction", "inbound", "From", CALLER, "To", other.number(0),
+                "SequenceNumber", "99", "ErrorCode", "31000");
+        SignedWebhook.post("/twilio/voice/status", forged, other.account().authToken()).then().statusCode(204);
+        var recording = SignedWebhook.params("AccountSid", other.account().accountSid(), "CallSid", sid,
+                "RecordingSid", "RE" + SimAccount.hex(16), "RecordingStatus", "completed",
+                "RecordingUrl", "https://evil.example.com/r");
+        SignedWebhook.post("/twilio/voice/recording", recording, other.account().authToken()).then().statusCode(204);
+
+        JsonPath after = Api.as(victim.org()).get("/v1/calls/" + before.getString("id")).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(after.getString("status")).isEqualTo("completed");
+        assertThat(after.getString("errorCode")).isNull();
+        assertThat(after.getString("recordingUrl")).isNull();
+        assertThat(events(victim, before.getString("id"))).hasSize(eventsBefore);
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------------
 
     private Connected connectedWithAgent(String recording) {
