@@ -3,6 +3,7 @@ package io.switchboard.webhook;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -120,8 +122,8 @@ public class VoiceWebhooks {
     }
 
     private static Map<String, String> parameters(String json) {
-        var object = new io.vertx.core.json.JsonObject(json);
-        var map = new java.util.TreeMap<String, String>();
+        var object = new JsonObject(json);
+        var map = new TreeMap<String, String>();
         object.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
         return map;
     }
