@@ -21,8 +21,8 @@ INBOUND_CALLS=${INBOUND_CALLS:-700000}   # distinct calls per inbound run: more 
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-125}
 RATE_DELAY_MS=${RATE_DELAY_MS:-3}       # each connection pauses this long between requests: about 20,000/s in all
 ONLY=${ONLY:-all}             # all | inbound | callbacks
-# The service's JVM options: a heap like the one the Kubernetes manifests give it (512 MiB limit).
-SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx128m -Xms128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=48m}
+# The service's JVM options: a small heap, one allocation arena (glibc and Netty): resident memory under 300 MB.
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx80m -Xms80m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}
 PORT=${PORT:-18080}
 KEY="REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE="
 WORK=$(mktemp -d)
@@ -51,7 +51,7 @@ start=$(date +%s%N)
 ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
 QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
-  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
 SERVICE=$!
 pids+=($SERVICE)
 until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
@@ -100,4 +100,5 @@ run() { # file, duration, once, [connections], [delay ms]: prints requests/s, an
     echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-status)"
   fi
   echo "rss_mb_after_load=$(( $(ps -o rss= -p $SERVICE) / 1024 ))"
+  if [ -n "${NMT:-}" ]; then jcmd $SERVICE VM.native_memory summary | grep -E "committed" | head -25; fi
 } | tee "$RESULTS"
