@@ -135,10 +135,22 @@ public class ErrorMappers {
         return json(503, ApiError.of("database_unavailable", "the database is unavailable, try again"));
     }
 
+    /**
+     * PostgreSQL answered with an error: a constraint that a racing request won is a conflict, a database that is
+     * going away or overloaded is unavailable, anything else is our fault and says nothing about the statement.
+     */
     @ServerExceptionMapper
     public Response database(io.vertx.pgclient.PgException e) {
-        LOG.errorf("database failure: SQLSTATE %s", e.getSqlState());
-        return json(503, ApiError.of("database_unavailable", "the database is unavailable, try again"));
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        if (state.startsWith("23")) {
+            return json(409, ApiError.of("conflict", "the request conflicts with the current state; reload and retry"));
+        }
+        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")) {
+            LOG.errorf("database unavailable: SQLSTATE %s", state);
+            return json(503, ApiError.of("database_unavailable", "the database is unavailable, try again"));
+        }
+        LOG.errorf("database error: SQLSTATE %s", state);
+        return json(500, ApiError.of("internal_error", "internal error"));
     }
 
     private static String path(MismatchedInputException e) {
