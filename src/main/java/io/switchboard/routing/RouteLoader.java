@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Reads routes straight from the tables the API writes: the database is the source of truth. */
 final class RouteLoader {
 
+    private static final Logger LOG = Logger.getLogger(RouteLoader.class);
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
     };
     private static final String SELECT = """
@@ -68,11 +70,17 @@ final class RouteLoader {
                 row.getString("number"), row.getString("account_sid"), row.getString("region"), agent);
     }
 
+    /**
+     * One agent whose stored parameters cannot be read must not stop every full reload, and with it every replica that
+     * starts: its calls are still routed, without the parameters, and the fault is logged.
+     */
     private Map<String, String> parameters(String stored) {
         try {
             return Map.copyOf(json.readValue(stored, STRING_MAP));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored agent parameters are not a JSON object", e);
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.errorf("stored agent parameters are not a JSON object of strings (%s); routing without them",
+                    e.getClass().getSimpleName());
+            return Map.of();
         }
     }
 }

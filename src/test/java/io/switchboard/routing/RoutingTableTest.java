@@ -162,6 +162,20 @@ class RoutingTableTest {
     }
 
     @Test
+    void anAgentWithUnreadableParametersIsStillRoutedAndDoesNotBlockAFullReload() {
+        String agent = agent(STREAM_AGENT);
+        String number = account.numbers().get(0);
+        importNumber(number, agent);
+        eventually(number, route -> assertThat(route.agent().id()).hasToString(agent));
+        sql("update agent set parameters = 'not json', updated_at = now() where id = $1", UUID.fromString(agent));
+        eventually(number, route -> assertThat(route.agent().parameters()).isEmpty());
+
+        // A replica starting now loads everything, this agent included.
+        startReplica();
+        bothEventually(number, route -> assertThat(route.agent().id()).hasToString(agent));
+    }
+
+    @Test
     void twoReplicasSeeTheSameChangeWithinASecond() {
         startReplica();
         String agent = agent(STREAM_AGENT);
