@@ -2,6 +2,7 @@ package io.switchboard.provider;
 
 import io.switchboard.common.Validation;
 import io.switchboard.twilio.TwilioRegion;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The body of {@code POST /v1/providers}. */
@@ -11,7 +12,9 @@ public record ProviderRequest(String type, String name, String accountSid, Strin
     static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-f]{32}");
     static final Pattern AUTH_TOKEN = Pattern.compile("[0-9a-f]{32}");
     static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
-    static final Pattern EDGE = Pattern.compile("[a-z][a-z0-9-]{1,30}");
+    /** Twilio's edge locations; any of them can reach any region. */
+    static final Set<String> EDGES = Set.of("ashburn", "umatilla", "dublin", "frankfurt", "sydney", "tokyo",
+            "singapore", "sao-paulo");
 
     public TwilioRegion regionOrDefault() {
         return region == null ? TwilioRegion.US1 : TwilioRegion.parse(region).orElseThrow();
@@ -34,7 +37,7 @@ public record ProviderRequest(String type, String name, String accountSid, Strin
         }
         validateApiKey(v, apiKeySid, apiKeySecret);
         v.require(region == null || TwilioRegion.parse(region).isPresent(), "region", "must be us1, ie1 or au1");
-        v.require(edge == null || EDGE.matcher(edge).matches(), "edge", "must be an edge name such as dublin");
+        v.require(edge == null || EDGES.contains(edge), "edge", "must be one of Twilio's edges, such as dublin");
         v.throwIfInvalid();
     }
 

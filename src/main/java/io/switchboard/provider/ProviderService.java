@@ -158,7 +158,11 @@ public class ProviderService {
         return load(id).chain(loaded -> {
             Provider current = loaded.provider;
             if (!patch.rotatesCredentials()) {
-                return store(id, p -> p.name = patch.name().strip(), loaded.numbers.size());
+                return store(id, p -> {
+                    if (patch.name() != null) {
+                        p.name = patch.name().strip();
+                    }
+                }, loaded.numbers.size());
             }
             TwilioCredentials old = secrets.credentials(current);
             String newToken = patch.authToken() != null ? patch.authToken() : old.authToken();

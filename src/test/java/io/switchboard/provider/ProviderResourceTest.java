@@ -91,6 +91,7 @@ class ProviderResourceTest {
         "apiKeySid  | SK123",
         "region     | us2",
         "edge       | Not An Edge",
+        "edge       | atlantis",
     })
     void rejectsEachInvalidFieldByName(String field, String value) {
         var request = new HashMap<String, Object>(account.providerRequest("Acme"));
@@ -205,6 +206,11 @@ class ProviderResourceTest {
         long before = simulator.requests().size();
         Api.as(org).body(Map.of("name", "Renamed")).patch("/v1/providers/" + id)
                 .then().statusCode(200).body("name", equalTo("Renamed"));
+        // An empty patch changes nothing, and is no error.
+        Api.as(org).body(Map.of()).patch("/v1/providers/" + id)
+                .then().statusCode(200).body("name", equalTo("Renamed"));
+        Api.as(org).body(Map.of("name", "")).patch("/v1/providers/" + id)
+                .then().statusCode(400).body("details[0].field", equalTo("name"));
         assertThat(simulator.requests()).hasSize((int) before);
     }
 
