@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import io.vertx.pgclient.PgException;
 import org.hibernate.HibernateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -128,9 +129,14 @@ public class ErrorMappers {
         return new ApiError("twilio_rejected", "Twilio refused the request: " + e.getMessage(), details);
     }
 
-    /** The database could not be reached or refused the statement: unavailable rather than a 500 with internals. */
+    /** Hibernate wraps what PostgreSQL said; without such an answer the database could not be reached. */
     @ServerExceptionMapper
     public Response database(HibernateException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg) {
+                return database(pg);
+            }
+        }
         LOG.errorf("database failure: %s", e.getClass().getSimpleName());
         return json(503, ApiError.of("database_unavailable", "the database is unavailable, try again"));
     }
@@ -140,7 +146,7 @@ public class ErrorMappers {
      * going away or overloaded is unavailable, anything else is our fault and says nothing about the statement.
      */
     @ServerExceptionMapper
-    public Response database(io.vertx.pgclient.PgException e) {
+    public Response database(PgException e) {
         String state = e.getSqlState() == null ? "" : e.getSqlState();
         if (state.startsWith("23")) {
             return json(409, ApiError.of("conflict", "the request conflicts with the current state; reload and retry"));
