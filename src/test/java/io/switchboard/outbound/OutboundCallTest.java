@@ -1,0 +1,222 @@
+package io.switchboard.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.simulator.Faults;
+import io.switchboard.simulator.Recorded;
+import io.switchboard.simulator.SimulatedCall;
+import io.switchboard.simulator.TwilioSimulator;
+import io.switchboard.support.Api;
+import io.switchboard.support.Await;
+import io.switchboard.support.Connected;
+import io.switchboard.support.SimAccount;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class OutboundCallTest {
+
+    private static final String CREATE_CALL = "/2010-04-01/Accounts/{AccountSid}/Calls.json";
+
+    @Inject
+    TwilioSimulator simulator;
+
+    record Setup(Connected c, String agentId) {
+    }
+
+    @Test
+    void aBatchIsPlacedOnceEachAtOneCallPerSecondAndCompleted() {
+        var s = setup();
+        var targets = targets(3);
+        var body = Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", targets))
+                .post("/v1/calls")
+                .then().statusCode(202)
+                .body("calls", hasSize(3))
+                .body("calls.to", equalTo(targets))
+                .body("calls.status", equalTo(List.of("queued", "queued", "queued")))
+                .extract().jsonPath();
+        String batchId = body.getString("batchId");
+
+        Await.until(Duration.ofSeconds(20), () -> statuses(s.c(), batchId).stream().allMatch("completed"::equals),
+                "every call of the batch to complete");
+
+        var creates = creates(s.c().account().accountSid());
+        assertThat(creates).hasSize(3).allMatch(r -> r.status() == 201);
+        assertThat(creates.stream().map(r -> r.params().get("To").get(0)).toList())
+                .containsExactlyElementsOf(targets);
+        var first = creates.get(0).params();
+        String callId = body.getString("calls[0].id");
+        assertThat(first.get("Url").get(0)).endsWith("/twilio/voice/outbound/" + callId);
+        assertThat(first.get("StatusCallbackEvent")).containsExactly("initiated", "ringing", "answered", "completed");
+        assertThat(first.get("StatusCallback").get(0)).endsWith("/twilio/voice/status?callId=" + callId);
+        // 1 call per second per account (the default): the simulator saw the creates at least ~1 s apart. The pace
+        // is kept at claim time, so a little jitter between claim and request is allowed.
+        for (int i = 1; i < creates.size(); i++) {
+            assertThat(Duration.between(creates.get(i - 1).at(), creates.get(i).at()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+        // Each row carries the sid of the one call Twilio placed for it.
+        var rows = Api.as(s.c().org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200).extract().jsonPath();
+        for (int i = 0; i < 3; i++) {
+            String sid = rows.getString("items[" + i + "].sid");
+            SimulatedCall call = simulator.call(sid).orElseThrow();
+            assertThat(call.to()).isEqualTo(rows.getString("items[" + i + "].to"));
+            assertThat(rows.getString("items[" + i + "].direction")).isEqualTo("outbound");
+            assertThat(rows.getString("items[" + i + "].agentId")).isEqualTo(s.agentId());
+        }
+    }
+
+    @Test
+    void aCreateRefusedWith429IsPlacedOnceLater() {
+        var s = setup();
+        simulator.failRoute("POST", CREATE_CALL, 429, 20429, 1);
+        String batchId = create(s, targets(1));
+
+        Await.until(Duration.ofSeconds(10), () -> sids(s.c(), batchId).stream().allMatch(sid -> sid != null),
+                "the call to be placed");
+        var creates = creates(s.c().account().accountSid());
+        assertThat(creates).extracting(Recorded.Request::status).containsExactly(429, 201);
+        assertThat(simulator.calls()).filteredOn(c -> c.accountSid().equals(s.c().account().accountSid()))
+                .hasSize(1);
+    }
+
+    @Test
+    void anAmbiguousCreateIsAdoptedNeverSentTwice() throws InterruptedException {
+        var s = setup();
+        Faults before = simulator.faults();
+        // The call exists at once, but the answer comes after the client's 2 s timeout: ambiguous.
+        simulator.setFaults(before.withCreateResponseDelay(Duration.ofSeconds(3)));
+        String batchId;
+        try {
+            batchId = create(s, targets(1));
+            Await.until(Duration.ofSeconds(15), () -> sids(s.c(), batchId).get(0) != null, "the call to be adopted");
+        } finally {
+            simulator.setFaults(before);
+        }
+        var placed = simulator.calls().stream()
+                .filter(c -> c.accountSid().equals(s.c().account().accountSid())).toList();
+        assertThat(placed).hasSize(1);
+        assertThat(sids(s.c(), batchId)).containsExactly(placed.get(0).sid());
+        // Past the grace period and a few rechecks, there is still just the one create.
+        Thread.sleep(1_000);
+        assertThat(creates(s.c().account().accountSid())).hasSize(1);
+        Await.until(Duration.ofSeconds(15), () -> statuses(s.c(), batchId).get(0).equals("completed"),
+                "the adopted call to complete through its callbacks");
+    }
+
+    @Test
+    void cancelingABatchCancelsOnlyTheCallsNotYetPlaced() throws InterruptedException {
+        var s = setup();
+        String batchId = create(s, targets(4));
+        Await.until(Duration.ofSeconds(10), () -> sids(s.c(), batchId).get(0) != null, "the first call placed");
+
+        var canceled = Api.as(s.c().org()).post("/v1/calls/batches/" + batchId + "/cancel")
+                .then().statusCode(200).body("batchId", equalTo(batchId)).extract().jsonPath().getLong("canceled");
+
+        Thread.sleep(2_500);
+        var sids = sids(s.c(), batchId);
+        var statuses = statuses(s.c(), batchId);
+        long placed = sids.stream().filter(sid -> sid != null).count();
+        assertThat(canceled).isGreaterThanOrEqualTo(1);
+        assertThat(placed + canceled).isEqualTo(4);
+        assertThat(statuses.stream().filter("canceled"::equals).count()).isEqualTo(canceled);
+        assertThat(creates(s.c().account().accountSid())).hasSize((int) placed);
+        // Canceling again changes nothing.
+        Api.as(s.c().org()).post("/v1/calls/batches/" + batchId + "/cancel")
+                .then().statusCode(200).body("canceled", equalTo(0));
+    }
+
+    @Test
+    void invalidRequestsAreRejectedNamingEachField() {
+        var s = setup();
+        Api.as(s.c().org()).body(Map.of("targetNumbers", List.of("+14155550123", "4155550123", "+1415555012x"),
+                "from", "nope"))
+                .post("/v1/calls")
+                .then().statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("details.field", hasItems("agentId", "targetNumbers[1]", "targetNumbers[2]", "from"));
+        Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", List.of()))
+                .post("/v1/calls")
+                .then().statusCode(400).body("details.field", hasItems("targetNumbers"));
+        var tooMany = IntStream.range(0, 10_001).mapToObj(i -> "+14155550123").toList();
+        Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", tooMany))
+                .post("/v1/calls")
+                .then().statusCode(400).body("details.field", hasItems("targetNumbers"));
+        Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", List.of("+14155550123"),
+                "from", "+14155550999"))
+                .post("/v1/calls")
+                .then().statusCode(422).body("error", equalTo("from_not_imported"));
+        String idle = s.c().createAgent(agent());
+        Api.as(s.c().org()).body(Map.of("agentId", idle, "targetNumbers", List.of("+14155550123")))
+                .post("/v1/calls")
+                .then().statusCode(422).body("error", equalTo("no_caller_id"));
+    }
+
+    @Test
+    void anotherOrganizationsAgentAndBatchAreNotFound() {
+        var s = setup();
+        String batchId = create(s, targets(1));
+        var other = Connected.create(simulator, 1);
+        Api.as(other.org()).body(Map.of("agentId", s.agentId(), "targetNumbers", List.of("+14155550123")))
+                .post("/v1/calls")
+                .then().statusCode(404);
+        Api.as(other.org()).post("/v1/calls/batches/" + batchId + "/cancel").then().statusCode(404);
+        Api.as(s.c().org()).post("/v1/calls/batches/" + UUID.randomUUID() + "/cancel").then().statusCode(404);
+        // The other organization's number is not a caller id of this one.
+        Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", List.of("+14155550123"),
+                "from", other.number(0)))
+                .post("/v1/calls")
+                .then().statusCode(422);
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------------------------
+
+    private Setup setup() {
+        var c = Connected.create(simulator, 1);
+        String agentId = c.createAgent(agent());
+        c.importNumber(0, agentId);
+        return new Setup(c, agentId);
+    }
+
+    private static Map<String, Object> agent() {
+        return Map.of("name", "Caller", "routing", Map.of("type", "stream", "url", "wss://agents.example.com/media"));
+    }
+
+    private static List<String> targets(int n) {
+        return IntStream.range(0, n).mapToObj(i -> SimAccount.randomNumber()).toList();
+    }
+
+    private static String create(Setup s, List<String> targets) {
+        return Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", targets))
+                .post("/v1/calls")
+                .then().statusCode(202).extract().path("batchId");
+    }
+
+    private List<Recorded.Request> creates(String accountSid) {
+        return simulator.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.route().endsWith("/Calls.json")
+                        && accountSid.equals(r.accountSid()))
+                .sorted(Comparator.comparing(Recorded.Request::at))
+                .toList();
+    }
+
+    private static List<String> statuses(Connected c, String batchId) {
+        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+                .extract().jsonPath().getList("items.status");
+    }
+
+    private static List<String> sids(Connected c, String batchId) {
+        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+                .extract().jsonPath().getList("items.sid");
+    }
+}
