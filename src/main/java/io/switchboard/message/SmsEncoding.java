@@ -2,7 +2,7 @@ package io.switchboard.message;
 
 /**
  * GSM-7 when every character is in the GSM-7 tables, else UCS-2, as Twilio encodes a message; and how many segments
- * Twilio bills for it (TWILIO-NOTES: GSM-7 one of 160 or 153 each, UCS-2 one of 70 or 67 each, a character never split).
+ * Twilio bills for it: GSM-7 one of 160 or 153 each, UCS-2 one of 70 or 67 each, a character never split.
  */
 public final class SmsEncoding {
 

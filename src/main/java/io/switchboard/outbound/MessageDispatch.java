@@ -60,7 +60,8 @@ class MessageDispatch {
                 returning m.id, m.organization_id, m.to_number, m.from_number, m.body, m.provider_id, m.account_sid,
                           m.attempts
             ), paced as (
-                update outbound_pace p set next_at = now() + greatest(picked.segments, 1) * $1 * interval '1 millisecond'
+                update outbound_pace p
+                   set next_at = now() + greatest(picked.segments, 1) * $1 * interval '1 millisecond'
                   from picked
                  where p.key = picked.key
             )

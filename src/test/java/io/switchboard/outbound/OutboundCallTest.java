@@ -9,11 +9,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.simulator.Faults;
 import io.switchboard.simulator.Recorded;
 import io.switchboard.simulator.SimulatedCall;
+import io.switchboard.simulator.Timing;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.Await;
 import io.switchboard.support.Connected;
 import io.switchboard.support.SimAccount;
+import io.switchboard.twilio.CallRequest;
+import io.switchboard.twilio.TwilioClient;
+import io.switchboard.twilio.TwilioCredentials;
+import io.switchboard.twilio.TwilioRegion;
+import io.switchboard.twilio.WebhookUrls;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Comparator;
@@ -30,6 +38,15 @@ class OutboundCallTest {
 
     @Inject
     TwilioSimulator simulator;
+
+    @Inject
+    TwilioClient twilio;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    WebhookUrls urls;
 
     record Setup(Connected c, String agentId) {
     }
@@ -79,13 +96,14 @@ class OutboundCallTest {
     @Test
     void aCreateRefusedWith429IsPlacedOnceLater() {
         var s = setup();
-        simulator.failRoute("POST", CREATE_CALL, 429, 20429, 1);
+        // More 429s than the client retries on its own (1 + 3): the dispatcher backs off and claims it again.
+        simulator.failRoute("POST", CREATE_CALL, 429, 20429, 5);
         String batchId = create(s, targets(1));
 
         Await.until(Duration.ofSeconds(10), () -> sids(s.c(), batchId).stream().allMatch(sid -> sid != null),
                 "the call to be placed");
         var creates = creates(s.c().account().accountSid());
-        assertThat(creates).extracting(Recorded.Request::status).containsExactly(429, 201);
+        assertThat(creates).extracting(Recorded.Request::status).containsExactly(429, 429, 429, 429, 429, 201);
         assertThat(simulator.calls()).filteredOn(c -> c.accountSid().equals(s.c().account().accountSid()))
                 .hasSize(1);
     }
@@ -112,6 +130,73 @@ class OutboundCallTest {
         assertThat(creates(s.c().account().accountSid())).hasSize(1);
         Await.until(Duration.ofSeconds(15), () -> statuses(s.c(), batchId).get(0).equals("completed"),
                 "the adopted call to complete through its callbacks");
+    }
+
+    @Test
+    void anAmbiguousCreateIsFoundByListingTheAccountsCalls() {
+        var s = setup();
+        Faults faults = simulator.faults();
+        Timing timing = simulator.timing();
+        // Callbacks come late, so only the listing (To and From the same numbers) can find the call in time.
+        simulator.setFaults(faults.withCreateResponseDelay(Duration.ofSeconds(3)));
+        simulator.setTiming(new Timing(Duration.ofSeconds(4), timing.talkTime()));
+        String batchId;
+        try {
+            batchId = create(s, targets(1));
+            Await.until(Duration.ofSeconds(4), () -> sids(s.c(), batchId).get(0) != null, "the call to be adopted");
+        } finally {
+            simulator.setFaults(faults);
+            simulator.setTiming(timing);
+        }
+        String account = s.c().account().accountSid();
+        var placed = simulator.calls().stream().filter(c -> c.accountSid().equals(account)).toList();
+        assertThat(placed).hasSize(1);
+        assertThat(sids(s.c(), batchId)).containsExactly(placed.get(0).sid());
+        assertThat(simulator.callbacks(placed.get(0).sid())).isEmpty();
+        assertThat(simulator.requests()).anyMatch(r -> r.method().equals("GET") && r.route().endsWith("/Calls.json")
+                && account.equals(r.accountSid()));
+        assertThat(creates(account)).hasSize(1);
+    }
+
+    @Test
+    void anAmbiguousCreateThatDidNotHappenIsSentOnceMoreAfterTheGracePeriod() {
+        var s = setup();
+        // A 500 before anything was created: ambiguous to the service, absent in Twilio.
+        simulator.failRoute("POST", CREATE_CALL, 500, 20500, 1);
+        String batchId = create(s, targets(1));
+
+        Await.until(Duration.ofSeconds(15), () -> sids(s.c(), batchId).get(0) != null, "the call to be placed");
+        assertThat(creates(s.c().account().accountSid())).extracting(Recorded.Request::status)
+                .containsExactly(500, 201);
+        assertThat(simulator.calls()).filteredOn(c -> c.accountSid().equals(s.c().account().accountSid()))
+                .hasSize(1);
+    }
+
+    @Test
+    void aClaimWhoseReplicaDiedIsReconciledNotPlacedAgain() {
+        var s = setup();
+        String numberId = s.c().importNumber(1, null);
+        String to = SimAccount.randomNumber();
+        var account = s.c().account();
+        // The replica sent the create and died before storing the answer: the call exists, the row is still claimed.
+        var creds = TwilioCredentials.withAuthToken(account.accountSid(), account.authToken(), TwilioRegion.US1);
+        UUID callId = UUID.randomUUID();
+        var request = CallRequest.of(to, s.c().number(1), urls.voiceOutbound(callId.toString()));
+        String sid = twilio.createCall(creds, request).await().atMost(Duration.ofSeconds(5)).sid();
+        pool.preparedQuery("""
+                insert into call (id, organization_id, direction, from_number, to_number, agent_id, phone_number_id,
+                                  status, created_at, updated_at, account_sid, provider_id, dispatch_state,
+                                  next_attempt_at, claimed_until, attempts)
+                values ($1, $2, 'outbound', $3, $4, $5, $6, 'queued', now(), now(), $7, $8, 'placing', now(),
+                        now() - interval '1 second', 1)""")
+                .execute(Tuple.from(new Object[] {
+                    callId, UUID.fromString(s.c().org().id()), s.c().number(1), to, UUID.fromString(s.agentId()),
+                    UUID.fromString(numberId), account.accountSid(), UUID.fromString(s.c().providerId())
+                })).await().atMost(Duration.ofSeconds(5));
+
+        Await.until(Duration.ofSeconds(10), () -> sid.equals(Api.as(s.c().org()).get("/v1/calls/" + callId)
+                .then().statusCode(200).extract().path("sid")), "the row to adopt the call");
+        assertThat(creates(account.accountSid())).hasSize(1);
     }
 
     @Test
@@ -182,7 +267,7 @@ class OutboundCallTest {
     // --- helpers ----------------------------------------------------------------------------------------------------
 
     private Setup setup() {
-        var c = Connected.create(simulator, 1);
+        var c = Connected.create(simulator, 2);
         String agentId = c.createAgent(agent());
         c.importNumber(0, agentId);
         return new Setup(c, agentId);
