@@ -222,6 +222,22 @@ class OutboundCallTest {
     }
 
     @Test
+    void tenThousandTargetsAreStoredInOneRequest() {
+        var s = setup();
+        var targets = IntStream.range(0, CallBatchRequest.MAX_TARGETS).mapToObj(i -> "+1415" + (5000000 + i)).toList();
+        String batchId = Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", targets))
+                .post("/v1/calls")
+                .then().statusCode(202).body("calls", hasSize(CallBatchRequest.MAX_TARGETS))
+                .extract().path("batchId");
+        // Stop it at once: at one call per second the batch would outlive the test run.
+        long canceled = Api.as(s.c().org()).post("/v1/calls/batches/" + batchId + "/cancel")
+                .then().statusCode(200).extract().jsonPath().getLong("canceled");
+        assertThat(canceled).isGreaterThan(CallBatchRequest.MAX_TARGETS - 5L);
+        Await.until(Duration.ofSeconds(5), () -> creates(s.c().account().accountSid()).size()
+                == CallBatchRequest.MAX_TARGETS - canceled, "the calls claimed before the cancel to be sent");
+    }
+
+    @Test
     void invalidRequestsAreRejectedNamingEachField() {
         var s = setup();
         Api.as(s.c().org()).body(Map.of("targetNumbers", List.of("+14155550123", "4155550123", "+1415555012x"),
