@@ -85,6 +85,11 @@ class MessageDispatch {
              where m.id = due.id
             returning m.id, m.sid, now() - m.ambiguous_at >= $3 * interval '1 millisecond' as grace_over""";
 
+    private static final String FAIL = """
+            update message set status = 'failed', error_code = $2, dispatch_state = 'done', claimed_until = null,
+                   dispatch_error = $3, updated_at = now()
+             where id = $1 and sid is null""";
+
     private final Pool pool;
     private final TwilioClient twilio;
     private final ProviderSecrets secrets;
@@ -198,11 +203,6 @@ class MessageDispatch {
                 .chain(() -> db.preparedQuery(FAIL).execute(Tuple.of(row.getUUID("id"), OPTED_OUT, error))))
                 .replaceWithVoid();
     }
-
-    private static final String FAIL = """
-            update message set status = 'failed', error_code = $2, dispatch_state = 'done', claimed_until = null,
-                   dispatch_error = $3, updated_at = now()
-             where id = $1 and sid is null""";
 
     private Uni<Void> fail(UUID id, Integer code, String error) {
         LOG.warnf("message %s: failed (%s)", id, code);
