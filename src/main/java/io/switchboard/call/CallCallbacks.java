@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,11 +48,37 @@ public class CallCallbacks {
         String status = CallStatuses.isKnown(callStatus) ? callStatus : null;
         var at = event.at(webhook.param("Timestamp"));
         boolean terminal = CallStatuses.isTerminal(status);
-        store(ctx, new CallEventWrite(event, webhook.accountSid(), inboundRoute(webhook),
+        var write = new CallEventWrite(event, webhook.accountSid(), inboundRoute(webhook),
                 CallbackEvent.clean(webhook.param("From")),
                 CallbackEvent.clean(webhook.param("To")), status, errorCode(webhook),
                 "in-progress".equals(status) ? at : null, terminal ? at : null,
-                terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null, null));
+                terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null, null);
+        UUID callId = outboundCallId(ctx);
+        if (callId == null) {
+            store(ctx, write);
+            return;
+        }
+        // The sid first, so the upsert below finds the outbound row; a lost race for the sid is only logged, the
+        // callback is stored all the same.
+        events.attachOutboundSid(callId, sid, webhook.accountSid())
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("outbound call %s: sid %s not attached: %s", callId, sid, failure.getMessage());
+                    return null;
+                })
+                .subscribe().with(ok -> store(ctx, write), failure -> store(ctx, write));
+    }
+
+    /** The call id this service put in the StatusCallback URL of an outbound call it placed, if any. */
+    private static UUID outboundCallId(RoutingContext ctx) {
+        String callId = ctx.queryParams().get("callId");
+        if (callId == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(callId);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     void recording(RoutingContext ctx) {

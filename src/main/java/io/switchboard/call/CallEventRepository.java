@@ -93,6 +93,19 @@ public class CallEventRepository {
     }
 
     /**
+     * Gives an outbound call placed by this service the sid of its first callback, which can arrive before the answer
+     * to the create (or instead of it, when the create timed out): the callback URL names the call. Only a row of the
+     * account that signed the callback, and only while the row has no sid and no other row has this one.
+     */
+    Uni<Void> attachOutboundSid(UUID callId, String sid, String accountSid) {
+        return pool.preparedQuery("""
+                update call set sid = $2, updated_at = now()
+                 where id = $1 and direction = 'outbound' and sid is null and account_sid = $3
+                   and not exists (select 1 from call k where k.sid = $2)""")
+                .execute(Tuple.of(callId, sid, accountSid)).replaceWithVoid();
+    }
+
+    /**
      * Answered inbound calls, many at once: one statement over arrays (a few thousand rows per second cost PostgreSQL
      * little this way, where one statement per row would not keep up with a busy number). Each row stores its
      * {@code voice-inbound} event once and creates the call row, or fills in what an earlier status callback could not

@@ -6,19 +6,41 @@ import io.switchboard.common.EventView;
 import io.switchboard.common.ItemsResponse;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
+import io.switchboard.outbound.BatchCancelView;
+import io.switchboard.outbound.CallBatchRequest;
+import io.switchboard.outbound.CallBatchView;
+import io.switchboard.outbound.OutboundService;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 @Path("/v1/calls")
 public class CallResource {
 
     private final CallService calls;
+    private final OutboundService outbound;
 
-    public CallResource(CallService calls) {
+    public CallResource(CallService calls, OutboundService outbound) {
         this.calls = calls;
+        this.outbound = outbound;
+    }
+
+    /** Accepted once the batch is stored; the dispatcher places the calls. */
+    @POST
+    @ResponseStatus(202)
+    public Uni<CallBatchView> create(@NotNull CallBatchRequest request) {
+        return outbound.createBatch(request);
+    }
+
+    @POST
+    @Path("/batches/{batchId}/cancel")
+    public Uni<BatchCancelView> cancel(@PathParam("batchId") UUID batchId) {
+        return outbound.cancelBatch(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
     }
 
     @GET

@@ -1,5 +1,6 @@
 package io.switchboard.message;
 
+import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
 import io.switchboard.webhook.CallbackEvent;
@@ -8,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,9 +50,29 @@ public class MessageCallbacks {
                 : webhook.param("SmsStatus");
         var event = CallbackEvent.of(webhook, MESSAGE_STATUS, sid, status, null);
         Integer code = CallbackEvent.integer(webhook.param("ErrorCode"));
-        events.storeStatus(event, webhook.accountSid(), code == null || code == 0 ? null : code).subscribe().with(
-                inserted -> ctx.response().setStatusCode(204).end(),
-                failure -> unavailable(ctx, event, failure));
+        UUID messageId = outboundMessageId(ctx);
+        Uni<Void> attach = messageId == null ? Uni.createFrom().voidItem()
+                : events.attachOutboundSid(messageId, sid, webhook.accountSid()).onFailure().recoverWithItem(f -> {
+                    LOG.warnf("message %s: sid %s not attached: %s", messageId, sid, f.getMessage());
+                    return null;
+                });
+        attach.chain(() -> events.storeStatus(event, webhook.accountSid(), code == null || code == 0 ? null : code))
+                .subscribe().with(
+                        inserted -> ctx.response().setStatusCode(204).end(),
+                        failure -> unavailable(ctx, event, failure));
+    }
+
+    /** The message id this service put in the StatusCallback URL of a message it sent, if any. */
+    private static UUID outboundMessageId(RoutingContext ctx) {
+        String id = ctx.queryParams().get("messageId");
+        if (id == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     void inbound(RoutingContext ctx) {

@@ -81,10 +81,12 @@ public class MessageEventRepository {
             Integer segments, OptOutWords word) {
     }
 
+    private final Pool pool;
     private final GroupCommit statuses;
     private final GroupCommit inbound;
 
     public MessageEventRepository(Pool pool) {
+        this.pool = pool;
         this.statuses = new GroupCommit(pool, STATUS, 128, 4);
         this.inbound = new GroupCommit(pool, INBOUND, 128, 4);
     }
@@ -95,6 +97,18 @@ public class MessageEventRepository {
             event.sid(), event.type(), event.status(), event.receivedAt(), event.params(), event.dedupeKey(),
             MessageStatuses.rank(event.status()), errorCode, accountSid
         })).map(MessageEventRepository::inserted);
+    }
+
+    /**
+     * Gives an outbound message sent by this service the sid of its status callback, whose URL names the message: the
+     * callback can be the only news of a send whose answer was lost. Only for the account that signed it.
+     */
+    Uni<Void> attachOutboundSid(UUID messageId, String sid, String accountSid) {
+        return pool.preparedQuery("""
+                update message set sid = $2, updated_at = now()
+                 where id = $1 and direction = 'outbound' and sid is null and account_sid = $3
+                   and not exists (select 1 from message k where k.sid = $2)""")
+                .execute(Tuple.of(messageId, sid, accountSid)).replaceWithVoid();
     }
 
     /** Completes once committed, with whether the SMS was new (false: Twilio redelivered it). */

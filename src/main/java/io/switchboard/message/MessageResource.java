@@ -5,8 +5,12 @@ import io.switchboard.common.ApiException;
 import io.switchboard.common.EventView;
 import io.switchboard.common.ItemsResponse;
 import io.switchboard.common.ListResponse;
+import io.switchboard.outbound.OutboundService;
+import io.switchboard.outbound.SendMessageRequest;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -17,9 +21,19 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 public class MessageResource {
 
     private final MessageService messages;
+    private final OutboundService outbound;
 
-    public MessageResource(MessageService messages) {
+    public MessageResource(MessageService messages, OutboundService outbound) {
         this.messages = messages;
+        this.outbound = outbound;
+    }
+
+    /** Accepted once the message is stored; the dispatcher sends it. */
+    @POST
+    @Path("/messages")
+    @ResponseStatus(202)
+    public Uni<MessageView> send(@NotNull SendMessageRequest request) {
+        return outbound.send(request);
     }
 
     @GET

@@ -1,0 +1,29 @@
+package io.switchboard.outbound;
+
+import io.switchboard.twilio.TwilioException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/** What a failed create means for the row: the one classification the dispatchers act on. */
+enum Failure {
+    /** Twilio never processed it (429, no connection, breaker open): send it again later. */
+    RETRY,
+    /** It may exist in Twilio: reconcile, never send again blindly. */
+    AMBIGUOUS,
+    /** Twilio refused it; the same request would be refused again. */
+    PERMANENT;
+
+    static Failure of(Throwable failure) {
+        if (failure instanceof TwilioException e) {
+            return e.isRetryable() ? RETRY : e.isAmbiguous() ? AMBIGUOUS : PERMANENT;
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return RETRY;
+        }
+        // A timeout of the fault-tolerance layer, or anything unforeseen: the request may have gone out.
+        return AMBIGUOUS;
+    }
+
+    static Integer code(Throwable failure) {
+        return failure instanceof TwilioException e ? e.code() : null;
+    }
+}

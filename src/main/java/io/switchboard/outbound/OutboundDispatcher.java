@@ -1,0 +1,62 @@
+package io.switchboard.outbound;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * The durable dispatcher of this replica: a Vert.x periodic timer that claims due calls and messages from the
+ * database and hands them to Twilio. Everything it does is non-blocking (reactive PostgreSQL client, Vert.x web
+ * client), so it runs on the event loop. Claims use {@code for update skip locked} and a lease, so any number of
+ * replicas share the work without overlap, and the pace rows make the rate limits hold across all of them.
+ */
+@ApplicationScoped
+public class OutboundDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(OutboundDispatcher.class);
+
+    private final CallDispatch calls;
+    private final MessageDispatch messages;
+    private final OutboundConfig config;
+    private final Vertx vertx;
+    /** One tick at a time: a slow database must not pile up overlapping claims. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
+    private volatile long timer = -1;
+
+    public OutboundDispatcher(CallDispatch calls, MessageDispatch messages, OutboundConfig config, Vertx vertx) {
+        this.calls = calls;
+        this.messages = messages;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> tick());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Claims what is due; the claimed sends run on after the tick, each guarded by its lease. */
+    void tick() {
+        if (!ticking.compareAndSet(false, true)) {
+            return;
+        }
+        Uni.join().all(calls.placeDue(), calls.recheckDue(), messages.sendDue(), messages.recheckDue())
+                .andCollectFailures()
+                .subscribe().with(counts -> ticking.set(false), failure -> {
+                    ticking.set(false);
+                    LOG.warnf("outbound dispatch tick failed, retrying next tick: %s", failure.getMessage());
+                });
+    }
+}

@@ -1,0 +1,22 @@
+package io.switchboard.outbound;
+
+import io.switchboard.common.PhoneNumbers;
+import io.switchboard.common.Validation;
+
+/** The body of {@code POST /v1/messages}. */
+public record SendMessageRequest(String to, String body, String from) {
+
+    /** Twilio's limit on a message body, in characters. */
+    static final int MAX_BODY = 1600;
+    private static final String E164 = "must be an E.164 number such as +14155551234";
+
+    /** @throws io.switchboard.common.ApiException a 400 naming every invalid field */
+    public void validate() {
+        new Validation()
+                .require(PhoneNumbers.isE164(to), "to", E164)
+                .require(body != null && !body.isEmpty() && body.length() <= MAX_BODY, "body",
+                        "must be 1 to " + MAX_BODY + " characters")
+                .require(from == null || PhoneNumbers.isE164(from), "from", E164)
+                .throwIfInvalid();
+    }
+}
