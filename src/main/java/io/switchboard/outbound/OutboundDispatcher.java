@@ -47,6 +47,8 @@ public class OutboundDispatcher {
         }
     }
 
+    private volatile boolean failing;
+
     /** Claims what is due; the claimed sends run on after the tick, each guarded by its lease. */
     void tick() {
         if (!ticking.compareAndSet(false, true)) {
@@ -54,9 +56,21 @@ public class OutboundDispatcher {
         }
         Uni.join().all(calls.placeDue(), calls.recheckDue(), messages.sendDue(), messages.recheckDue())
                 .andCollectFailures()
-                .subscribe().with(counts -> ticking.set(false), failure -> {
+                .subscribe().with(counts -> {
                     ticking.set(false);
-                    LOG.warnf("outbound dispatch tick failed, retrying next tick: %s", failure.getMessage());
+                    if (failing) {
+                        failing = false;
+                        LOG.info("outbound dispatch works again");
+                    }
+                }, failure -> {
+                    ticking.set(false);
+                    // Once per outage, not four times a second while the database is away.
+                    if (!failing) {
+                        failing = true;
+                        LOG.warnf("outbound dispatch fails, retrying every tick: %s", failure.getMessage());
+                    } else {
+                        LOG.debugf("outbound dispatch still fails: %s", failure.getMessage());
+                    }
                 });
     }
 }
