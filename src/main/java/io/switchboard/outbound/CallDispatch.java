@@ -14,7 +14,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -115,40 +114,20 @@ class CallDispatch {
     /** Claims the calls due now, one per account, and starts placing each; completes once they are claimed. */
     Uni<Integer> placeDue() {
         long paceMs = Math.max(1, Math.round(1000 / config.callsPerSecond()));
-        return pool.withTransaction(db -> db.preparedQuery(CLAIM)
-                .execute(Tuple.of(paceMs, config.claimLimit(), config.lease().toMillis())))
-                .map(rows -> {
-                    var claimed = new ArrayList<Row>();
-                    rows.forEach(claimed::add);
-                    claimed.forEach(row -> place(row).subscribe().with(ok -> {
-                    }, failure -> LOG.errorf("outbound call %s: storing the outcome failed, it will be reconciled: %s",
-                            row.getUUID("id"), failure.getMessage())));
-                    return claimed.size();
-                });
+        return ProviderColumns.claimAndStart(pool, CLAIM,
+                Tuple.of(paceMs, config.claimLimit(), config.lease().toMillis()), this::place, "outbound call",
+                "storing the outcome");
     }
 
     Uni<Integer> recheckDue() {
-        return pool.withTransaction(db -> db.preparedQuery(RECHECK)
-                .execute(Tuple.of(config.claimLimit(), config.lease().toMillis(), config.reconcileGrace().toMillis())))
-                .map(rows -> {
-                    var claimed = new ArrayList<Row>();
-                    rows.forEach(claimed::add);
-                    claimed.forEach(row -> reconcile(row).subscribe().with(ok -> {
-                    }, failure -> LOG.errorf("outbound call %s: reconciling failed, trying again later: %s",
-                            row.getUUID("id"), failure.getMessage())));
-                    return claimed.size();
-                });
+        return ProviderColumns.claimAndStart(pool, RECHECK,
+                Tuple.of(config.claimLimit(), config.lease().toMillis(), config.reconcileGrace().toMillis()),
+                this::reconcile, "outbound call", "reconciling");
     }
 
     private Uni<Void> place(Row row) {
         UUID id = row.getUUID("id");
-        TwilioCredentials creds;
-        try {
-            creds = ProviderColumns.credentials(row, secrets);
-        } catch (RuntimeException e) {
-            LOG.errorf("outbound call %s: the provider's credentials cannot be read: %s", id, e.getMessage());
-            creds = null;
-        }
+        TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "outbound call");
         if (creds == null) {
             return fail(id, null, "the provider of this call is gone or its credentials cannot be read");
         }
@@ -223,7 +202,7 @@ class CallDispatch {
             // A status callback named the call before the create's answer came back.
             return placed(id, new CallResource(row.getString("sid"), null, null, null, null, null, null));
         }
-        TwilioCredentials creds = ProviderColumns.credentials(row, secrets);
+        TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "outbound call");
         if (creds == null) {
             return fail(id, null, "the provider of this call is gone; whether Twilio placed it is unknown");
         }

@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -107,40 +106,20 @@ class MessageDispatch {
 
     Uni<Integer> sendDue() {
         long paceMs = Math.max(1, Math.round(1000 / config.segmentsPerSecond()));
-        return pool.withTransaction(db -> db.preparedQuery(CLAIM)
-                .execute(Tuple.of(paceMs, config.claimLimit(), config.lease().toMillis())))
-                .map(rows -> {
-                    var claimed = new ArrayList<Row>();
-                    rows.forEach(claimed::add);
-                    claimed.forEach(row -> send(row).subscribe().with(ok -> {
-                    }, failure -> LOG.errorf("message %s: storing the outcome failed, it will be reconciled: %s",
-                            row.getUUID("id"), failure.getMessage())));
-                    return claimed.size();
-                });
+        return ProviderColumns.claimAndStart(pool, CLAIM,
+                Tuple.of(paceMs, config.claimLimit(), config.lease().toMillis()), this::send, "message",
+                "storing the outcome");
     }
 
     Uni<Integer> recheckDue() {
-        return pool.withTransaction(db -> db.preparedQuery(RECHECK)
-                .execute(Tuple.of(config.claimLimit(), config.lease().toMillis(), config.reconcileGrace().toMillis())))
-                .map(rows -> {
-                    var claimed = new ArrayList<Row>();
-                    rows.forEach(claimed::add);
-                    claimed.forEach(row -> reconcile(row).subscribe().with(ok -> {
-                    }, failure -> LOG.errorf("message %s: reconciling failed, trying again later: %s",
-                            row.getUUID("id"), failure.getMessage())));
-                    return claimed.size();
-                });
+        return ProviderColumns.claimAndStart(pool, RECHECK,
+                Tuple.of(config.claimLimit(), config.lease().toMillis(), config.reconcileGrace().toMillis()),
+                this::reconcile, "message", "reconciling");
     }
 
     private Uni<Void> send(Row row) {
         UUID id = row.getUUID("id");
-        TwilioCredentials creds;
-        try {
-            creds = ProviderColumns.credentials(row, secrets);
-        } catch (RuntimeException e) {
-            LOG.errorf("message %s: the provider's credentials cannot be read: %s", id, e.getMessage());
-            creds = null;
-        }
+        TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "message");
         if (creds == null) {
             return fail(id, null, "the provider of this message is gone or its credentials cannot be read");
         }

@@ -1,12 +1,20 @@
 package io.switchboard.outbound;
 
+import io.smallrye.mutiny.Uni;
 import io.switchboard.provider.ProviderSecrets;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioRegion;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /** The provider columns the dispatcher's claims return, turned into credentials for the client. */
 final class ProviderColumns {
+
+    private static final Logger LOG = Logger.getLogger(ProviderColumns.class);
 
     /** Joined as {@code pr}; the row also carries {@code provider_id} and {@code account_sid}. */
     static final String SELECT = """
@@ -15,17 +23,43 @@ final class ProviderColumns {
     private ProviderColumns() {
     }
 
-    /** Null when the provider is gone (the row outlives it): the call or message cannot be sent. */
-    static TwilioCredentials credentials(Row row, ProviderSecrets secrets) {
+    /**
+     * Null when the provider is gone (the row outlives it) or its secrets no longer open: the call or message cannot
+     * be sent, and the reason is logged here.
+     */
+    static TwilioCredentials credentials(Row row, ProviderSecrets secrets, String what) {
         var providerId = row.getUUID("provider_id");
         String region = row.getString("region");
         if (providerId == null || region == null) {
             return null;
         }
-        return new TwilioCredentials(row.getString("account_sid"),
-                secrets.open(providerId, "authToken", row.getString("auth_token_enc")),
-                row.getString("api_key_sid"),
-                secrets.open(providerId, "apiKeySecret", row.getString("api_key_secret_enc")),
-                TwilioRegion.parse(region).orElseThrow(), row.getString("edge"));
+        try {
+            return new TwilioCredentials(row.getString("account_sid"),
+                    secrets.open(providerId, "authToken", row.getString("auth_token_enc")),
+                    row.getString("api_key_sid"),
+                    secrets.open(providerId, "apiKeySecret", row.getString("api_key_secret_enc")),
+                    TwilioRegion.parse(region).orElseThrow(), row.getString("edge"));
+        } catch (RuntimeException e) {
+            LOG.errorf("%s %s: the provider's credentials cannot be read: %s", what, row.getUUID("id"),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Runs a claiming statement in a transaction of its own and starts the work on every row it claimed; completes,
+     * with how many, once they are claimed. Each row's work runs on under its lease; a failure to store its outcome is
+     * logged and repaired when the lease runs out.
+     */
+    static Uni<Integer> claimAndStart(Pool pool, String claim, Tuple args, Function<Row, Uni<Void>> work,
+            String what, String step) {
+        return pool.withTransaction(db -> db.preparedQuery(claim).execute(args)).map(rows -> {
+            var claimed = new ArrayList<Row>();
+            rows.forEach(claimed::add);
+            claimed.forEach(row -> work.apply(row).subscribe().with(ok -> {
+            }, failure -> LOG.errorf("%s %s: %s failed, tried again when its lease ends: %s", what,
+                    row.getUUID("id"), step, failure.getMessage())));
+            return claimed.size();
+        });
     }
 }
