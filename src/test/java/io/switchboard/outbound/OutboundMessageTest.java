@@ -101,6 +101,43 @@ class OutboundMessageTest {
                 .then().statusCode(422).body("error", equalTo("no_sender"));
     }
 
+    @Test
+    void aSendWhoseAnswerIsLostIsNeverRepeatedAndItsCallbackNamesIt() {
+        var c = connected();
+        var before = simulator.faults();
+        String id;
+        // The answer comes after the client's 2 s timeout: Twilio took the message, the service cannot know it.
+        simulator.setFaults(before.withCreateResponseDelay(Duration.ofSeconds(3)));
+        try {
+            id = Api.as(c.org()).body(Map.of("to", SimAccount.randomNumber(), "body", "lost answer"))
+                    .post("/v1/messages").then().statusCode(202).extract().path("id");
+            Await.until(Duration.ofSeconds(15), () -> message(c, id).getString("sid") != null,
+                    "the message's own status callback to name its sid");
+        } finally {
+            simulator.setFaults(before);
+        }
+        assertThat(sends(c.account().accountSid())).hasSize(1);
+        assertThat(simulator.messages().stream().filter(m -> m.sid().equals(message(c, id).getString("sid"))))
+                .hasSize(1);
+        // Well past the grace period of the test profile: still one send.
+        Await.until(Duration.ofSeconds(10), () -> List.of("sent", "delivered")
+                .contains(message(c, id).getString("status")), "the message to be sent");
+        assertThat(sends(c.account().accountSid())).hasSize(1);
+    }
+
+    @Test
+    void sendsFromOneNumberArePacedBySegments() {
+        var c = connected();
+        // Two segments, then one: at one segment per second the second send waits about two seconds.
+        Api.as(c.org()).body(Map.of("to", SimAccount.randomNumber(), "body", "x".repeat(200)))
+                .post("/v1/messages").then().statusCode(202);
+        Api.as(c.org()).body(Map.of("to", SimAccount.randomNumber(), "body", "short"))
+                .post("/v1/messages").then().statusCode(202);
+        Await.until(Duration.ofSeconds(15), () -> sends(c.account().accountSid()).size() == 2, "both sends");
+        var sends = sends(c.account().accountSid());
+        assertThat(Duration.between(sends.get(0).at(), sends.get(1).at())).isGreaterThan(Duration.ofMillis(1_800));
+    }
+
     // --- helpers ----------------------------------------------------------------------------------------------------
 
     private Connected connected() {
