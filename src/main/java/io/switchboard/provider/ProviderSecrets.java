@@ -4,9 +4,6 @@ import io.switchboard.crypto.SecretCipher;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioRegion;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -40,19 +37,6 @@ public class ProviderSecrets {
         return new TwilioCredentials(provider.accountSid, open(provider, "authToken", provider.authTokenEnc),
                 provider.apiKeySid, open(provider, "apiKeySecret", provider.apiKeySecretEnc),
                 TwilioRegion.parse(provider.region).orElseThrow(), provider.edge);
-    }
-
-    /** The auth tokens a webhook signature may be made with now: the current one and, in its grace period, the last. */
-    public List<String> webhookTokens(Provider provider, Instant now) {
-        var tokens = new ArrayList<String>(2);
-        if (provider.authTokenEnc != null) {
-            tokens.add(open(provider, "authToken", provider.authTokenEnc));
-        }
-        if (provider.previousAuthTokenEnc != null && provider.previousAuthTokenExpiresAt != null
-                && now.isBefore(provider.previousAuthTokenExpiresAt)) {
-            tokens.add(open(provider, "previousAuthToken", provider.previousAuthTokenEnc));
-        }
-        return tokens;
     }
 
     private static String context(Provider provider, String field) {
