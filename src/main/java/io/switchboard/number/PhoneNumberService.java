@@ -166,9 +166,23 @@ public class PhoneNumberService {
                             : restore.onFailure().transform(e -> new ApiException(502, "twilio_restore_failed",
                                     "could not restore the number's previous configuration in Twilio ("
                                             + e.getMessage() + "); retry, or delete with ?force=true"));
+                    // Assigned while Twilio was being restored: the assignment wins, and the number points here again.
                     return restore
-                            .chain(() -> Panache.withTransaction(() -> numbers.findById(id)
-                                    .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n))));
+                            .chain(() -> Panache.withTransaction(() -> numbers.findById(id).chain(n -> {
+                                if (n == null) {
+                                    return Uni.createFrom().voidItem();
+                                }
+                                if (n.agentId != null) {
+                                    return Uni.createFrom().failure(assignedMeanwhile());
+                                }
+                                return numbers.delete(n);
+                            })))
+                            .onFailure(e -> e instanceof ApiException api && api.code().equals("number_assigned"))
+                            .call(e -> twilio.updateIncomingNumber(secrets.credentials(provider), number.twilioSid,
+                                    ourConfiguration()).onFailure().invoke(failure -> LOG.errorf(
+                                            "number %s: assigned during its delete, and pointing it here again "
+                                                    + "failed: %s", id, failure.getMessage()))
+                                    .onFailure().recoverWithNull());
                 });
     }
 
@@ -206,7 +220,18 @@ public class PhoneNumberService {
         row.sms = incoming.capabilities().sms();
         row.previousConfig = write(incoming.configuration());
         row.updatedAt = Instant.now();
-        var ours = NumberConfiguration.unchanged()
+        var ours = ourConfiguration();
+        return Panache.withTransaction(() -> numbers.persist(row))
+                .onFailure(Database::isUniqueViolation).transform(e -> alreadyImported(row.number))
+                .chain(claimed -> twilio.updateIncomingNumber(creds, incoming.sid(), ours)
+                        .replaceWith(claimed)
+                        .onFailure().call(e -> Panache.withTransaction(() -> numbers.findById(claimed.id)
+                                .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n)))));
+    }
+
+    /** Where an imported number sends its calls, messages and call status: here. */
+    private NumberConfiguration ourConfiguration() {
+        return NumberConfiguration.unchanged()
                 .withVoiceUrl(urls.voiceInbound(), "POST")
                 .withSmsUrl(urls.messagingInbound(), "POST")
                 .withStatusCallback(urls.voiceStatus(), "POST")
@@ -214,12 +239,6 @@ public class PhoneNumberService {
                 .withVoiceApplicationSid(NumberConfiguration.CLEAR)
                 .withSmsApplicationSid(NumberConfiguration.CLEAR)
                 .withTrunkSid(NumberConfiguration.CLEAR);
-        return Panache.withTransaction(() -> numbers.persist(row))
-                .onFailure(Database::isUniqueViolation).transform(e -> alreadyImported(row.number))
-                .chain(claimed -> twilio.updateIncomingNumber(creds, incoming.sid(), ours)
-                        .replaceWith(claimed)
-                        .onFailure().call(e -> Panache.withTransaction(() -> numbers.findById(claimed.id)
-                                .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n)))));
     }
 
     private Uni<Void> notImportedYet(String number) {
@@ -281,6 +300,11 @@ public class PhoneNumberService {
             return t.isUnavailable() ? "twilio_unavailable" : "twilio_rejected";
         }
         return "internal_error";
+    }
+
+    private static ApiException assignedMeanwhile() {
+        return ApiException.conflict("number_assigned",
+                "the number was assigned to an agent while it was being deleted; it stays imported");
     }
 
     private static ApiException notInAccount(String number) {

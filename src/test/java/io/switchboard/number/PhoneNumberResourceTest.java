@@ -10,15 +10,19 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.SimAccount;
-import io.vertx.core.json.JsonObject;
 import io.switchboard.twilio.WebhookUrls;
+import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -357,6 +361,30 @@ class PhoneNumberResourceTest {
         Api.as(org).get("/v1/phone-numbers/" + id).then().statusCode(200)
                 .body("agentId", equalTo(agent)).body("label", nullValue());
         Api.as(org).get("/v1/phone-numbers").then().body("items.id", containsInAnyOrder(id));
+    }
+
+    @Test
+    void aNumberAssignedWhileItIsBeingDeletedStaysImportedAndPointingHere() throws Exception {
+        String number = account.numbers().get(0);
+        String id = importNumber(number);
+        String agent = agent("Late");
+        var before = simulator.faults();
+        CompletableFuture<Response> deleting;
+        try {
+            // Twilio answers slowly, so the assignment lands while the delete waits on the restore.
+            simulator.setFaults(before.withLatency(Duration.ofMillis(1_500)));
+            deleting = CompletableFuture.supplyAsync(
+                    () -> Api.as(org).delete("/v1/phone-numbers/" + id));
+            Thread.sleep(400);
+            patch(id, Map.of("agentId", agent)).then().statusCode(200);
+            var deleted = deleting.get(20, TimeUnit.SECONDS);
+            assertThat(deleted.statusCode()).isEqualTo(409);
+            assertThat(deleted.jsonPath().getString("error")).isEqualTo("number_assigned");
+        } finally {
+            simulator.setFaults(before);
+        }
+        Api.as(org).get("/v1/phone-numbers/" + id).then().statusCode(200).body("agentId", equalTo(agent));
+        assertThat(twilioNumber(number).getString("voice_url")).isEqualTo(urls.voiceInbound());
     }
 
     private String importNumber(String number) {
