@@ -37,8 +37,18 @@ public class OutboundDispatcher {
 
     void start(@Observes StartupEvent event) {
         if (config.enabled()) {
-            timer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> tick());
+            timer = vertx.setPeriodic(period(config), id -> tick());
         }
+    }
+
+    /**
+     * A tick claims at most one send per account (calls) or sender (messages), so it must come at least as often as
+     * the fastest configured pace, or a raised rate would be capped by the tick without anyone noticing.
+     */
+    static long period(OutboundConfig config) {
+        double fastest = Math.max(config.callsPerSecond(), config.segmentsPerSecond());
+        long paced = Math.max(10, (long) Math.floor(1000 / fastest));
+        return Math.max(1, Math.min(config.pollInterval().toMillis(), paced));
     }
 
     void stop(@Observes ShutdownEvent event) {

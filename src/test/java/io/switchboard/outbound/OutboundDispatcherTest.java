@@ -1,0 +1,58 @@
+package io.switchboard.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class OutboundDispatcherTest {
+
+    @Test
+    void theTickKeepsUpWithTheFastestPace() {
+        assertThat(OutboundDispatcher.period(config(1, 1, 250))).isEqualTo(250);
+        assertThat(OutboundDispatcher.period(config(10, 1, 250))).isEqualTo(100);
+        assertThat(OutboundDispatcher.period(config(1, 30, 250))).isEqualTo(33);
+        assertThat(OutboundDispatcher.period(config(5_000, 1, 250))).isEqualTo(10);
+        assertThat(OutboundDispatcher.period(config(1, 1, 50))).isEqualTo(50);
+    }
+
+    private static OutboundConfig config(double calls, double segments, long pollMillis) {
+        return new OutboundConfig() {
+            public boolean enabled() {
+                return true;
+            }
+
+            public double callsPerSecond() {
+                return calls;
+            }
+
+            public double segmentsPerSecond() {
+                return segments;
+            }
+
+            public Duration pollInterval() {
+                return Duration.ofMillis(pollMillis);
+            }
+
+            public int claimLimit() {
+                return 50;
+            }
+
+            public Duration lease() {
+                return Duration.ofSeconds(60);
+            }
+
+            public Duration retryBackoff() {
+                return Duration.ofSeconds(2);
+            }
+
+            public Duration recheckInterval() {
+                return Duration.ofSeconds(2);
+            }
+
+            public Duration reconcileGrace() {
+                return Duration.ofSeconds(30);
+            }
+        };
+    }
+}
