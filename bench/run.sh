@@ -5,9 +5,13 @@
 #
 #   bench/run.sh                 # everything: start-up, inbound calls, status callbacks, memory
 #   DURATION=30s bench/run.sh    # longer measured runs
+#   JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java bench/run.sh   # the service on another JVM
 #
-# Needs a JDK 17; installs wrk from Debian's packages if missing. The load generator shares the machine with the
-# service: on 2 cores it takes about one of them.
+# Builds with the project's JDK (17); runs the service on $JAVA, by default the newest JDK under /usr/lib/jvm. Before
+# the measured start, one training start writes the class archive the service starts from, as the image does
+# (src/main/docker/Dockerfile.jvm): an ahead-of-time cache on Java 25 or later, a dynamic CDS archive before.
+# Installs wrk from Debian's packages if missing. The load generator shares the machine with the service: on 2 cores
+# it takes about one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +28,14 @@ ONLY=${ONLY:-all}             # all | inbound | callbacks
 # The service's JVM options: a small heap, one allocation arena (glibc and Netty): resident memory under 300 MB.
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx80m -Xms80m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}
 PORT=${PORT:-18080}
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}'; }
+if [ -z "${JAVA:-}" ]; then
+  JAVA=java
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    [ "$(java_major "$candidate")" -gt "$(java_major "$JAVA")" ] && JAVA=$candidate
+  done
+fi
+TRAIN=${TRAIN:-1}             # 0: start without a class archive
 KEY="REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE="
 WORK=$(mktemp -d)
 RESULTS=bench/results/$(date -u +%Y%m%dT%H%M%SZ).txt
@@ -47,17 +59,37 @@ for _ in $(seq 1 100); do [ -s "$WORK/pgport" ] && break; sleep 0.2; done
 PGPORT=$(cat "$WORK/pgport")
 JDBC="jdbc:postgresql://localhost:$PGPORT/postgres"
 
+JAR=$(ls target/*-runner.jar)
+JAVA_MAJOR=$(java_major "$JAVA")
+if [ "$JAVA_MAJOR" -ge 25 ]; then
+  TRAIN_OPTS="-XX:AOTCacheOutput=$WORK/app.aot"; ARCHIVE_OPTS="-XX:AOTCache=$WORK/app.aot"
+else
+  TRAIN_OPTS="-XX:ArchiveClassesAtExit=$WORK/app.jsa"; ARCHIVE_OPTS="-XX:SharedArchiveFile=$WORK/app.jsa"
+fi
+[ "$TRAIN" = 1 ] || { TRAIN_OPTS=""; ARCHIVE_OPTS=""; }
+
+service() { # java options...: starts the service in the background, waits until it is ready; sets SERVICE
+  ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
+  QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
+  QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} "$JAVA" $SERVICE_JAVA_OPTS "$@" -jar "$JAR" > "$WORK/service.log" 2>&1 &
+  SERVICE=$!
+  pids+=($SERVICE)
+  until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
+    kill -0 $SERVICE 2>/dev/null || { cat "$WORK/service.log" >&2; exit 1; }
+    sleep 0.02
+  done
+}
+
+if [ -n "$TRAIN_OPTS" ]; then
+  echo "training start on Java $JAVA_MAJOR: $TRAIN_OPTS" >&2
+  # Writing the archive needs more class space than the service's cap: the training start runs without it.
+  SERVICE_JAVA_OPTS=$(sed -E 's/-XX:MaxMetaspaceSize=[^ ]+//' <<< "$SERVICE_JAVA_OPTS") service $TRAIN_OPTS
+  kill $SERVICE; wait $SERVICE 2>/dev/null || true
+  [ -s "${TRAIN_OPTS#*=}" ] || { echo "the training start wrote no archive" >&2; cat "$WORK/service.log" >&2; exit 1; }
+fi
 start=$(date +%s%N)
-ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
-QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
-QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
-  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} java $SERVICE_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$WORK/service.log" 2>&1 &
-SERVICE=$!
-pids+=($SERVICE)
-until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
-  kill -0 $SERVICE 2>/dev/null || { cat "$WORK/service.log" >&2; exit 1; }
-  sleep 0.02
-done
+service $ARCHIVE_OPTS
 startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "http://127.0.0.1:$PORT" "$WORK" "$NUMBERS" "$INBOUND_CALLS" "$CALLBACKS" >&2
@@ -78,6 +110,7 @@ run() { # file, duration, once, [connections], [delay ms]: prints requests/s, an
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$WRK_THREADS -c$CONNECTIONS on the same machine, $NUMBERS numbers"
   echo "startup_ms=$startup_ms"
+  echo "service_java=$JAVA_MAJOR $ARCHIVE_OPTS"
   echo "service_java_opts=$SERVICE_JAVA_OPTS"
   if [ "$ONLY" != callbacks ]; then
     run inbound-warmup.txt "$WARMUP" 0 >/dev/null

@@ -12,10 +12,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged service ({@code java -jar target/quarkus-app/quarkus-run.jar}) run as an operator would run it. */
+/** The packaged service ({@code java -jar target/switchboard-<version>-runner.jar}) run as an operator would run it. */
 final class PackagedApp implements AutoCloseable {
 
-    static final String JAR = System.getProperty("quarkus.app.jar", "target/quarkus-app/quarkus-run.jar");
+    static final String JAR = System.getProperty("quarkus.app.jar");
 
     final Process process;
     final Path log;
