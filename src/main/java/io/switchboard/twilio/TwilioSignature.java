@@ -31,39 +31,62 @@ public final class TwilioSignature {
 
     /** The signature of a form POST to {@code url} (a GET or JSON request: pass no parameters). */
     public static String sign(String url, Map<String, List<String>> params, String authToken) {
-        var data = new StringBuilder(url);
-        // String's natural order compares UTF-16 code units, as Twilio does.
-        for (var entry : new TreeMap<>(params).entrySet()) {
-            for (String value : new TreeSet<>(entry.getValue())) {
-                data.append(entry.getKey()).append(value);
-            }
-        }
-        return Base64.getEncoder().encodeToString(hmacSha1(authToken, data.toString()));
+        return Base64.getEncoder().encodeToString(hmacSha1(authToken, url, signedParams(params)));
     }
 
     /**
      * Whether {@code signature} signs this form request with one of {@code authTokens} (the current token first, then
      * those still in their rotation grace period). The URL is tried as given, without its port and with the scheme's
-     * default port, because Twilio is not consistent about ports.
+     * default port, because Twilio is not consistent about ports. Each comparison takes the same time whatever the
+     * bytes; stopping at the first match tells a caller only which URL form or token matched, none of which is secret.
      */
     public static boolean isValid(String signature, String url, Map<String, List<String>> params,
             Collection<String> authTokens) {
         if (signature == null || signature.isEmpty() || url == null || authTokens == null) {
             return false;
         }
-        byte[] expected = signature.getBytes(StandardCharsets.UTF_8);
-        boolean valid = false;
+        byte[] expected = signature.getBytes(StandardCharsets.US_ASCII);
+        byte[] data = signedParams(params);
+        Set<String> candidates = null;
         for (String token : authTokens) {
             if (token == null || token.isEmpty()) {
                 continue;
             }
-            for (String candidate : urlVariants(url)) {
-                byte[] actual = sign(candidate, params, token).getBytes(StandardCharsets.UTF_8);
-                // No early exit: every candidate costs the same whatever matched.
-                valid |= MessageDigest.isEqual(expected, actual);
+            if (matches(expected, hmacSha1(token, url, data))) {
+                return true;
+            }
+            candidates = candidates != null ? candidates : urlVariants(url);
+            for (String candidate : candidates) {
+                if (!candidate.equals(url) && matches(expected, hmacSha1(token, candidate, data))) {
+                    return true;
+                }
             }
         }
-        return valid;
+        return false;
+    }
+
+    private static boolean matches(byte[] expected, byte[] mac) {
+        return MessageDigest.isEqual(expected, Base64.getEncoder().encode(mac));
+    }
+
+    /** Every parameter name followed by its value, names in order and each name's values in order, as UTF-8. */
+    private static byte[] signedParams(Map<String, List<String>> params) {
+        if (params.isEmpty()) {
+            return new byte[0];
+        }
+        var data = new StringBuilder(64 * params.size());
+        // String's natural order compares UTF-16 code units, as Twilio does.
+        for (var entry : new TreeMap<>(params).entrySet()) {
+            List<String> values = entry.getValue();
+            if (values.size() == 1) {
+                data.append(entry.getKey()).append(values.get(0));
+            } else {
+                for (String value : new TreeSet<>(values)) {
+                    data.append(entry.getKey()).append(value);
+                }
+            }
+        }
+        return data.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -148,13 +171,23 @@ public final class TwilioSignature {
         return found.size() == 1 ? found.get(0) : null;
     }
 
-    private static byte[] hmacSha1(String key, String data) {
+    /** One HMAC-SHA1 engine per thread, keyed afresh for each token: looking up the algorithm costs more than using it. */
+    private static final ThreadLocal<Mac> HMAC_SHA1 = ThreadLocal.withInitial(() -> {
         try {
-            var mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            return Mac.getInstance("HmacSHA1");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("HmacSHA1 is unavailable", e);
         }
+    });
+
+    private static byte[] hmacSha1(String key, String url, byte[] params) {
+        Mac mac = HMAC_SHA1.get();
+        try {
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        } catch (InvalidKeyException e) {
+            throw new IllegalStateException("an HMAC key of any length is valid", e);
+        }
+        mac.update(url.getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal(params);
     }
 }

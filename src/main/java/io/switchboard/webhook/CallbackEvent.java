@@ -1,6 +1,5 @@
 package io.switchboard.webhook;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,12 +17,7 @@ public record CallbackEvent(String type, String sid, String status, Integer sequ
         JsonObject params, String dedupeKey) {
 
     public static CallbackEvent of(VerifiedWebhook webhook, String type, String sid, String status, Integer sequence) {
-        var params = new JsonObject();
-        for (String name : webhook.params().names()) {
-            var values = new JsonArray();
-            webhook.params().getAll(name).forEach(v -> values.add(clean(v)));
-            params.put(clean(name), values);
-        }
+        JsonObject params = webhook.params().toJson();
         String token = webhook.idempotencyToken();
         String key = token != null && !token.isBlank() ? "token:" + clean(token)
                 : type + "|" + sid + "|" + (status == null ? "" : status) + "|" + (sequence == null ? "" : sequence);

@@ -4,14 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.twilio.TwilioSignature;
 import io.switchboard.twilio.WebhookUrls;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,27 +44,32 @@ public class SignatureCheck implements Handler<RoutingContext> {
         }
         String url = urls.signedUrl(ctx.request().path(), ctx.request().query());
         String contentType = ctx.request().getHeader("Content-Type");
-        MultiMap params;
+        Buffer raw = ctx.get(WebhookRoutes.RAW_BODY);
+        String body = raw == null ? "" : raw.toString(StandardCharsets.UTF_8);
+        FormParams params;
         boolean valid;
         List<String> tokens;
         if (contentType != null && contentType.startsWith("application/json")) {
-            String body = ctx.body().asString();
             JsonObject json;
             try {
-                json = body == null || body.isBlank() ? new JsonObject() : new JsonObject(body);
+                json = body.isBlank() ? new JsonObject() : new JsonObject(body);
             } catch (RuntimeException e) {
                 refuse(ctx, "malformed_body");
                 return;
             }
-            params = MultiMap.caseInsensitiveMultiMap();
-            json.forEach(e -> params.add(e.getKey(), String.valueOf(e.getValue())));
+            params = FormParams.of(json);
             String account = json.getString("AccountSid", ctx.request().getParam("AccountSid"));
             tokens = keys.tokensFor(account);
-            valid = !tokens.isEmpty() && TwilioSignature.isValidJson(signature, url, body == null ? "" : body, tokens);
+            valid = !tokens.isEmpty() && TwilioSignature.isValidJson(signature, url, body, tokens);
         } else {
-            params = ctx.request().formAttributes();
+            try {
+                params = FormParams.parse(body);
+            } catch (IllegalArgumentException e) {
+                refuse(ctx, "malformed_body");
+                return;
+            }
             tokens = keys.tokensFor(params.get("AccountSid"));
-            valid = !tokens.isEmpty() && TwilioSignature.isValid(signature, url, asMap(params), tokens);
+            valid = !tokens.isEmpty() && TwilioSignature.isValid(signature, url, params.asMap(), tokens);
         }
         if (tokens.isEmpty()) {
             refuse(ctx, "unknown_account");
@@ -85,17 +88,5 @@ public class SignatureCheck implements Handler<RoutingContext> {
         metrics.counter("switchboard.webhook.rejected", "reason", reason).increment();
         LOG.warnf("refused webhook %s %s: %s", ctx.request().method(), ctx.request().path(), reason);
         ctx.response().setStatusCode(403).end();
-    }
-
-    /**
-     * Vert.x parses form bodies into a case-insensitive multi-map; the signature needs the exact keys Twilio sent,
-     * each with all its values.
-     */
-    private static Map<String, List<String>> asMap(MultiMap params) {
-        var map = new HashMap<String, List<String>>(params.size() * 2);
-        for (var entry : params) {
-            map.computeIfAbsent(entry.getKey(), k -> new ArrayList<>(1)).add(entry.getValue());
-        }
-        return map;
     }
 }

@@ -1,9 +1,11 @@
 package io.switchboard.webhook;
 
 import io.switchboard.twilio.TwilioConfig;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -17,6 +19,8 @@ import jakarta.enterprise.event.Observes;
 public class WebhookRoutes {
 
     static final String PREFIX = "/twilio/*";
+    /** The raw body on the routing context, as a {@link Buffer}. */
+    static final String RAW_BODY = "switchboard.webhook-body";
 
     private final SignatureCheck signatures;
     private final TwilioConfig config;
@@ -28,10 +32,7 @@ public class WebhookRoutes {
 
     void mount(@Observes Router router) {
         router.route(PREFIX).order(-30).handler(WebhookRoutes::requirePostWithKnownType);
-        router.route(PREFIX).order(-20).handler(BodyHandler.create(false)
-                .setBodyLimit(config.webhook().maxBodyBytes())
-                .setMergeFormAttributes(false)
-                .setHandleFileUploads(false));
+        router.route(PREFIX).order(-20).handler(this::readBody);
         router.route(PREFIX).order(-10).handler(signatures);
         router.route(PREFIX).order(-10).failureHandler(WebhookRoutes::emptyFailure);
     }
@@ -47,6 +48,54 @@ public class WebhookRoutes {
             return;
         }
         ctx.next();
+    }
+
+    /**
+     * Reads the body whole, up to {@code twilio.webhook.max-body-bytes} (413 beyond it, whether declared by
+     * Content-Length or found while reading), and keeps it raw for the signature check, which parses it once.
+     */
+    private void readBody(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long limit = config.webhook().maxBodyBytes();
+        String declared = request.getHeader("Content-Length");
+        long length;
+        try {
+            length = declared == null ? -1 : Long.parseLong(declared.trim());
+        } catch (NumberFormatException e) {
+            ctx.fail(400);
+            return;
+        }
+        if (length > limit) {
+            ctx.fail(413);
+            return;
+        }
+        if (request.isEnded()) {
+            ctx.put(RAW_BODY, Buffer.buffer());
+            ctx.next();
+            return;
+        }
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect")) && request.version() == HttpVersion.HTTP_1_1) {
+            ctx.response().writeContinue();
+        }
+        Buffer body = Buffer.buffer(length > 0 ? (int) length : 1024);
+        request.handler(chunk -> {
+            if (ctx.failed()) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                ctx.fail(413);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(end -> {
+            if (!ctx.failed()) {
+                ctx.put(RAW_BODY, body);
+                ctx.next();
+            }
+        });
+        request.exceptionHandler(ctx::fail);
+        request.resume();
     }
 
     /** Twilio reads only the status; a refused or failed webhook answers with no body that could leak anything. */

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
@@ -19,6 +20,13 @@ import io.switchboard.support.SimAccount;
 import io.switchboard.twilio.TwilioSignature;
 import io.switchboard.twilio.WebhookUrls;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,6 +168,43 @@ class VoiceWebhookTest {
         Response tooBig = signedPost(urls.voiceInbound(), huge, c.account().authToken());
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(tooBig.asString()).isEmpty();
+        var params = inboundParams(c.account().accountSid(), c.number(0));
+        String signature = TwilioSignature.sign(urls.voiceInbound(), params, c.account().authToken());
+        given().header(TwilioSignature.HEADER, signature).contentType("application/x-www-form-urlencoded")
+                .body("To=%ZZ").post("/twilio/voice/inbound").then().statusCode(403).body(equalTo(""));
+    }
+
+    /** A body sent in chunks, with no Content-Length: read whole when small, refused once it passes the limit. */
+    @Test
+    void readsChunkedBodiesUpToTheLimit() throws Exception {
+        var c = Connected.create(simulator, 1);
+        var params = inboundParams(c.account().accountSid(), c.number(0));
+        String signature = TwilioSignature.sign(urls.voiceInbound(), params, c.account().authToken());
+        assertThat(chunkedPost(signature, form(params)).statusCode()).isEqualTo(200);
+        params.put("Padding", List.of("x".repeat(70_000)));
+        signature = TwilioSignature.sign(urls.voiceInbound(), params, c.account().authToken());
+        var tooBig = chunkedPost(signature, form(params));
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(tooBig.body()).isEmpty();
+    }
+
+    private static HttpResponse<String> chunkedPost(String signature, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // An input-stream body has no known length: the client sends it chunked.
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/twilio/voice/inbound"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignature.HEADER, signature)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String form(Map<String, List<String>> params) {
+        var body = new StringBuilder();
+        params.forEach((name, values) -> values.forEach(value -> body.append(body.isEmpty() ? "" : "&")
+                .append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8))));
+        return body.toString();
     }
 
     @Test

@@ -1,0 +1,149 @@
+package io.switchboard.webhook;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A webhook's parameters exactly as Twilio sent them: names as spelt (Twilio's names are case-sensitive), repeated
+ * names kept, in the order sent. Parsed once from the raw {@code application/x-www-form-urlencoded} body: the
+ * signature covers precisely these pairs, and a generic multipart decoder costs far more per request than the answer.
+ */
+public final class FormParams {
+
+    public static final FormParams EMPTY = new FormParams(new String[0], new String[0], 0);
+
+    private final String[] names;
+    private final String[] values;
+    private final int size;
+
+    private FormParams(String[] names, String[] values, int size) {
+        this.names = names;
+        this.values = values;
+        this.size = size;
+    }
+
+    /**
+     * Decodes a form body: pairs split on {@code &}, name from value on the first {@code =}, {@code +} and
+     * {@code %XX} (UTF-8) decoded. Empty pairs are skipped; a pair without {@code =} has an empty value.
+     *
+     * @throws IllegalArgumentException for a malformed percent escape
+     */
+    public static FormParams parse(String body) {
+        if (body == null || body.isEmpty()) {
+            return EMPTY;
+        }
+        int capacity = 8;
+        String[] names = new String[capacity];
+        String[] values = new String[capacity];
+        int size = 0;
+        int start = 0;
+        int length = body.length();
+        while (start <= length) {
+            int end = body.indexOf('&', start);
+            if (end < 0) {
+                end = length;
+            }
+            if (end > start) {
+                int eq = body.indexOf('=', start);
+                if (eq < 0 || eq > end) {
+                    eq = end;
+                }
+                if (size == capacity) {
+                    capacity *= 2;
+                    names = Arrays.copyOf(names, capacity);
+                    values = Arrays.copyOf(values, capacity);
+                }
+                names[size] = decode(body, start, eq);
+                values[size] = eq < end ? decode(body, eq + 1, end) : "";
+                size++;
+            }
+            start = end + 1;
+        }
+        return new FormParams(names, values, size);
+    }
+
+    /** A JSON body's top-level fields, each value as text, for the handlers that read JSON-bodied webhooks. */
+    public static FormParams of(JsonObject json) {
+        String[] names = new String[json.size()];
+        String[] values = new String[json.size()];
+        int i = 0;
+        for (var entry : json) {
+            names[i] = entry.getKey();
+            values[i] = String.valueOf(entry.getValue());
+            i++;
+        }
+        return new FormParams(names, values, i);
+    }
+
+    private static String decode(String body, int from, int to) {
+        return QueryStringDecoder.decodeComponent(body.substring(from, to), StandardCharsets.UTF_8);
+    }
+
+    /** The first value sent for {@code name}, or null. */
+    public String get(String name) {
+        for (int i = 0; i < size; i++) {
+            if (names[i].equals(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    /** Every value sent for {@code name}, in order. */
+    public List<String> getAll(String name) {
+        var all = new ArrayList<String>(1);
+        for (int i = 0; i < size; i++) {
+            if (names[i].equals(name)) {
+                all.add(values[i]);
+            }
+        }
+        return all;
+    }
+
+    /** The distinct names, in the order first sent. */
+    public Set<String> names() {
+        var distinct = new LinkedHashSet<String>(size * 2);
+        for (int i = 0; i < size; i++) {
+            distinct.add(names[i]);
+        }
+        return distinct;
+    }
+
+    /** The number of pairs sent, repeated names counted each time. */
+    public int size() {
+        return size;
+    }
+
+    /** Each name with all its values, names in the order first sent: what the signature is computed over. */
+    public Map<String, List<String>> asMap() {
+        var map = new LinkedHashMap<String, List<String>>(size * 2);
+        for (int i = 0; i < size; i++) {
+            map.computeIfAbsent(names[i], k -> new ArrayList<>(1)).add(values[i]);
+        }
+        return map;
+    }
+
+    /** {@code {"name": ["value", …]}} for the event log, NUL removed (PostgreSQL refuses it in jsonb). */
+    public JsonObject toJson() {
+        var json = new JsonObject(new LinkedHashMap<>(size * 2));
+        for (int i = 0; i < size; i++) {
+            String name = CallbackEvent.clean(names[i]);
+            JsonArray array = json.getJsonArray(name);
+            if (array == null) {
+                array = new JsonArray(new ArrayList<>(1));
+                json.put(name, array);
+            }
+            array.add(CallbackEvent.clean(values[i]));
+        }
+        return json;
+    }
+}

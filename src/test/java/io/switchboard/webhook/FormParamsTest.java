@@ -1,0 +1,68 @@
+package io.switchboard.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FormParamsTest {
+
+    @Test
+    void decodesPairsAsSentKeepingCaseOrderAndRepeats() {
+        var params = FormParams.parse("To=%2B14155550100&From=%2B1+415+555+0101&StirVerstat=B&StirVerstat=A"
+                + "&Body=caf%C3%A9%20%26%20more%3D&to=lower");
+        assertThat(params.get("To")).isEqualTo("+14155550100");
+        assertThat(params.get("to")).isEqualTo("lower");
+        assertThat(params.get("From")).isEqualTo("+1 415 555 0101");
+        assertThat(params.get("Body")).isEqualTo("café & more=");
+        assertThat(params.getAll("StirVerstat")).containsExactly("B", "A");
+        assertThat(params.names()).containsExactly("To", "From", "StirVerstat", "Body", "to");
+        assertThat(params.size()).isEqualTo(6);
+        assertThat(params.asMap()).containsEntry("StirVerstat", List.of("B", "A"));
+        assertThat(params.get("Missing")).isNull();
+    }
+
+    @Test
+    void skipsEmptyPairsAndKeepsEmptyValues() {
+        var params = FormParams.parse("&A=&&B&C=x=y&");
+        assertThat(params.names()).containsExactly("A", "B", "C");
+        assertThat(params.get("A")).isEmpty();
+        assertThat(params.get("B")).isEmpty();
+        assertThat(params.get("C")).isEqualTo("x=y");
+        assertThat(FormParams.parse("").size()).isZero();
+        assertThat(FormParams.parse(null).size()).isZero();
+    }
+
+    @Test
+    void growsPastItsFirstCapacity() {
+        var body = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            body.append(i == 0 ? "" : "&").append("P").append(i).append('=').append(i);
+        }
+        var params = FormParams.parse(body.toString());
+        assertThat(params.size()).isEqualTo(40);
+        assertThat(params.get("P39")).isEqualTo("39");
+    }
+
+    @Test
+    void refusesAMalformedEscape() {
+        assertThatThrownBy(() -> FormParams.parse("To=%ZZ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FormParams.parse("To=%2")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void storesAsAJsonObjectOfArraysWithoutNul() {
+        var json = FormParams.parse("A=1&A=2&B=x%00y").toJson();
+        assertThat(json).isEqualTo(new JsonObject("{\"A\":[\"1\",\"2\"],\"B\":[\"xy\"]}"));
+    }
+
+    @Test
+    void readsAJsonBodysFieldsAsText() {
+        var params = FormParams.of(new JsonObject("{\"AccountSid\":\"AC1\",\"Count\":3,\"Flag\":true}"));
+        assertThat(params.get("AccountSid")).isEqualTo("AC1");
+        assertThat(params.get("Count")).isEqualTo("3");
+        assertThat(params.get("Flag")).isEqualTo("true");
+    }
+}
