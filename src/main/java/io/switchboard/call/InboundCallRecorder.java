@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.InboundCallAnswered;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.vertx.core.Vertx;
@@ -62,10 +61,8 @@ public class InboundCallRecorder {
             return;
         }
         String callStatus = webhook.param("CallStatus");
-        var event = CallbackEvent.of(webhook, VOICE_INBOUND, sid, callStatus, null);
         String status = CallStatuses.isKnown(callStatus) ? callStatus : "ringing";
-        enqueue(InboundRecord.of(event, answered.route(), CallbackEvent.clean(webhook.param("From")),
-                CallbackEvent.clean(webhook.param("To")), status, webhook.accountSid()), sid);
+        enqueue(InboundRecord.of(webhook, VOICE_INBOUND, sid, callStatus, answered.route(), status), sid);
     }
 
     void enqueue(InboundRecord write, String sid) {

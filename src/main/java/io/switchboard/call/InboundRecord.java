@@ -2,7 +2,9 @@ package io.switchboard.call;
 
 import io.switchboard.routing.Route;
 import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.VerifiedWebhook;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -13,11 +15,14 @@ record InboundRecord(String sid, String eventStatus, OffsetDateTime receivedAt, 
         UUID organizationId, String from, String to, UUID agentId, UUID phoneNumberId, String status,
         String accountSid) {
 
-    static InboundRecord of(CallbackEvent event, Route route, String from, String to, String status,
-            String accountSid) {
+    static InboundRecord of(VerifiedWebhook webhook, String type, String sid, String eventStatus, Route route,
+            String status) {
         var agent = route == null ? null : route.agent();
-        return new InboundRecord(event.sid(), event.status(), event.receivedAt(), event.params().encode(),
-                event.dedupeKey(), route == null ? null : route.organizationId(), from, to,
-                agent == null ? null : agent.id(), route == null ? null : route.numberId(), status, accountSid);
+        return new InboundRecord(CallbackEvent.clean(sid), CallbackEvent.clean(eventStatus),
+                OffsetDateTime.now(ZoneOffset.UTC), webhook.params().toJsonString(),
+                CallbackEvent.dedupeKey(webhook, type, sid, eventStatus, null),
+                route == null ? null : route.organizationId(), CallbackEvent.clean(webhook.param("From")),
+                CallbackEvent.clean(webhook.param("To")), agent == null ? null : agent.id(),
+                route == null ? null : route.numberId(), status, webhook.accountSid());
     }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.crypto.Mac;
@@ -76,7 +77,9 @@ public final class TwilioSignature {
         }
         var data = new StringBuilder(64 * params.size());
         // String's natural order compares UTF-16 code units, as Twilio does.
-        for (var entry : new TreeMap<>(params).entrySet()) {
+        var sorted = params instanceof SortedMap<String, List<String>> map && map.comparator() == null
+                ? map : new TreeMap<>(params);
+        for (var entry : sorted.entrySet()) {
             List<String> values = entry.getValue();
             if (values.size() == 1) {
                 data.append(entry.getKey()).append(values.get(0));

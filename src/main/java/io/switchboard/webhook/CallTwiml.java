@@ -18,6 +18,7 @@ import io.switchboard.routing.Route;
 import io.switchboard.twilio.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public class CallTwiml {
     static final String NO_AGENT_MESSAGE = "This number is not connected to an agent. Goodbye.";
 
     private final WebhookUrls urls;
-    private final Map<Route.Agent, String> templates = new ConcurrentHashMap<>();
+    private final Map<Route.Agent, Template> templates = new ConcurrentHashMap<>();
     private final String noAgent;
     private final String reject;
     private final String hangup;
@@ -61,18 +62,66 @@ public class CallTwiml {
 
     /** Connects this call to the agent. */
     public String connect(Route.Agent agent, String callSid, String from, String to) {
-        String template = templates.get(agent);
+        Template template = templates.get(agent);
         if (template == null) {
             if (templates.size() >= MAX_CACHED) {
                 templates.clear();
             }
-            template = build(agent);
+            template = Template.of(build(agent));
             templates.put(agent, template);
         }
-        if (!agent.type().equals(Routing.STREAM)) {
-            return template;
+        return template.render(callSid, from, to);
+    }
+
+    /**
+     * An agent's TwiML cut at its placeholders: the fixed parts, and which value goes between each two. Rendered in
+     * one pass, escaping as it copies.
+     */
+    private record Template(String[] parts, int[] slots, int length) {
+
+        private static final String[] PLACEHOLDERS = {CALL_SID, FROM, TO};
+
+        static Template of(String xml) {
+            var parts = new ArrayList<String>();
+            var slots = new ArrayList<Integer>();
+            int from = 0;
+            while (true) {
+                int next = -1;
+                int slot = -1;
+                for (int i = 0; i < PLACEHOLDERS.length; i++) {
+                    int at = xml.indexOf(PLACEHOLDERS[i], from);
+                    if (at >= 0 && (next < 0 || at < next)) {
+                        next = at;
+                        slot = i;
+                    }
+                }
+                if (next < 0) {
+                    parts.add(xml.substring(from));
+                    break;
+                }
+                parts.add(xml.substring(from, next));
+                slots.add(slot);
+                from = next + PLACEHOLDERS[slot].length();
+            }
+            return new Template(parts.toArray(String[]::new), slots.stream().mapToInt(Integer::intValue).toArray(),
+                    xml.length());
         }
-        return template.replace(CALL_SID, escape(callSid)).replace(FROM, escape(from)).replace(TO, escape(to));
+
+        String render(String callSid, String from, String to) {
+            if (slots.length == 0) {
+                return parts[0];
+            }
+            var out = new StringBuilder(length + 64);
+            for (int i = 0; i < slots.length; i++) {
+                out.append(parts[i]);
+                appendEscaped(out, switch (slots[i]) {
+                    case 0 -> callSid;
+                    case 1 -> from;
+                    default -> to;
+                });
+            }
+            return out.append(parts[slots.length]).toString();
+        }
     }
 
     /** A number that is imported but not assigned: say so and hang up. */
@@ -152,12 +201,11 @@ public class CallTwiml {
         }
     }
 
-    /** XML escaping as the builders' serializer does it for attribute values. */
-    static String escape(String value) {
+    /** XML escaping as the builders' serializer does it for attribute values, appended to {@code out}. */
+    private static StringBuilder appendEscaped(StringBuilder out, String value) {
         if (value == null) {
-            return "";
+            return out;
         }
-        var out = new StringBuilder(value.length() + 8);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -168,6 +216,6 @@ public class CallTwiml {
                 default -> out.append(c);
             }
         }
-        return out.toString();
+        return out;
     }
 }

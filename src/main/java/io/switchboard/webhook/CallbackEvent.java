@@ -17,12 +17,15 @@ public record CallbackEvent(String type, String sid, String status, Integer sequ
         JsonObject params, String dedupeKey) {
 
     public static CallbackEvent of(VerifiedWebhook webhook, String type, String sid, String status, Integer sequence) {
-        JsonObject params = webhook.params().toJson();
-        String token = webhook.idempotencyToken();
-        String key = token != null && !token.isBlank() ? "token:" + clean(token)
-                : type + "|" + sid + "|" + (status == null ? "" : status) + "|" + (sequence == null ? "" : sequence);
         return new CallbackEvent(type, clean(sid), clean(status), sequence, OffsetDateTime.now(ZoneOffset.UTC),
-                params, key);
+                webhook.params().toJson(), dedupeKey(webhook, type, sid, status, sequence));
+    }
+
+    /** Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}. */
+    public static String dedupeKey(VerifiedWebhook webhook, String type, String sid, String status, Integer sequence) {
+        String token = webhook.idempotencyToken();
+        return token != null && !token.isBlank() ? "token:" + clean(token)
+                : type + "|" + sid + "|" + (status == null ? "" : status) + "|" + (sequence == null ? "" : sequence);
     }
 
     /** A numeric parameter, or null when absent or malformed: a bad value must not make the callback unstorable. */

@@ -9,8 +9,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A webhook's parameters exactly as Twilio sent them: names as spelt (Twilio's names are case-sensitive), repeated
@@ -123,13 +124,71 @@ public final class FormParams {
         return size;
     }
 
-    /** Each name with all its values, names in the order first sent: what the signature is computed over. */
-    public Map<String, List<String>> asMap() {
-        var map = new LinkedHashMap<String, List<String>>(size * 2);
+    /** Each name with all its values in the order sent, names sorted: what the signature is computed over. */
+    public SortedMap<String, List<String>> asMap() {
+        var map = new TreeMap<String, List<String>>();
         for (int i = 0; i < size; i++) {
             map.computeIfAbsent(names[i], k -> new ArrayList<>(1)).add(values[i]);
         }
         return map;
+    }
+
+    /**
+     * The same JSON as {@link #toJson()}, written directly: the inbound-call path stores one per call, and a general
+     * JSON encoder costs several times more than the copy.
+     */
+    public String toJsonString() {
+        String[] clean = new String[size];
+        int length = 2;
+        for (int i = 0; i < size; i++) {
+            clean[i] = CallbackEvent.clean(names[i]);
+            length += clean[i].length() + values[i].length() + 8;
+        }
+        var out = new StringBuilder(length).append('{');
+        boolean[] written = new boolean[size];
+        for (int i = 0; i < size; i++) {
+            if (written[i]) {
+                continue;
+            }
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            appendJsonString(out, clean[i]).append(":[");
+            appendJsonString(out, values[i]);
+            for (int j = i + 1; j < size; j++) {
+                if (!written[j] && clean[j].equals(clean[i])) {
+                    written[j] = true;
+                    appendJsonString(out.append(','), values[j]);
+                }
+            }
+            out.append(']');
+        }
+        return out.append('}').toString();
+    }
+
+    /** A JSON string literal; NUL is left out, as {@link CallbackEvent#clean} does. */
+    private static StringBuilder appendJsonString(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\0' -> {
+                }
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
     }
 
     /** {@code {"name": ["value", …]}} for the event log, NUL removed (PostgreSQL refuses it in jsonb). */

@@ -21,6 +21,7 @@ class FormParamsTest {
         assertThat(params.names()).containsExactly("To", "From", "StirVerstat", "Body", "to");
         assertThat(params.size()).isEqualTo(6);
         assertThat(params.asMap()).containsEntry("StirVerstat", List.of("B", "A"));
+        assertThat(params.asMap().keySet()).containsExactly("Body", "From", "StirVerstat", "To", "to");
         assertThat(params.get("Missing")).isNull();
     }
 
@@ -56,6 +57,17 @@ class FormParamsTest {
     void storesAsAJsonObjectOfArraysWithoutNul() {
         var json = FormParams.parse("A=1&A=2&B=x%00y").toJson();
         assertThat(json).isEqualTo(new JsonObject("{\"A\":[\"1\",\"2\"],\"B\":[\"xy\"]}"));
+    }
+
+    @Test
+    void writesTheSameJsonAsTheGeneralEncoder() {
+        var params = FormParams.parse("A=1&B=quote%22back%5Cslash&A=2&C=line%0Abreak%09tab%0Dcr%01ctl"
+                + "&D=caf%C3%A9+%E2%98%8E&E=x%00y&F%00=nul-name&F=plain&Empty=");
+        String written = params.toJsonString();
+        assertThat(new JsonObject(written)).isEqualTo(params.toJson());
+        assertThat(written).startsWith("{\"A\":[\"1\",\"2\"],\"B\":[\"quote\\\"back\\\\slash\"]");
+        assertThat(new JsonObject(written).getJsonArray("F")).containsExactly("nul-name", "plain");
+        assertThat(FormParams.EMPTY.toJsonString()).isEqualTo("{}");
     }
 
     @Test
