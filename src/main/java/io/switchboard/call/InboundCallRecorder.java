@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -31,6 +32,9 @@ public class InboundCallRecorder {
     private static final int WRITERS = 2;
     private static final long MIN_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 5_000;
+    private static final long RECORD_BYTES = 1_024;
+    private static final int MIN_CAPACITY = 1_000;
+    private static final int MAX_CAPACITY = 50_000;
 
     private final CallEventRepository events;
     private final Vertx vertx;
@@ -44,13 +48,22 @@ public class InboundCallRecorder {
     private volatile boolean stopped;
 
     public InboundCallRecorder(CallEventRepository events, Vertx vertx, MeterRegistry metrics,
-            @ConfigProperty(name = "switchboard.calls.inbound-queue-capacity", defaultValue = "50000") int capacity) {
+            @ConfigProperty(name = "switchboard.calls.inbound-queue-capacity") Optional<Integer> capacity) {
         this.events = events;
         this.vertx = vertx;
-        this.capacity = capacity;
+        this.capacity = capacity.orElseGet(() -> defaultCapacity(Runtime.getRuntime().maxMemory()));
+        LOG.debugf("inbound-call write-behind queue: at most %d calls", this.capacity);
         this.dropped = metrics.counter("switchboard.calls.inbound.dropped");
         this.failed = metrics.counter("switchboard.calls.inbound.refused");
         metrics.gauge("switchboard.calls.inbound.queued", queue, q -> size());
+    }
+
+    /**
+     * A quarter of the heap, at about 1 KiB a queued call, between 1,000 and 50,000: a queue sized past the heap would,
+     * under a burst PostgreSQL cannot absorb, turn into back-to-back full collections that stall every answer.
+     */
+    static int defaultCapacity(long maxHeapBytes) {
+        return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, maxHeapBytes / 4 / RECORD_BYTES));
     }
 
     /** Synchronous observer on the event loop: only enqueues. */
