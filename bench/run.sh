@@ -24,9 +24,9 @@ CALLBACKS=${CALLBACKS:-400000}
 INBOUND_CALLS=${INBOUND_CALLS:-700000}   # distinct calls per inbound run: more than a run can send
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-125}
 RATE_DELAY_MS=${RATE_DELAY_MS:-3}       # each connection pauses this long between requests: about 20,000/s in all
-ONLY=${ONLY:-all}             # all | inbound | callbacks
+ONLY=${ONLY:-all}             # all | inbound | steady (inbound at the steady rate only) | callbacks
 # The service's JVM options: a small heap, one allocation arena (glibc and Netty): resident memory under 300 MB.
-SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx80m -Xms80m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx80m -Xms80m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}
 PORT=${PORT:-18080}
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}'; }
 if [ -z "${JAVA:-}" ]; then
@@ -107,6 +107,17 @@ run() { # file, duration, once, [connections], [delay ms]: prints requests/s, an
   echo "answers_total=$total answers_non_2xx=${non2xx:-0} ${errors}"
 }
 
+drained() { # the answers are given before the calls are written (write-behind): wait for the writer to catch up
+  for _ in $(seq 1 60); do
+    queued=$(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^switchboard_calls_inbound_queued/ {print int($2)}')
+    [ "${queued:-0}" -eq 0 ] && break
+    sleep 1
+  done
+}
+dropped() { # inbound calls answered but not recorded so far (the write-behind queue was full)
+  curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^switchboard_calls_inbound_dropped_total/ {print int($2)}'
+}
+
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t$WRK_THREADS -c$CONNECTIONS on the same machine, $NUMBERS numbers"
   echo "startup_ms=$startup_ms"
@@ -114,20 +125,24 @@ run() { # file, duration, once, [connections], [delay ms]: prints requests/s, an
   echo "service_java_opts=$SERVICE_JAVA_OPTS"
   if [ "$ONLY" != callbacks ]; then
     run inbound-warmup.txt "$WARMUP" 0 >/dev/null
-    echo "## inbound calls, as fast as they come (signed webhook -> routing TwiML, each call distinct), $DURATION"
-    run inbound-max.txt "$DURATION" 1
+    drained
+    before=$(dropped)
+    if [ "$ONLY" != steady ]; then
+      echo "## inbound calls, as fast as they come (signed webhook -> routing TwiML, each call distinct), $DURATION"
+      run inbound-max.txt "$DURATION" 1
+      # Each measured run starts with the write-behind queue empty, not with the previous run's backlog.
+      drained
+      echo "inbound_calls_not_recorded=$(( $(dropped) - before )) (write-behind queue full)"
+      before=$(dropped)
+    fi
     echo "## inbound calls at a steady rate ($RATE_CONNECTIONS connections, ${RATE_DELAY_MS} ms pause each), $DURATION"
     run inbound-rate.txt "$DURATION" 1 "$RATE_CONNECTIONS" "$RATE_DELAY_MS"
-    # The answers are given before the calls are written (write-behind); wait for the writer to catch up.
-    for _ in $(seq 1 60); do
-      queued=$(curl -s "http://127.0.0.1:$PORT/q/metrics" | awk '/^switchboard_calls_inbound_queued/ {print int($2)}')
-      [ "${queued:-0}" -eq 0 ] && break
-      sleep 1
-    done
+    drained
+    echo "inbound_calls_not_recorded=$(( $(dropped) - before )) (write-behind queue full)"
     echo "recorded_inbound_calls=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-inbound)"
     curl -s "http://127.0.0.1:$PORT/q/metrics" | grep -E "^switchboard_calls_inbound_(dropped|refused)" || true
   fi
-  if [ "$ONLY" != inbound ]; then
+  if [ "$ONLY" != inbound ] && [ "$ONLY" != steady ]; then
     echo "## status callbacks (signed, each distinct, stored before 204), $DURATION"
     run status.txt "$DURATION" 1
     echo "stored_voice_status_events=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-status)"

@@ -39,8 +39,9 @@ public final class DirectSeed {
         try (var o = c.prepareStatement("insert into organization values (?, 'Seeded', ?, ?)");
                 var p = c.prepareStatement("""
                         insert into provider (id, organization_id, name, type, account_sid, region, edge,
-                                              auth_token_enc, verification_status, created_at, updated_at)
-                        values (?, ?, 'Seeded', 'twilio', ?, 'us1', 'ashburn', ?, 'verified', ?, ?)""");
+                                              auth_token_enc, verification_status, last_verified_at, created_at,
+                                              updated_at)
+                        values (?, ?, 'Seeded', 'twilio', ?, 'us1', 'ashburn', ?, 'verified', now(), ?, ?)""");
                 var a = c.prepareStatement("""
                         insert into agent (id, organization_id, name, routing_type, routing_target, parameters,
                                            recording, created_at, updated_at)
