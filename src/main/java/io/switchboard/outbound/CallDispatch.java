@@ -14,6 +14,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -61,7 +63,7 @@ class CallDispatch {
                          for update skip locked) w
             ), claimed as (
                 update call c set dispatch_state = 'placing', claimed_until = now() + $3 * interval '1 millisecond',
-                       attempts = c.attempts + 1, updated_at = now()
+                       attempts = c.attempts + 1, attempted_at = now(), updated_at = now()
                   from picked
                  where c.id = picked.id
                 returning c.id, c.to_number, c.from_number, c.agent_id, c.provider_id, c.account_sid, c.attempts
@@ -90,7 +92,7 @@ class CallDispatch {
                   from due
                  where c.id = due.id
                 returning c.id, c.sid, c.to_number, c.from_number, c.provider_id, c.account_sid, c.batch_id,
-                          c.ambiguous_at, c.resends
+                          c.ambiguous_at, c.resends, c.attempted_at
             )
             select cl.*, (select b.canceled_at from outbound_batch b where b.id = cl.batch_id) as canceled_at,
                    now() - cl.ambiguous_at >= $3 * interval '1 millisecond' as grace_over, %s
@@ -200,7 +202,7 @@ class CallDispatch {
         UUID id = row.getUUID("id");
         if (row.getString("sid") != null) {
             // A status callback named the call before the create's answer came back.
-            return placed(id, new CallResource(row.getString("sid"), null, null, null, null, null, null));
+            return placed(id, new CallResource(row.getString("sid"), null, null, null, null, null, null, null));
         }
         TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "outbound call");
         if (creds == null) {
@@ -208,10 +210,12 @@ class CallDispatch {
         }
         var filter = new CallFilter(row.getString("to_number"), row.getString("from_number"), null, null,
                 RECONCILE_LIST_LIMIT);
+        OffsetDateTime notBefore = createdNotBefore(row.getOffsetDateTime("attempted_at"));
         return twilio.listCalls(creds, filter)
                 .chain(calls -> adopt(id, calls.stream()
                         .filter(c -> c.direction() == null || c.direction().startsWith("outbound"))
                         .filter(c -> c.parentCallSid() == null)
+                        .filter(c -> createdInTime(c, notBefore))
                         .map(CallResource::sid).toList()))
                 .chain(adopted -> {
                     if (adopted != null) {
@@ -225,6 +229,20 @@ class CallDispatch {
                             failure.getMessage());
                     return recheckLater(id);
                 });
+    }
+
+    /**
+     * The earliest creation time a call made by this row's latest create can have: Twilio reports it to the second,
+     * and its clock may differ from the database's by up to {@code switchboard.outbound.clock-skew}. Null for a row
+     * claimed before attempts were timed, which is matched on its numbers alone.
+     */
+    private OffsetDateTime createdNotBefore(OffsetDateTime attemptedAt) {
+        return attemptedAt == null ? null
+                : attemptedAt.truncatedTo(ChronoUnit.SECONDS).minus(config.clockSkew());
+    }
+
+    private static boolean createdInTime(CallResource call, OffsetDateTime notBefore) {
+        return notBefore == null || call.dateCreated() == null || !call.dateCreated().isBefore(notBefore);
     }
 
     /** Attaches the oldest listed sid that no row owns; null when there is none. */

@@ -49,4 +49,11 @@ public interface OutboundConfig {
      */
     @WithDefault("30s")
     Duration reconcileGrace();
+
+    /**
+     * How far Twilio's clock may be behind the database's. Reconciliation adopts only calls Twilio created no earlier
+     * than this before the create was sent, so a call placed earlier between the same two numbers is never taken.
+     */
+    @WithDefault("5s")
+    Duration clockSkew();
 }

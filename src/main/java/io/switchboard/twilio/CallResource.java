@@ -1,6 +1,12 @@
 package io.switchboard.twilio;
 
-/** A call as Twilio reports it; status is one of queued, ringing, in-progress, completed, busy, failed, ... */
+import java.time.OffsetDateTime;
+
+/**
+ * A call as Twilio reports it; status is one of queued, ringing, in-progress, completed, busy, failed, ...
+ *
+ * @param dateCreated when Twilio created it (to the second), or null when not reported
+ */
 public record CallResource(String sid, String to, String from, String status, String direction, String parentCallSid,
-        Integer durationSeconds) {
+        Integer durationSeconds, OffsetDateTime dateCreated) {
 }

@@ -158,6 +158,37 @@ class OutboundCallTest {
         assertThat(creates(account)).hasSize(1);
     }
 
+    /** A call placed earlier between the same two numbers (by hand, say) is not the ambiguous create's. */
+    @Test
+    void anEarlierCallBetweenTheSameNumbersIsNotAdopted() throws InterruptedException {
+        var s = setup();
+        var account = s.c().account();
+        String to = SimAccount.randomNumber();
+        var creds = TwilioCredentials.withAuthToken(account.accountSid(), account.authToken(), TwilioRegion.US1);
+        String earlier = twilio.createCall(creds, CallRequest.of(to, s.c().number(0),
+                urls.voiceOutbound(UUID.randomUUID().toString()))).await().atMost(Duration.ofSeconds(5)).sid();
+        // Twilio dates its calls to the second.
+        Thread.sleep(1_100);
+        Faults faults = simulator.faults();
+        Timing timing = simulator.timing();
+        // As above: callbacks come late, only the listing can find the call, and it lists both calls.
+        simulator.setFaults(faults.withCreateResponseDelay(Duration.ofSeconds(3)));
+        simulator.setTiming(new Timing(Duration.ofSeconds(4), timing.talkTime()));
+        String batchId;
+        try {
+            batchId = create(s, List.of(to));
+            Await.until(Duration.ofSeconds(4), () -> sids(s.c(), batchId).get(0) != null, "the call to be adopted");
+        } finally {
+            simulator.setFaults(faults);
+            simulator.setTiming(timing);
+        }
+        var placed = simulator.calls().stream().filter(c -> c.accountSid().equals(account.accountSid()))
+                .map(SimulatedCall::sid).toList();
+        assertThat(placed).hasSize(2).contains(earlier);
+        assertThat(sids(s.c(), batchId).get(0)).isNotEqualTo(earlier).isIn(placed);
+        assertThat(creates(account.accountSid())).hasSize(2);
+    }
+
     @Test
     void anAmbiguousCreateThatDidNotHappenIsSentOnceMoreAfterTheGracePeriod() {
         var s = setup();

@@ -53,6 +53,10 @@ class OutboundDispatcherTest {
             public Duration reconcileGrace() {
                 return Duration.ofSeconds(30);
             }
+
+            public Duration clockSkew() {
+                return Duration.ofSeconds(5);
+            }
         };
     }
 }
