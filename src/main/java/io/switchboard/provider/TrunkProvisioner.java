@@ -84,7 +84,11 @@ public class TrunkProvisioner {
                 : twilio.deleteCredentialList(creds, credentialListSid));
     }
 
-    /** Outside us1 the trunk is reached through the region's edge; the domain itself is always global. */
+    /**
+     * Outside us1 the trunk is reached through the region's edge, as Twilio's localized termination URIs are named
+     * ({@code <name>.pstn.<edge>.twilio.com}, e.g. {@code .pstn.dublin.twilio.com}; see
+     * https://www.twilio.com/docs/global-infrastructure/localized-uris/termination). The domain itself is global.
+     */
     static String terminationUri(String prefix, TwilioCredentials creds) {
         return creds.region() == TwilioRegion.US1 ? prefix + ".pstn.twilio.com"
                 : prefix + ".pstn." + creds.edge() + ".twilio.com";
