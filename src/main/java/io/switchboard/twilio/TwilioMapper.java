@@ -1,9 +1,6 @@
 package io.switchboard.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 
 /** Twilio's JSON resources to our records. Twilio sends some numbers as strings ("duration": "42"): accept both. */
@@ -51,7 +48,7 @@ final class TwilioMapper {
 
     static CallResource call(JsonNode n) {
         return new CallResource(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "status"),
-                text(n, "direction"), text(n, "parent_call_sid"), integer(n, "duration"), rfc2822(n, "date_created"));
+                text(n, "direction"), text(n, "parent_call_sid"), integer(n, "duration"), TwilioDates.parse(text(n, "date_created")));
     }
 
     static MessageResource message(JsonNode n) {
@@ -89,18 +86,5 @@ final class TwilioMapper {
             }
         }
         return null;
-    }
-
-    /** Twilio's RFC 2822 dates ({@code Tue, 31 Aug 2010 20:36:28 +0000}); null when absent or unreadable. */
-    private static OffsetDateTime rfc2822(JsonNode n, String field) {
-        String value = text(n, field);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

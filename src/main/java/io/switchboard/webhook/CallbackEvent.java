@@ -1,11 +1,10 @@
 package io.switchboard.webhook;
 
+import io.switchboard.twilio.TwilioDates;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * One Twilio callback as {@code communication_event} stores it: every parameter (unknown ones too) as a JSON object of
@@ -42,14 +41,7 @@ public record CallbackEvent(String type, String sid, String status, Integer sequ
 
     /** Twilio's RFC 2822 {@code Timestamp} of a callback, or null. */
     public static OffsetDateTime timestamp(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return TwilioDates.parse(value);
     }
 
     /** PostgreSQL refuses NUL in text and jsonb; one such byte must not turn a callback into a 503 loop. */

@@ -135,19 +135,7 @@ class OutboundCallTest {
     @Test
     void anAmbiguousCreateIsFoundByListingTheAccountsCalls() {
         var s = setup();
-        Faults faults = simulator.faults();
-        Timing timing = simulator.timing();
-        // Callbacks come late, so only the listing (To and From the same numbers) can find the call in time.
-        simulator.setFaults(faults.withCreateResponseDelay(Duration.ofSeconds(3)));
-        simulator.setTiming(new Timing(Duration.ofSeconds(4), timing.talkTime()));
-        String batchId;
-        try {
-            batchId = create(s, targets(1));
-            Await.until(Duration.ofSeconds(4), () -> sids(s.c(), batchId).get(0) != null, "the call to be adopted");
-        } finally {
-            simulator.setFaults(faults);
-            simulator.setTiming(timing);
-        }
+        String batchId = createFoundOnlyByListing(s, targets(1));
         String account = s.c().account().accountSid();
         var placed = simulator.calls().stream().filter(c -> c.accountSid().equals(account)).toList();
         assertThat(placed).hasSize(1);
@@ -169,19 +157,8 @@ class OutboundCallTest {
                 urls.voiceOutbound(UUID.randomUUID().toString()))).await().atMost(Duration.ofSeconds(5)).sid();
         // Twilio dates its calls to the second.
         Thread.sleep(1_100);
-        Faults faults = simulator.faults();
-        Timing timing = simulator.timing();
-        // As above: callbacks come late, only the listing can find the call, and it lists both calls.
-        simulator.setFaults(faults.withCreateResponseDelay(Duration.ofSeconds(3)));
-        simulator.setTiming(new Timing(Duration.ofSeconds(4), timing.talkTime()));
-        String batchId;
-        try {
-            batchId = create(s, List.of(to));
-            Await.until(Duration.ofSeconds(4), () -> sids(s.c(), batchId).get(0) != null, "the call to be adopted");
-        } finally {
-            simulator.setFaults(faults);
-            simulator.setTiming(timing);
-        }
+        // The listing shows both calls.
+        String batchId = createFoundOnlyByListing(s, List.of(to));
         var placed = simulator.calls().stream().filter(c -> c.accountSid().equals(account.accountSid()))
                 .map(SimulatedCall::sid).toList();
         assertThat(placed).hasSize(2).contains(earlier);
@@ -332,6 +309,25 @@ class OutboundCallTest {
         return Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", targets))
                 .post("/v1/calls")
                 .then().statusCode(202).extract().path("batchId");
+    }
+
+    /**
+     * Creates a batch whose create is ambiguous (the answer comes after the client's timeout) and whose callbacks come
+     * late, so only listing the account's calls (To and From the same numbers) can find the call in time.
+     */
+    private String createFoundOnlyByListing(Setup s, List<String> targets) {
+        Faults faults = simulator.faults();
+        Timing timing = simulator.timing();
+        simulator.setFaults(faults.withCreateResponseDelay(Duration.ofSeconds(3)));
+        simulator.setTiming(new Timing(Duration.ofSeconds(4), timing.talkTime()));
+        try {
+            String batchId = create(s, targets);
+            Await.until(Duration.ofSeconds(4), () -> sids(s.c(), batchId).get(0) != null, "the call to be adopted");
+            return batchId;
+        } finally {
+            simulator.setFaults(faults);
+            simulator.setTiming(timing);
+        }
     }
 
     private List<Recorded.Request> creates(String accountSid) {
