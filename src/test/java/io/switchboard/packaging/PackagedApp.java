@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -29,9 +31,18 @@ final class PackagedApp implements AutoCloseable {
 
     /** Starts the jar with exactly the given configuration environment (nothing inherited but PATH and HOME). */
     static PackagedApp start(Map<String, String> env) throws IOException {
+        return start(env, List.of());
+    }
+
+    /** The same, with these JVM options before {@code -jar}. */
+    static PackagedApp start(Map<String, String> env, List<String> jvmOptions) throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("switchboard-", ".log");
-        var builder = new ProcessBuilder(javaBinary(), "-jar", JAR)
+        var command = new ArrayList<String>();
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR));
+        var builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         var environment = builder.environment();
@@ -39,6 +50,12 @@ final class PackagedApp implements AutoCloseable {
         environment.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         environment.putAll(env);
         return new PackagedApp(builder.start(), log, port);
+    }
+
+    /** Asks the process to stop (SIGTERM), as Kubernetes does, and waits for it to exit; returns its exit code. */
+    int stop(Duration timeout) throws InterruptedException, IOException {
+        process.destroy();
+        return awaitExit(timeout);
     }
 
     /** Waits for the process to exit by itself and returns its exit code. */
