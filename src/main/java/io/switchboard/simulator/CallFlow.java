@@ -179,10 +179,10 @@ class CallFlow {
                 .chain(() -> messageEvent(callbacks, message, authToken, "delivered"))
                 .chain(callbacks::flush)
                 .subscribe().with(
-                        ignored -> message.finished.complete(snapshot(message)),
+                        ignored -> message.finished.complete(message.snapshot()),
                         failure -> {
                             LOG.warnf(failure, "simulated message %s stopped", message.sid);
-                            message.finished.complete(snapshot(message));
+                            message.finished.complete(message.snapshot());
                         });
     }
 
@@ -250,7 +250,7 @@ class CallFlow {
         for (var recording : recordings) {
             chain = chain.chain(() -> recordingEvent(call, authToken, recording, "completed"));
         }
-        return chain.invoke(() -> call.finished.complete(snapshot(call)));
+        return chain.invoke(() -> call.finished.complete(call.snapshot()));
     }
 
     private Uni<Void> callEvent(Callbacks callbacks, SimCall call, String authToken, String event,
@@ -329,21 +329,9 @@ class CallFlow {
         return call.endRequested.isDone();
     }
 
-    private static SimulatedCall snapshot(SimCall call) {
-        synchronized (call) {
-            return call.snapshot();
-        }
-    }
-
-    private static SimulatedMessage snapshot(SimMessage message) {
-        synchronized (message) {
-            return message.snapshot();
-        }
-    }
-
     private void fail(SimCall call, Throwable failure) {
         LOG.warnf(failure, "simulated call %s stopped", call.sid);
-        call.finished.complete(snapshot(call));
+        call.finished.complete(call.snapshot());
     }
 
     private Uni<Void> sleep(Duration duration) {

@@ -66,7 +66,8 @@ final class SimCall {
         }
     }
 
-    SimulatedCall snapshot() {
+    /** Under the call's lock, which every change to it holds too. */
+    synchronized SimulatedCall snapshot() {
         return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids);
     }
 

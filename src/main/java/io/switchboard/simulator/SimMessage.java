@@ -43,7 +43,8 @@ final class SimMessage {
         }
     }
 
-    SimulatedMessage snapshot() {
+    /** Under the message's lock, which every change to it holds too. */
+    synchronized SimulatedMessage snapshot() {
         return new SimulatedMessage(sid, accountSid, from, to, body, direction, status, segments, errorCode, created);
     }
 

@@ -206,12 +206,12 @@ public class TwilioSimulator {
     // --- Java API: what happened ------------------------------------------------------------------------------------
 
     public List<SimulatedCall> calls() {
-        return calls.values().stream().map(TwilioSimulator::snapshot)
+        return calls.values().stream().map(SimCall::snapshot)
                 .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
     }
 
     public Optional<SimulatedCall> call(String sid) {
-        return Optional.ofNullable(calls.get(sid)).map(TwilioSimulator::snapshot);
+        return Optional.ofNullable(calls.get(sid)).map(SimCall::snapshot);
     }
 
     /** Completes when the call has ended and its last callback was sent. */
@@ -224,12 +224,12 @@ public class TwilioSimulator {
     }
 
     public List<SimulatedMessage> messages() {
-        return messages.values().stream().map(TwilioSimulator::snapshot)
+        return messages.values().stream().map(SimMessage::snapshot)
                 .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
     }
 
     public Optional<SimulatedMessage> message(String sid) {
-        return Optional.ofNullable(messages.get(sid)).map(TwilioSimulator::snapshot);
+        return Optional.ofNullable(messages.get(sid)).map(SimMessage::snapshot);
     }
 
     /** Completes when the message is delivered and its last callback was sent. */
@@ -831,17 +831,5 @@ public class TwilioSimulator {
     private static boolean same(String expected, String actual) {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 actual.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static SimulatedCall snapshot(SimCall call) {
-        synchronized (call) {
-            return call.snapshot();
-        }
-    }
-
-    private static SimulatedMessage snapshot(SimMessage message) {
-        synchronized (message) {
-            return message.snapshot();
-        }
     }
 }

@@ -39,11 +39,6 @@ public record CallbackEvent(String type, String sid, String status, Integer sequ
         }
     }
 
-    /** Twilio's RFC 2822 {@code Timestamp} of a callback, or null. */
-    public static OffsetDateTime timestamp(String value) {
-        return TwilioDates.parse(value);
-    }
-
     /** PostgreSQL refuses NUL in text and jsonb; one such byte must not turn a callback into a 503 loop. */
     public static String clean(String value) {
         return value == null || value.indexOf('\0') < 0 ? value : value.replace("\0", "");
@@ -51,7 +46,7 @@ public record CallbackEvent(String type, String sid, String status, Integer sequ
 
     /** When Twilio said it happened, else when it reached us. */
     public OffsetDateTime at(String twilioTimestamp) {
-        OffsetDateTime t = timestamp(twilioTimestamp);
+        OffsetDateTime t = TwilioDates.parse(twilioTimestamp);
         return t != null ? t : receivedAt;
     }
 
