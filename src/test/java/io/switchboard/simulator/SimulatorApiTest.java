@@ -211,9 +211,14 @@ class SimulatorApiTest {
         given().get(API + "/IncomingPhoneNumbers.json").then().statusCode(401);
         assertThat(simulator.requestCount("GET", "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"))
                 .isEqualTo(3);
-        assertThat(simulator.requests()).extracting(Recorded.Request::status).containsExactly(200, 200, 401);
+        assertThat(ours(simulator.requests())).extracting(Recorded.Request::status).containsExactly(200, 200, 401);
         given().get("/sim/admin/requests/counts").then().statusCode(200)
                 .body("'GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json'", equalTo(3));
+    }
+
+    /** This test's requests: a call another test left running may still reach the simulator under its own account. */
+    private static List<Recorded.Request> ours(List<Recorded.Request> requests) {
+        return requests.stream().filter(r -> r.path().contains(ACCOUNT)).toList();
     }
 
     private String simulatorLastCredentialList() {
