@@ -1,7 +1,7 @@
 package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.webhook.GroupCommit;
+import io.switchboard.db.GroupCommit;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

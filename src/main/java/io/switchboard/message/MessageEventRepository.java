@@ -2,7 +2,7 @@ package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.webhook.CallbackEvent;
-import io.switchboard.webhook.GroupCommit;
+import io.switchboard.db.GroupCommit;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

@@ -5,15 +5,12 @@ import com.twilio.twiml.TwiML;
 import com.twilio.twiml.TwiMLException;
 import com.twilio.twiml.messaging.Message;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.routing.Route;
 import io.switchboard.twilio.MessageRequest;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioRegion;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -30,16 +27,14 @@ public class SmsReplies {
     static final String HELP_TEXT = "This number is answered by an automated assistant. Reply STOP to opt out.";
 
     private final TwilioClient twilio;
-    private final ProviderSecrets secrets;
-    private final Pool pool;
+    private final ProviderCredentials credentials;
     /** The builders serialize through a new DOM per call: both possible answers are built once. */
     private final String empty;
     private final String help;
 
-    public SmsReplies(TwilioClient twilio, ProviderSecrets secrets, Pool pool) {
+    public SmsReplies(TwilioClient twilio, ProviderCredentials credentials) {
         this.twilio = twilio;
-        this.secrets = secrets;
-        this.pool = pool;
+        this.credentials = credentials;
         this.empty = xml(new MessagingResponse.Builder().build());
         this.help = xml(new MessagingResponse.Builder().message(new Message.Builder(HELP_TEXT).build()).build());
     }
@@ -73,22 +68,8 @@ public class SmsReplies {
     }
 
     private Uni<TwilioCredentials> credentials(UUID providerId) {
-        return pool.preparedQuery("""
-                select account_sid, region, edge, auth_token_enc, api_key_sid, api_key_secret_enc
-                  from provider where id = $1""")
-                .execute(Tuple.of(providerId))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        throw new IllegalStateException("provider " + providerId + " is gone");
-                    }
-                    Row row = it.next();
-                    return new TwilioCredentials(row.getString("account_sid"),
-                            secrets.open(providerId, "authToken", row.getString("auth_token_enc")),
-                            row.getString("api_key_sid"),
-                            secrets.open(providerId, "apiKeySecret", row.getString("api_key_secret_enc")),
-                            TwilioRegion.parse(row.getString("region")).orElseThrow(), row.getString("edge"));
-                });
+        return credentials.find(providerId).onItem().ifNull()
+                .failWith(() -> new IllegalStateException("provider " + providerId + " is gone"));
     }
 
     private static String xml(TwiML twiml) {

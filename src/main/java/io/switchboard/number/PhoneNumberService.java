@@ -9,7 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentRepository;
 import io.switchboard.common.ApiError;
 import io.switchboard.common.ApiException;
-import io.switchboard.common.Database;
+import io.switchboard.db.Database;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.common.PhoneNumbers;

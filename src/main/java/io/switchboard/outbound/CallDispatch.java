@@ -2,10 +2,10 @@ package io.switchboard.outbound;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.PhoneNumbers;
-import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.twilio.CallFilter;
 import io.switchboard.twilio.CallRequest;
-import io.switchboard.twilio.CallResource;
+import io.switchboard.twilio.TwilioCall;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.WebhookUrls;
@@ -101,14 +101,14 @@ class CallDispatch {
 
     private final Pool pool;
     private final TwilioClient twilio;
-    private final ProviderSecrets secrets;
+    private final ProviderCredentials credentials;
     private final WebhookUrls urls;
     private final OutboundConfig config;
 
-    CallDispatch(Pool pool, TwilioClient twilio, ProviderSecrets secrets, WebhookUrls urls, OutboundConfig config) {
+    CallDispatch(Pool pool, TwilioClient twilio, ProviderCredentials credentials, WebhookUrls urls, OutboundConfig config) {
         this.pool = pool;
         this.twilio = twilio;
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.urls = urls;
         this.config = config;
     }
@@ -129,7 +129,7 @@ class CallDispatch {
 
     private Uni<Void> place(Row row) {
         UUID id = row.getUUID("id");
-        TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "outbound call");
+        TwilioCredentials creds = ProviderColumns.credentials(row, credentials, "outbound call");
         if (creds == null) {
             return fail(id, null, "the provider of this call is gone or its credentials cannot be read");
         }
@@ -147,7 +147,7 @@ class CallDispatch {
                         : failed(id, row.getInteger("attempts"), failure));
     }
 
-    private Uni<Void> placed(UUID id, CallResource call) {
+    private Uni<Void> placed(UUID id, TwilioCall call) {
         LOG.infof("outbound call %s: placed as %s", id, call.sid());
         return pool.preparedQuery("""
                 update call set sid = coalesce(sid, $2),
@@ -202,9 +202,9 @@ class CallDispatch {
         UUID id = row.getUUID("id");
         if (row.getString("sid") != null) {
             // A status callback named the call before the create's answer came back.
-            return placed(id, new CallResource(row.getString("sid"), null, null, null, null, null, null, null));
+            return placed(id, new TwilioCall(row.getString("sid"), null, null, null, null, null, null, null));
         }
-        TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "outbound call");
+        TwilioCredentials creds = ProviderColumns.credentials(row, credentials, "outbound call");
         if (creds == null) {
             return fail(id, null, "the provider of this call is gone; whether Twilio placed it is unknown");
         }
@@ -216,7 +216,7 @@ class CallDispatch {
                         .filter(c -> c.direction() == null || c.direction().startsWith("outbound"))
                         .filter(c -> c.parentCallSid() == null)
                         .filter(c -> createdInTime(c, notBefore))
-                        .map(CallResource::sid).toList()))
+                        .map(TwilioCall::sid).toList()))
                 .chain(adopted -> {
                     if (adopted != null) {
                         LOG.infof("outbound call %s: the ambiguous create exists as %s; adopted", id, adopted);
@@ -241,7 +241,7 @@ class CallDispatch {
                 : attemptedAt.truncatedTo(ChronoUnit.SECONDS).minus(config.clockSkew());
     }
 
-    private static boolean createdInTime(CallResource call, OffsetDateTime notBefore) {
+    private static boolean createdInTime(TwilioCall call, OffsetDateTime notBefore) {
         return notBefore == null || call.dateCreated() == null || !call.dateCreated().isBefore(notBefore);
     }
 

@@ -1,9 +1,9 @@
 package io.switchboard.outbound;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.twilio.MessageRequest;
-import io.switchboard.twilio.MessageResource;
+import io.switchboard.twilio.TwilioMessage;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.WebhookUrls;
@@ -91,15 +91,15 @@ class MessageDispatch {
 
     private final Pool pool;
     private final TwilioClient twilio;
-    private final ProviderSecrets secrets;
+    private final ProviderCredentials credentials;
     private final WebhookUrls urls;
     private final OutboundConfig config;
 
-    MessageDispatch(Pool pool, TwilioClient twilio, ProviderSecrets secrets, WebhookUrls urls,
+    MessageDispatch(Pool pool, TwilioClient twilio, ProviderCredentials credentials, WebhookUrls urls,
             OutboundConfig config) {
         this.pool = pool;
         this.twilio = twilio;
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.urls = urls;
         this.config = config;
     }
@@ -119,7 +119,7 @@ class MessageDispatch {
 
     private Uni<Void> send(Row row) {
         UUID id = row.getUUID("id");
-        TwilioCredentials creds = ProviderColumns.credentials(row, secrets, "message");
+        TwilioCredentials creds = ProviderColumns.credentials(row, credentials, "message");
         if (creds == null) {
             return fail(id, null, "the provider of this message is gone or its credentials cannot be read");
         }
@@ -132,7 +132,7 @@ class MessageDispatch {
                         : failed(row, failure));
     }
 
-    private Uni<Void> sent(UUID id, MessageResource message) {
+    private Uni<Void> sent(UUID id, TwilioMessage message) {
         LOG.infof("message %s: accepted by Twilio as %s", id, message.sid());
         return pool.preparedQuery("""
                 update message set sid = coalesce(sid, $2), dispatch_state = 'done', claimed_until = null,
@@ -191,7 +191,7 @@ class MessageDispatch {
     private Uni<Void> reconcile(Row row) {
         UUID id = row.getUUID("id");
         if (row.getString("sid") != null) {
-            return sent(id, new MessageResource(row.getString("sid"), null, null, null, null, null, null, null));
+            return sent(id, new TwilioMessage(row.getString("sid"), null, null, null, null, null, null, null));
         }
         if (Boolean.TRUE.equals(row.getBoolean("grace_over"))) {
             return fail(id, null, "Twilio did not confirm the send and no status callback named it; not resent, "

@@ -1,9 +1,8 @@
 package io.switchboard.outbound;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.twilio.TwilioCredentials;
-import io.switchboard.twilio.TwilioRegion;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,9 +15,8 @@ final class ProviderColumns {
 
     private static final Logger LOG = Logger.getLogger(ProviderColumns.class);
 
-    /** Joined as {@code pr}; the row also carries {@code provider_id} and {@code account_sid}. */
-    static final String SELECT = """
-            pr.auth_token_enc, pr.api_key_sid, pr.api_key_secret_enc, pr.region, pr.edge""";
+    /** Joined as {@code pr}. */
+    static final String SELECT = ProviderCredentials.JOINED_COLUMNS;
 
     private ProviderColumns() {
     }
@@ -27,18 +25,9 @@ final class ProviderColumns {
      * Null when the provider is gone (the row outlives it) or its secrets no longer open: the call or message cannot
      * be sent, and the reason is logged here.
      */
-    static TwilioCredentials credentials(Row row, ProviderSecrets secrets, String what) {
-        var providerId = row.getUUID("provider_id");
-        String region = row.getString("region");
-        if (providerId == null || region == null) {
-            return null;
-        }
+    static TwilioCredentials credentials(Row row, ProviderCredentials credentials, String what) {
         try {
-            return new TwilioCredentials(row.getString("account_sid"),
-                    secrets.open(providerId, "authToken", row.getString("auth_token_enc")),
-                    row.getString("api_key_sid"),
-                    secrets.open(providerId, "apiKeySecret", row.getString("api_key_secret_enc")),
-                    TwilioRegion.parse(region).orElseThrow(), row.getString("edge"));
+            return credentials.fromJoinedRow(row);
         } catch (RuntimeException e) {
             LOG.errorf("%s %s: the provider's credentials cannot be read: %s", what, row.getUUID("id"),
                     e.getMessage());

@@ -6,10 +6,7 @@ import io.switchboard.twilio.TwilioRegion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
-/**
- * Encrypts and decrypts a provider's secrets. Each value is bound to its provider and field, so a ciphertext copied to
- * another row or column does not decrypt.
- */
+/** Seals and opens a provider's secrets, each bound to its provider and {@link SecretField}. */
 @ApplicationScoped
 public class ProviderSecrets {
 
@@ -19,31 +16,34 @@ public class ProviderSecrets {
         this.cipher = cipher;
     }
 
-    public String seal(Provider provider, String field, String secret) {
-        return secret == null ? null : cipher.encrypt(secret, context(provider, field));
+    public String seal(Provider provider, SecretField field, String secret) {
+        return secret == null ? null : cipher.encrypt(secret, field.context(provider.id));
     }
 
-    public String open(Provider provider, String field, String sealed) {
-        return open(provider.id, field, sealed);
+    public String open(UUID providerId, SecretField field, String sealed) {
+        return sealed == null ? null : cipher.decrypt(sealed, field.context(providerId));
     }
 
-    /** For readers that hold only the row's columns, such as the webhook key directory. */
-    public String open(UUID providerId, String field, String sealed) {
-        return sealed == null ? null : cipher.decrypt(sealed, context(providerId, field));
+    /** True when the value was sealed under a key that is now only a previous one. */
+    boolean needsResealing(String sealed) {
+        return sealed != null && cipher.needsReencryption(sealed);
+    }
+
+    /** The same secret sealed under the current key. */
+    String reseal(UUID providerId, SecretField field, String sealed) {
+        return cipher.reencrypt(sealed, field.context(providerId));
     }
 
     /** How the client reaches this provider's account. */
     public TwilioCredentials credentials(Provider provider) {
-        return new TwilioCredentials(provider.accountSid, open(provider, "authToken", provider.authTokenEnc),
-                provider.apiKeySid, open(provider, "apiKeySecret", provider.apiKeySecretEnc),
-                TwilioRegion.parse(provider.region).orElseThrow(), provider.edge);
+        return credentials(provider.id, provider.accountSid, provider.authTokenEnc, provider.apiKeySid,
+                provider.apiKeySecretEnc, provider.region, provider.edge);
     }
 
-    private static String context(Provider provider, String field) {
-        return context(provider.id, field);
-    }
-
-    private static String context(UUID providerId, String field) {
-        return "provider:" + providerId + ":" + field;
+    TwilioCredentials credentials(UUID providerId, String accountSid, String authTokenEnc, String apiKeySid,
+            String apiKeySecretEnc, String region, String edge) {
+        return new TwilioCredentials(accountSid, open(providerId, SecretField.AUTH_TOKEN, authTokenEnc), apiKeySid,
+                open(providerId, SecretField.API_KEY_SECRET, apiKeySecretEnc), TwilioRegion.parse(region).orElseThrow(),
+                edge);
     }
 }

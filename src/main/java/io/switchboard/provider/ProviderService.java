@@ -7,7 +7,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiError;
 import io.switchboard.common.ApiException;
-import io.switchboard.common.Database;
+import io.switchboard.db.Database;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.number.PhoneNumber;
@@ -102,9 +102,9 @@ public class ProviderService {
                     provider.credentialListSid = trunk.credentialListSid();
                     provider.terminationUri = trunk.terminationUri();
                     provider.sipUsername = trunk.sipUsername();
-                    provider.authTokenEnc = secrets.seal(provider, "authToken", request.authToken());
-                    provider.apiKeySecretEnc = secrets.seal(provider, "apiKeySecret", request.apiKeySecret());
-                    provider.sipPasswordEnc = secrets.seal(provider, "sipPassword", trunk.sipPassword());
+                    provider.authTokenEnc = secrets.seal(provider, SecretField.AUTH_TOKEN, request.authToken());
+                    provider.apiKeySecretEnc = secrets.seal(provider, SecretField.API_KEY_SECRET, request.apiKeySecret());
+                    provider.sipPasswordEnc = secrets.seal(provider, SecretField.SIP_PASSWORD, trunk.sipPassword());
                     var trunkCheck = new Check("trunk", ProviderVerifier.OK, "trunk " + trunk.trunkSid()
                             + " provisioned with its credential list", Instant.now());
                     var all = new ArrayList<>(checks.stream().filter(c -> !c.name().equals("trunk")).toList());
@@ -191,13 +191,13 @@ public class ProviderService {
                             }
                             if (patch.authToken() != null && !patch.authToken().equals(old.authToken())) {
                                 p.previousAuthTokenEnc = old.authToken() == null ? null
-                                        : secrets.seal(p, "previousAuthToken", old.authToken());
+                                        : secrets.seal(p, SecretField.PREVIOUS_AUTH_TOKEN, old.authToken());
                                 p.previousAuthTokenExpiresAt = Instant.now().plus(config.previousTokenGrace());
-                                p.authTokenEnc = secrets.seal(p, "authToken", patch.authToken());
+                                p.authTokenEnc = secrets.seal(p, SecretField.AUTH_TOKEN, patch.authToken());
                             }
                             if (patch.apiKeySid() != null) {
                                 p.apiKeySid = patch.apiKeySid();
-                                p.apiKeySecretEnc = secrets.seal(p, "apiKeySecret", patch.apiKeySecret());
+                                p.apiKeySecretEnc = secrets.seal(p, SecretField.API_KEY_SECRET, patch.apiKeySecret());
                             }
                             LOG.infof("provider %s: credentials rotated", id);
                         }, loaded.numbers.size());

@@ -203,7 +203,7 @@ public class TwilioClient {
     // --- Calls ------------------------------------------------------------------------------------------------------
 
     /** Places a call. A failure with {@link TwilioException#isAmbiguous()} means it may exist: check, never resend. */
-    public Uni<CallResource> createCall(TwilioCredentials creds, CallRequest call) {
+    public Uni<TwilioCall> createCall(TwilioCredentials creds, CallRequest call) {
         var form = Form.empty()
                 .add("To", call.to())
                 .add("From", call.from())
@@ -219,11 +219,11 @@ public class TwilioClient {
         return http.create(creds, Product.API, account(creds) + "/Calls.json", form).map(TwilioMapper::call);
     }
 
-    public Uni<CallResource> fetchCall(TwilioCredentials creds, String callSid) {
+    public Uni<TwilioCall> fetchCall(TwilioCredentials creds, String callSid) {
         return http.get(creds, Product.API, call(creds, callSid), Form.empty()).map(TwilioMapper::call);
     }
 
-    public Uni<List<CallResource>> listCalls(TwilioCredentials creds, CallFilter filter) {
+    public Uni<List<TwilioCall>> listCalls(TwilioCredentials creds, CallFilter filter) {
         var query = Form.empty()
                 .add("To", filter.to())
                 .add("From", filter.from())
@@ -235,7 +235,7 @@ public class TwilioClient {
     }
 
     /** Ends a call: {@code canceled} for one not yet answered, {@code completed} for one in progress. */
-    public Uni<CallResource> updateCall(TwilioCredentials creds, String callSid, String status) {
+    public Uni<TwilioCall> updateCall(TwilioCredentials creds, String callSid, String status) {
         if (!CALL_UPDATE_STATUSES.contains(status)) {
             return Uni.createFrom().failure(new IllegalArgumentException("a call can only be canceled or completed"));
         }
@@ -246,7 +246,7 @@ public class TwilioClient {
     // --- Messages (US1 for AU1 accounts, see TwilioEndpoints) -------------------------------------------------------
 
     /** Sends a message. A failure with {@link TwilioException#isAmbiguous()} means it may have been sent. */
-    public Uni<MessageResource> createMessage(TwilioCredentials creds, MessageRequest message) {
+    public Uni<TwilioMessage> createMessage(TwilioCredentials creds, MessageRequest message) {
         var form = Form.empty()
                 .add("To", message.to())
                 .add("From", message.from())
@@ -257,7 +257,7 @@ public class TwilioClient {
                 .map(TwilioMapper::message);
     }
 
-    public Uni<MessageResource> fetchMessage(TwilioCredentials creds, String messageSid) {
+    public Uni<TwilioMessage> fetchMessage(TwilioCredentials creds, String messageSid) {
         var path = account(creds) + "/Messages/" + segment(messageSid) + ".json";
         return http.get(creds, Product.MESSAGING, path, Form.empty()).map(TwilioMapper::message);
     }

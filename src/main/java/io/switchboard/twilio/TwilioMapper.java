@@ -46,13 +46,13 @@ final class TwilioMapper {
                 n.path("priority").asInt(), n.path("weight").asInt(), n.path("enabled").asBoolean());
     }
 
-    static CallResource call(JsonNode n) {
-        return new CallResource(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "status"),
+    static TwilioCall call(JsonNode n) {
+        return new TwilioCall(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "status"),
                 text(n, "direction"), text(n, "parent_call_sid"), integer(n, "duration"), TwilioDates.parse(text(n, "date_created")));
     }
 
-    static MessageResource message(JsonNode n) {
-        return new MessageResource(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "messaging_service_sid"),
+    static TwilioMessage message(JsonNode n) {
+        return new TwilioMessage(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "messaging_service_sid"),
                 text(n, "status"), integer(n, "num_segments"), integer(n, "error_code"), text(n, "error_message"));
     }
 

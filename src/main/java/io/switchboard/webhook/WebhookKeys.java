@@ -3,17 +3,13 @@ package io.switchboard.webhook;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.provider.ProviderSecrets;
+import io.switchboard.provider.ProviderCredentials;
+import io.switchboard.provider.ProviderCredentials.SigningKeys;
 import io.switchboard.routing.ChangeFeed;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,9 +28,6 @@ import org.jboss.logging.Logger;
 public class WebhookKeys {
 
     private static final Logger LOG = Logger.getLogger(WebhookKeys.class);
-    private static final String SELECT = """
-            select id, account_sid, auth_token_enc, previous_auth_token_enc, previous_auth_token_expires_at
-              from provider""";
 
     /** One token of one provider; {@code expiresAt} is null for the current token. */
     record Key(UUID providerId, String token, Instant expiresAt) {
@@ -43,18 +36,16 @@ public class WebhookKeys {
         }
     }
 
-    private final Pool pool;
-    private final ProviderSecrets secrets;
+    private final ProviderCredentials credentials;
     private final ChangeFeed feed;
     private volatile Map<String, List<Key>> byAccount = Map.of();
     private volatile boolean loaded;
 
-    public WebhookKeys(Vertx vertx, Pool pool, ProviderSecrets secrets,
+    public WebhookKeys(Vertx vertx, ProviderCredentials credentials,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        this.pool = pool;
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.feed = new ChangeFeed(vertx, ChangeFeed.connectOptions(url, username, password), "routing_changed",
                 this::reloadAll,
                 change -> change.table().equals("provider") ? () -> reload(change.id()) : null);
@@ -90,10 +81,10 @@ public class WebhookKeys {
     }
 
     private Uni<Void> reloadAll() {
-        return pool.query(SELECT).execute().invoke(rows -> {
+        return credentials.signingKeys().invoke(all -> {
             var fresh = new HashMap<String, List<Key>>();
-            for (Row row : rows) {
-                fresh.computeIfAbsent(row.getString("account_sid"), k -> new ArrayList<>()).addAll(keys(row));
+            for (SigningKeys keys : all) {
+                fresh.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
             }
             byAccount = freeze(fresh);
             loaded = true;
@@ -103,7 +94,7 @@ public class WebhookKeys {
 
     /** Copy on write: changes are rare, reads are every webhook. */
     private Uni<Void> reload(UUID providerId) {
-        return pool.preparedQuery(SELECT + " where id = $1").execute(Tuple.of(providerId)).invoke(rows -> {
+        return credentials.signingKeys(providerId).invoke(changed -> {
             var next = new HashMap<String, List<Key>>();
             byAccount.forEach((account, keys) -> {
                 var kept = keys.stream().filter(k -> !k.providerId().equals(providerId)).toList();
@@ -111,30 +102,20 @@ public class WebhookKeys {
                     next.put(account, new ArrayList<>(kept));
                 }
             });
-            for (Row row : (RowSet<Row>) rows) {
-                next.computeIfAbsent(row.getString("account_sid"), k -> new ArrayList<>()).addAll(keys(row));
+            for (SigningKeys keys : changed) {
+                next.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
             }
             byAccount = freeze(next);
         }).replaceWithVoid();
     }
 
-    private List<Key> keys(Row row) {
-        UUID id = row.getUUID("id");
+    private static List<Key> keys(SigningKeys signing) {
         var keys = new ArrayList<Key>(2);
-        try {
-            String current = secrets.open(id, "authToken", row.getString("auth_token_enc"));
-            if (current != null) {
-                keys.add(new Key(id, current, null));
-            }
-            OffsetDateTime expires = row.getOffsetDateTime("previous_auth_token_expires_at");
-            String previous = secrets.open(id, "previousAuthToken", row.getString("previous_auth_token_enc"));
-            if (previous != null && expires != null) {
-                keys.add(new Key(id, previous, expires.toInstant()));
-            }
-        } catch (RuntimeException e) {
-            // A key that no longer decrypts (a dropped encryption key) must not hide every other account's keys.
-            LOG.errorf("provider %s: its auth token cannot be decrypted (%s); its webhooks will be refused", id,
-                    e.getMessage());
+        if (signing.authToken() != null) {
+            keys.add(new Key(signing.providerId(), signing.authToken(), null));
+        }
+        if (signing.previousAuthToken() != null) {
+            keys.add(new Key(signing.providerId(), signing.previousAuthToken(), signing.previousExpiresAt()));
         }
         return keys;
     }

@@ -189,7 +189,7 @@ class TwilioHttpTest {
         var calls = client.listCalls(CREDS, new CallFilter(null, null, null, null, 10))
                 .await().atMost(Duration.ofSeconds(5));
 
-        assertThat(calls).extracting(CallResource::sid).containsExactly("CA" + "a".repeat(32), "CA" + "b".repeat(32));
+        assertThat(calls).extracting(TwilioCall::sid).containsExactly("CA" + "a".repeat(32), "CA" + "b".repeat(32));
         assertThat(twilio.requests()).hasSize(2);
         assertThat(twilio.requests().get(1).product()).isEqualTo("api");
         assertThat(twilio.requests().get(1).query().get("PageToken")).isEqualTo("PA1");

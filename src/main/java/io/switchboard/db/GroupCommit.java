@@ -1,4 +1,4 @@
-package io.switchboard.webhook;
+package io.switchboard.db;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;

@@ -1,4 +1,4 @@
-package io.switchboard.common;
+package io.switchboard.db;
 
 import io.vertx.pgclient.PgException;
 

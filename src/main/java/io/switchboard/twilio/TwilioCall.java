@@ -7,6 +7,6 @@ import java.time.OffsetDateTime;
  *
  * @param dateCreated when Twilio created it (to the second), or null when not reported
  */
-public record CallResource(String sid, String to, String from, String status, String direction, String parentCallSid,
+public record TwilioCall(String sid, String to, String from, String status, String direction, String parentCallSid,
         Integer durationSeconds, OffsetDateTime dateCreated) {
 }

@@ -1,0 +1,95 @@
+package io.switchboard.provider;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.twilio.TwilioCredentials;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The one reader of a provider's credentials for every other package: REST credentials by provider id or from a row
+ * that joined {@code provider}, and the auth tokens its webhooks are signed with. Secrets are opened here and nowhere
+ * else outside {@code provider}.
+ */
+@ApplicationScoped
+public class ProviderCredentials {
+
+    private static final Logger LOG = Logger.getLogger(ProviderCredentials.class);
+
+    /**
+     * The provider's columns for a query that joins {@code provider} aliased {@code pr}; {@link #fromJoinedRow} reads
+     * them back.
+     */
+    public static final String JOINED_COLUMNS = SealedProvider.COLUMNS;
+
+    /** The tokens a provider's webhooks may be signed with; the previous one only until {@code previousExpiresAt}. */
+    public record SigningKeys(UUID providerId, String accountSid, String authToken, String previousAuthToken,
+            Instant previousExpiresAt) {
+
+        @Override
+        public String toString() {
+            return "SigningKeys[providerId=" + providerId + ", accountSid=" + accountSid + "]";
+        }
+    }
+
+    private final ProviderSecretRepository repository;
+    private final ProviderSecrets secrets;
+
+    ProviderCredentials(ProviderSecretRepository repository, ProviderSecrets secrets) {
+        this.repository = repository;
+        this.secrets = secrets;
+    }
+
+    /** The REST credentials of a provider; null when it is gone. Fails when its secrets no longer open. */
+    public Uni<TwilioCredentials> find(UUID providerId) {
+        return repository.find(providerId).map(sealed -> sealed == null ? null : open(sealed));
+    }
+
+    /**
+     * The REST credentials from a row that selected {@link #JOINED_COLUMNS}; null when the join found no provider.
+     * Throws when its secrets no longer open.
+     */
+    public TwilioCredentials fromJoinedRow(Row row) {
+        SealedProvider sealed = SealedProvider.of(row);
+        return sealed == null ? null : open(sealed);
+    }
+
+    /** Every provider's signing keys; a provider whose tokens no longer open has none (and is logged). */
+    public Uni<List<SigningKeys>> signingKeys() {
+        return repository.findAll().map(this::signingKeys);
+    }
+
+    /** One provider's signing keys; empty when it is gone or its tokens no longer open. */
+    public Uni<List<SigningKeys>> signingKeys(UUID providerId) {
+        return repository.find(providerId).map(sealed -> signingKeys(sealed == null ? List.of() : List.of(sealed)));
+    }
+
+    private List<SigningKeys> signingKeys(List<SealedProvider> providers) {
+        var keys = new ArrayList<SigningKeys>(providers.size());
+        for (SealedProvider p : providers) {
+            try {
+                Instant expires = p.previousAuthTokenExpiresAt() == null ? null
+                        : p.previousAuthTokenExpiresAt().toInstant();
+                String previous = expires == null ? null
+                        : secrets.open(p.id(), SecretField.PREVIOUS_AUTH_TOKEN, p.previousAuthTokenEnc());
+                keys.add(new SigningKeys(p.id(), p.accountSid(),
+                        secrets.open(p.id(), SecretField.AUTH_TOKEN, p.authTokenEnc()), previous,
+                        previous == null ? null : expires));
+            } catch (RuntimeException e) {
+                // A token that no longer decrypts (a dropped encryption key) must not hide every other account's.
+                LOG.errorf("provider %s: its auth token cannot be decrypted (%s); its webhooks will be refused",
+                        p.id(), e.getMessage());
+            }
+        }
+        return keys;
+    }
+
+    private TwilioCredentials open(SealedProvider p) {
+        return secrets.credentials(p.id(), p.accountSid(), p.authTokenEnc(), p.apiKeySid(), p.apiKeySecretEnc(),
+                p.region(), p.edge());
+    }
+}
