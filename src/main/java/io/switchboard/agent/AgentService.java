@@ -11,7 +11,6 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
-import io.switchboard.number.PhoneNumberRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -25,10 +24,10 @@ public class AgentService {
     };
 
     private final AgentRepository agents;
-    private final PhoneNumberRepository numbers;
+    private final AssignedNumbers numbers;
     private final ObjectMapper json;
 
-    public AgentService(AgentRepository agents, PhoneNumberRepository numbers, ObjectMapper json) {
+    public AgentService(AgentRepository agents, AssignedNumbers numbers, ObjectMapper json) {
         this.agents = agents;
         this.numbers = numbers;
         this.json = json;
@@ -74,8 +73,7 @@ public class AgentService {
                 .onItem().ifNull().failWith(() -> ApiException.notFound("agent"))
                 .chain(agent -> numbers.countByAgent(agent.id).chain(assigned -> {
                     if (assigned > 0) {
-                        return Uni.createFrom().failure(ApiException.conflict("agent_in_use",
-                                "agent has " + assigned + " assigned phone number(s); unassign them first"));
+                        return Uni.createFrom().failure(new AgentInUse(assigned));
                     }
                     return agents.delete(agent);
                 }));

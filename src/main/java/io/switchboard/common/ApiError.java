@@ -1,5 +1,7 @@
 package io.switchboard.common;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /** The error body of every management API failure: {@code {"error", "message", "details"}}. */
@@ -11,5 +13,10 @@ public record ApiError(String error, String message, List<FieldError> details) {
 
     public static ApiError of(String error, String message) {
         return new ApiError(error, message, List.of());
+    }
+
+    /** The HTTP answer with this body, for the exception mappers of every package. */
+    public Response toResponse(int status) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(this).build();
     }
 }

@@ -7,12 +7,11 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.agent.AgentRepository;
-import io.switchboard.common.ApiError;
 import io.switchboard.common.ApiException;
-import io.switchboard.db.Database;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.common.PhoneNumbers;
+import io.switchboard.db.Database;
 import io.switchboard.provider.Provider;
 import io.switchboard.provider.ProviderRepository;
 import io.switchboard.provider.ProviderSecrets;
@@ -26,7 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -65,16 +63,16 @@ public class PhoneNumberService {
         this.json = json;
     }
 
+    /** Checks the provider and agent, refuses a number imported anywhere, finds it in the account, and claims it. */
     public Uni<PhoneNumberView> importNumber(ImportRequest request) {
         request.validate();
-        return Panache.withSession(() -> provider(request.providerId())
-                .call(p -> request.agentId() == null ? Uni.createFrom().voidItem() : agent(request.agentId())))
+        return Panache.withSession(() -> provider(request.providerId()).call(() -> agentIfAny(request.agentId())))
                 .chain(provider -> {
                     var creds = secrets.credentials(provider);
                     return notImportedYet(request.number())
-                            .chain(() -> twilio.findIncomingNumber(creds, request.number()))
-                            .chain(found -> claimAndConfigure(provider, creds, found.orElseThrow(
-                                    () -> notInAccount(request.number())), request.label(), request.agentId()));
+                            .chain(() -> findInAccount(creds, request.number()))
+                            .chain(found -> claimAndConfigure(provider, creds, found, request.label(),
+                                    request.agentId()));
                 })
                 .map(PhoneNumberView::of);
     }
@@ -145,48 +143,59 @@ public class PhoneNumberService {
      * stays imported and the failure is reported, unless {@code force}.
      */
     public Uni<Void> delete(UUID id, boolean force) {
+        return loadUnassigned(id).chain(owned -> restorePrevious(owned, force)
+                .chain(() -> deleteUnlessAssigned(id))
+                .onFailure(PhoneNumberFailure.AssignedDuringDelete.class).call(() -> pointHereAgain(owned)));
+    }
+
+    /** A number with the provider it was imported under. */
+    private record Owned(PhoneNumber number, Provider provider) {
+    }
+
+    private Uni<Owned> loadUnassigned(UUID id) {
         return Panache.withSession(() -> numbers.findById(id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("phone number"))
                 .invoke(n -> {
                     if (n.agentId != null) {
-                        throw ApiException.conflict("number_assigned",
-                                "the number is assigned to an agent; unassign it first (agentId: null)");
+                        throw new PhoneNumberFailure.Assigned();
                     }
                 })
-                .chain(n -> providers.findById(n.providerId).map(p -> new Owned(n, p))))
-                .chain(owned -> {
-                    var number = owned.number();
-                    var provider = owned.provider();
-                    Uni<Void> restore = twilio.updateIncomingNumber(secrets.credentials(provider),
-                            number.twilioSid, previousConfiguration(number)).replaceWithVoid();
-                    restore = force
-                            ? restore.onFailure().invoke(e -> LOG.warnf(
-                                    "number %s deleted without restoring Twilio: %s", id, e.getMessage()))
-                                    .onFailure().recoverWithNull()
-                            : restore.onFailure().transform(e -> new ApiException(502, "twilio_restore_failed",
-                                    "could not restore the number's previous configuration in Twilio ("
-                                            + e.getMessage() + "); retry, or delete with ?force=true"));
-                    // Assigned while Twilio was being restored: the assignment wins, and the number points here again.
-                    return restore
-                            .chain(() -> Panache.withTransaction(() -> numbers.findById(id).chain(n -> {
-                                if (n == null) {
-                                    return Uni.createFrom().voidItem();
-                                }
-                                if (n.agentId != null) {
-                                    return Uni.createFrom().failure(assignedMeanwhile());
-                                }
-                                return numbers.delete(n);
-                            })))
-                            .onFailure(e -> e instanceof ApiException api && api.code().equals("number_assigned"))
-                            .call(e -> twilio.updateIncomingNumber(secrets.credentials(provider), number.twilioSid,
-                                    ourConfiguration()).onFailure().invoke(failure -> LOG.errorf(
-                                            "number %s: assigned during its delete, and pointing it here again "
-                                                    + "failed: %s", id, failure.getMessage()))
-                                    .onFailure().recoverWithNull());
-                });
+                .chain(n -> providers.findById(n.providerId).map(p -> new Owned(n, p))));
     }
 
-    private record Owned(PhoneNumber number, Provider provider) {
+    /** Gives the number its configuration from before the import; with {@code force} a failure only is logged. */
+    private Uni<Void> restorePrevious(Owned owned, boolean force) {
+        Uni<Void> restore = configure(owned, previousConfiguration(owned.number()));
+        if (force) {
+            return restore.onFailure().invoke(e -> LOG.warnf("number %s deleted without restoring Twilio: %s",
+                    owned.number().id, e.getMessage())).onFailure().recoverWithNull();
+        }
+        return restore.onFailure().transform(PhoneNumberFailure.RestoreRefused::new);
+    }
+
+    /** Assigned while Twilio was being restored: the assignment wins, and the number stays. */
+    private Uni<Void> deleteUnlessAssigned(UUID id) {
+        return Panache.withTransaction(() -> numbers.findById(id).chain(n -> {
+            if (n == null) {
+                return Uni.createFrom().voidItem();
+            }
+            if (n.agentId != null) {
+                return Uni.createFrom().failure(new PhoneNumberFailure.AssignedDuringDelete());
+            }
+            return numbers.delete(n);
+        }));
+    }
+
+    /** After a restore that an assignment overtook: the number takes its calls here again. */
+    private Uni<Void> pointHereAgain(Owned owned) {
+        return configure(owned, ourConfiguration()).onFailure().invoke(failure -> LOG.errorf(
+                "number %s: assigned during its delete, and pointing it here again failed: %s", owned.number().id,
+                failure.getMessage())).onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> configure(Owned owned, NumberConfiguration configuration) {
+        return twilio.updateIncomingNumber(secrets.credentials(owned.provider()), owned.number().twilioSid,
+                configuration).replaceWithVoid();
     }
 
     private record Outcome(PhoneNumber imported, BulkImportResult.Failure failure) {
@@ -208,8 +217,18 @@ public class PhoneNumberService {
                 .onFailure().recoverWithItem(e -> new Outcome(null, new BulkImportResult.Failure(number, code(e))));
     }
 
+    /**
+     * Claims the number in the database, then points it here at Twilio; when Twilio refuses, the claim is released.
+     * The unique number makes a racing import, of any organization, lose at the claim.
+     */
     private Uni<PhoneNumber> claimAndConfigure(Provider provider, TwilioCredentials creds, IncomingNumber incoming,
             String label, UUID agentId) {
+        return claim(newRow(provider, incoming, label, agentId))
+                .call(claimed -> twilio.updateIncomingNumber(creds, incoming.sid(), ourConfiguration())
+                        .onFailure().call(() -> release(claimed)));
+    }
+
+    private PhoneNumber newRow(Provider provider, IncomingNumber incoming, String label, UUID agentId) {
         var row = new PhoneNumber();
         row.providerId = provider.id;
         row.number = incoming.phoneNumber();
@@ -220,13 +239,17 @@ public class PhoneNumberService {
         row.sms = incoming.capabilities().sms();
         row.previousConfig = write(incoming.configuration());
         row.updatedAt = Instant.now();
-        var ours = ourConfiguration();
+        return row;
+    }
+
+    private Uni<PhoneNumber> claim(PhoneNumber row) {
         return Panache.withTransaction(() -> numbers.persist(row))
-                .onFailure(Database::isUniqueViolation).transform(e -> alreadyImported(row.number))
-                .chain(claimed -> twilio.updateIncomingNumber(creds, incoming.sid(), ours)
-                        .replaceWith(claimed)
-                        .onFailure().call(e -> Panache.withTransaction(() -> numbers.findById(claimed.id)
-                                .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n)))));
+                .onFailure(Database::isUniqueViolation).transform(e -> new PhoneNumberFailure.AlreadyImported());
+    }
+
+    private Uni<Void> release(PhoneNumber claimed) {
+        return Panache.withTransaction(() -> numbers.findById(claimed.id)
+                .chain(n -> n == null ? Uni.createFrom().voidItem() : numbers.delete(n)));
     }
 
     /** Where an imported number sends its calls, messages and call status: here. */
@@ -244,9 +267,14 @@ public class PhoneNumberService {
     private Uni<Void> notImportedYet(String number) {
         return Panache.withSession(() -> numbers.existsInAnyOrganization(number)).invoke(exists -> {
             if (exists) {
-                throw alreadyImported(number);
+                throw new PhoneNumberFailure.AlreadyImported();
             }
         }).replaceWithVoid();
+    }
+
+    private Uni<IncomingNumber> findInAccount(TwilioCredentials creds, String number) {
+        return twilio.findIncomingNumber(creds, number)
+                .map(found -> found.orElseThrow(PhoneNumberFailure.NotInAccount::new));
     }
 
     private Uni<Provider> provider(UUID id) {
@@ -255,6 +283,10 @@ public class PhoneNumberService {
 
     private Uni<Void> agent(UUID id) {
         return agents.findById(id).onItem().ifNull().failWith(() -> ApiException.notFound("agent")).replaceWithVoid();
+    }
+
+    private Uni<Void> agentIfAny(UUID id) {
+        return id == null ? Uni.createFrom().voidItem() : agent(id);
     }
 
     private NumberConfiguration previousConfiguration(PhoneNumber number) {
@@ -292,28 +324,15 @@ public class PhoneNumberService {
         }
     }
 
+    /** The error code of a number that a bulk import could not import. */
     private static String code(Throwable e) {
-        if (e instanceof ApiException api) {
-            return api.code();
+        if (e instanceof PhoneNumberFailure.AlreadyImported) {
+            return "number_already_imported";
         }
         if (e instanceof TwilioException t) {
             return t.isUnavailable() ? "twilio_unavailable" : "twilio_rejected";
         }
         return "internal_error";
-    }
-
-    private static ApiException assignedMeanwhile() {
-        return ApiException.conflict("number_assigned",
-                "the number was assigned to an agent while it was being deleted; it stays imported");
-    }
-
-    private static ApiException notInAccount(String number) {
-        return new ApiException(422, "number_not_in_account", "the number is not in that provider's Twilio account",
-                List.of(new ApiError.FieldError("number", "not in the Twilio account")));
-    }
-
-    private static ApiException alreadyImported(String number) {
-        return ApiException.conflict("number_already_imported", "the number is already imported");
     }
 
     static Optional<UUID> parseId(String value, String field) {

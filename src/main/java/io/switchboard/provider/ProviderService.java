@@ -5,13 +5,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.common.ApiError;
 import io.switchboard.common.ApiException;
-import io.switchboard.db.Database;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
-import io.switchboard.number.PhoneNumber;
-import io.switchboard.number.PhoneNumberRepository;
+import io.switchboard.db.Database;
 import io.switchboard.provider.ProviderView.Check;
 import io.switchboard.tenant.TenantContext;
 import io.switchboard.twilio.IncomingNumber;
@@ -45,7 +42,7 @@ public class ProviderService {
     }
 
     private final ProviderRepository providers;
-    private final PhoneNumberRepository numbers;
+    private final ImportedNumbers numbers;
     private final ProviderSecrets secrets;
     private final TrunkProvisioner provisioner;
     private final ProviderVerifier verifier;
@@ -54,7 +51,7 @@ public class ProviderService {
     private final ObjectMapper json;
     private final TenantContext tenant;
 
-    public ProviderService(ProviderRepository providers, PhoneNumberRepository numbers, ProviderSecrets secrets,
+    public ProviderService(ProviderRepository providers, ImportedNumbers numbers, ProviderSecrets secrets,
             TrunkProvisioner provisioner, ProviderVerifier verifier, TwilioClient twilio, ProvidersConfig config,
             ObjectMapper json, TenantContext tenant) {
         this.providers = providers;
@@ -68,53 +65,17 @@ public class ProviderService {
         this.tenant = tenant;
     }
 
-    /** Checks the credentials, refuses a duplicate, provisions the trunk, and only then stores the provider. */
+    /** Refuses a duplicate, checks the credentials, provisions the trunk, and only then stores the provider. */
     public Uni<ProviderView> create(ProviderRequest request) {
         request.validate();
-        var provider = new Provider();
-        provider.id = UUID.randomUUID();
-        provider.type = "twilio";
-        provider.name = request.name().strip();
-        provider.accountSid = request.accountSid();
-        provider.region = request.regionOrDefault().id();
-        provider.edge = request.edgeOrDefault();
-        provider.apiKeySid = request.apiKeySid();
-        provider.enableTransfers = Boolean.TRUE.equals(request.enableTransfers());
-        var creds = new TwilioCredentials(provider.accountSid, request.authToken(), request.apiKeySid(),
-                request.apiKeySecret(), request.regionOrDefault(), provider.edge);
-
-        return Panache.withSession(() -> providers.existsForAccount(provider.accountSid, provider.region))
-                .invoke(exists -> {
-                    if (exists) {
-                        throw duplicate();
-                    }
-                })
-                .chain(() -> verifier.verify(provider, creds, List.of()))
-                .invoke(checks -> {
-                    if (ProviderVerifier.overall(checks).equals(ProviderVerifier.FAILED)) {
-                        throw new ApiException(422, "twilio_auth_failed", "Twilio refused the credentials",
-                                List.of(new ApiError.FieldError(creds.usesApiKey() ? "apiKeySecret" : "authToken",
-                                        "refused by Twilio")));
-                    }
-                })
-                .chain(checks -> provisioner.provision(creds, provider.name).chain(trunk -> {
-                    provider.trunkSid = trunk.trunkSid();
-                    provider.credentialListSid = trunk.credentialListSid();
-                    provider.terminationUri = trunk.terminationUri();
-                    provider.sipUsername = trunk.sipUsername();
-                    provider.authTokenEnc = secrets.seal(provider, SecretField.AUTH_TOKEN, request.authToken());
-                    provider.apiKeySecretEnc = secrets.seal(provider, SecretField.API_KEY_SECRET, request.apiKeySecret());
-                    provider.sipPasswordEnc = secrets.seal(provider, SecretField.SIP_PASSWORD, trunk.sipPassword());
-                    var trunkCheck = new Check("trunk", ProviderVerifier.OK, "trunk " + trunk.trunkSid()
-                            + " provisioned with its credential list", Instant.now());
-                    var all = new ArrayList<>(checks.stream().filter(c -> !c.name().equals("trunk")).toList());
-                    all.add(1, trunkCheck);
-                    recordVerification(provider, all);
-                    return Panache.withTransaction(() -> providers.persist(provider))
-                            .onFailure().call(e -> provisioner.remove(creds, trunk.trunkSid(), trunk.credentialListSid())
-                                    .onFailure().recoverWithNull())
-                            .onFailure(Database::isUniqueViolation).transform(e -> duplicate());
-                }))
+        var provider = newProvider(request);
+        var creds = credentials(request);
+        return refuseDuplicate(provider)
+                .chain(() -> requireAccepted(provider, creds))
+                .chain(checks -> provisioner.provision(creds, provider.name)
+                        .invoke(trunk -> recordTrunk(provider, trunk, checks)))
+                .invoke(trunk -> sealSecrets(provider, request, trunk))
+                .chain(trunk -> storeNew(provider, creds, trunk))
                 .invoke(saved -> LOG.infof("provider %s connected: account %s in %s, trunk %s", saved.id,
                         saved.accountSid, saved.region, saved.trunkSid))
                 .map(saved -> view(saved, 0));
@@ -137,15 +98,15 @@ public class ProviderService {
 
     /** Runs every check now and stores the outcome. */
     public Uni<ProviderView> verify(UUID id) {
-        return load(id).chain(loaded -> verifier.verify(loaded.provider, secrets.credentials(loaded.provider),
-                        loaded.numbers)
+        return load(id).chain(loaded -> verifier.verify(loaded.provider(), secrets.credentials(loaded.provider()),
+                        loaded.numbers())
                 .chain(checks -> Panache.withTransaction(() -> providers.findById(id).invoke(p -> {
                     if (p != null) {
                         recordVerification(p, checks);
                     }
                 })))
                 .onItem().ifNull().failWith(() -> ApiException.notFound("provider"))
-                .map(p -> view(p, loaded.numbers.size())));
+                .map(p -> view(p, loaded.numbers().size())));
     }
 
     /**
@@ -155,54 +116,9 @@ public class ProviderService {
      */
     public Uni<ProviderView> update(UUID id, ProviderPatch patch) {
         patch.validate();
-        return load(id).chain(loaded -> {
-            Provider current = loaded.provider;
-            if (!patch.rotatesCredentials()) {
-                return store(id, p -> {
-                    if (patch.name() != null) {
-                        p.name = patch.name().strip();
-                    }
-                }, loaded.numbers.size());
-            }
-            TwilioCredentials old = secrets.credentials(current);
-            String newToken = patch.authToken() != null ? patch.authToken() : old.authToken();
-            String newKeySid = patch.apiKeySid() != null ? patch.apiKeySid() : old.apiKeySid();
-            String newKeySecret = patch.apiKeySid() != null ? patch.apiKeySecret() : old.apiKeySecret();
-            var next = new TwilioCredentials(current.accountSid, newToken, newKeySid, newKeySecret, old.region(),
-                    old.edge());
-            return verifier.verify(current, next, List.of())
-                    .invoke(checks -> {
-                        if (ProviderVerifier.overall(checks).equals(ProviderVerifier.FAILED)) {
-                            throw new ApiException(422, "twilio_auth_failed", "Twilio refused the new credentials");
-                        }
-                    })
-                    .chain(() -> unreachable(next, loaded.numbers))
-                    .chain(unreachable -> {
-                        if (!unreachable.isEmpty()) {
-                            return Uni.createFrom().failure(new ApiException(422, "numbers_unreachable",
-                                    unreachable.size() + " imported number(s) are not reachable with the new "
-                                            + "credentials; the old credentials stay",
-                                    unreachable.stream().map(n -> new ApiError.FieldError(n,
-                                            "not in the account reachable with the new credentials")).toList()));
-                        }
-                        return store(id, p -> {
-                            if (patch.name() != null) {
-                                p.name = patch.name().strip();
-                            }
-                            if (patch.authToken() != null && !patch.authToken().equals(old.authToken())) {
-                                p.previousAuthTokenEnc = old.authToken() == null ? null
-                                        : secrets.seal(p, SecretField.PREVIOUS_AUTH_TOKEN, old.authToken());
-                                p.previousAuthTokenExpiresAt = Instant.now().plus(config.previousTokenGrace());
-                                p.authTokenEnc = secrets.seal(p, SecretField.AUTH_TOKEN, patch.authToken());
-                            }
-                            if (patch.apiKeySid() != null) {
-                                p.apiKeySid = patch.apiKeySid();
-                                p.apiKeySecretEnc = secrets.seal(p, SecretField.API_KEY_SECRET, patch.apiKeySecret());
-                            }
-                            LOG.infof("provider %s: credentials rotated", id);
-                        }, loaded.numbers.size());
-                    });
-        });
+        return load(id).chain(loaded -> patch.rotatesCredentials()
+                ? rotate(loaded, patch)
+                : store(id, p -> rename(p, patch), loaded.numbers().size()));
     }
 
     /**
@@ -210,31 +126,17 @@ public class ProviderService {
      * imported. When Twilio cannot remove them the provider is kept and the failure reported, unless {@code force}.
      */
     public Uni<Void> delete(UUID id, boolean force) {
-        return load(id).chain(loaded -> {
-            if (!loaded.numbers.isEmpty()) {
-                return Uni.createFrom().failure(ApiException.conflict("provider_in_use", "provider has "
-                        + loaded.numbers.size() + " imported phone number(s); delete them first"));
-            }
-            Provider p = loaded.provider;
-            Uni<Void> cleanup = provisioner.remove(secrets.credentials(p), p.trunkSid, p.credentialListSid);
-            cleanup = force
-                    ? cleanup.onFailure().invoke(e -> LOG.warnf("provider %s deleted without Twilio cleanup: %s", id,
-                            e.getMessage())).onFailure().recoverWithNull()
-                    : cleanup.onFailure().transform(e -> new ApiException(502, "twilio_cleanup_failed",
-                            "could not remove trunk " + p.trunkSid + " and credential list " + p.credentialListSid
-                                    + " from the Twilio account (" + e.getMessage() + "); retry, or delete with "
-                                    + "?force=true to keep them in Twilio"));
-            return cleanup
-                    .chain(() -> Panache.withTransaction(() -> providers.findById(id)
-                            .chain(found -> found == null ? Uni.createFrom().voidItem() : providers.delete(found))));
-        });
+        return load(id)
+                .invoke(ProviderService::refuseWhileNumbersImported)
+                .chain(loaded -> removeTrunk(loaded.provider(), force))
+                .chain(() -> deleteStored(id));
     }
 
     /** Every number of the account, from Twilio, each marked whether it is imported here. */
     public Uni<List<AvailableNumber>> availableNumbers(UUID id) {
         return load(id).chain(loaded -> {
-            Set<String> imported = loaded.numbers.stream().map(n -> n.number).collect(Collectors.toSet());
-            return twilio.listIncomingNumbers(secrets.credentials(loaded.provider))
+            Set<String> imported = Set.copyOf(loaded.numbers());
+            return twilio.listIncomingNumbers(secrets.credentials(loaded.provider()))
                     .map(all -> all.stream().map(n -> new AvailableNumber(n.phoneNumber(), n.sid(), n.friendlyName(),
                             n.capabilities(), imported.contains(n.phoneNumber()))).toList());
         });
@@ -260,13 +162,156 @@ public class ProviderService {
                 });
     }
 
-    private record Loaded(Provider provider, List<PhoneNumber> numbers) {
+    /** A provider as it was loaded, with its imported numbers (E.164). */
+    private record Loaded(Provider provider, List<String> numbers) {
     }
 
     private Uni<Loaded> load(UUID id) {
         return Panache.withSession(() -> providers.findById(id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("provider"))
-                .chain(p -> numbers.listByProvider(p.id).map(list -> new Loaded(p, list))));
+                .chain(p -> numbers.numbersByProvider(p.id).map(list -> new Loaded(p, list))));
+    }
+
+    private static Provider newProvider(ProviderRequest request) {
+        var provider = new Provider();
+        provider.id = UUID.randomUUID();
+        provider.type = "twilio";
+        provider.name = request.name().strip();
+        provider.accountSid = request.accountSid();
+        provider.region = request.regionOrDefault().id();
+        provider.edge = request.edgeOrDefault();
+        provider.apiKeySid = request.apiKeySid();
+        provider.enableTransfers = Boolean.TRUE.equals(request.enableTransfers());
+        return provider;
+    }
+
+    private static TwilioCredentials credentials(ProviderRequest request) {
+        return new TwilioCredentials(request.accountSid(), request.authToken(), request.apiKeySid(),
+                request.apiKeySecret(), request.regionOrDefault(), request.edgeOrDefault());
+    }
+
+    private Uni<Void> refuseDuplicate(Provider provider) {
+        return Panache.withSession(() -> providers.existsForAccount(provider.accountSid, provider.region))
+                .invoke(exists -> {
+                    if (exists) {
+                        throw new ProviderFailure.AlreadyConnected();
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** The checks of credentials Twilio accepted; refused ones fail, naming the secret that was refused. */
+    private Uni<List<Check>> requireAccepted(Provider provider, TwilioCredentials creds) {
+        return verifier.verify(provider, creds, List.of()).invoke(checks -> {
+            if (refused(checks)) {
+                throw new ProviderFailure.CredentialsRefused(creds.usesApiKey() ? "apiKeySecret" : "authToken");
+            }
+        });
+    }
+
+    /** The trunk and its check, which takes the place of the verifier's "no trunk yet". */
+    private void recordTrunk(Provider provider, TrunkProvisioner.Trunk trunk, List<Check> checks) {
+        provider.trunkSid = trunk.trunkSid();
+        provider.credentialListSid = trunk.credentialListSid();
+        provider.terminationUri = trunk.terminationUri();
+        provider.sipUsername = trunk.sipUsername();
+        var trunkCheck = new Check("trunk", ProviderVerifier.OK, "trunk " + trunk.trunkSid()
+                + " provisioned with its credential list", Instant.now());
+        var all = new ArrayList<>(checks.stream().filter(c -> !c.name().equals("trunk")).toList());
+        all.add(1, trunkCheck);
+        recordVerification(provider, all);
+    }
+
+    private void sealSecrets(Provider provider, ProviderRequest request, TrunkProvisioner.Trunk trunk) {
+        provider.authTokenEnc = secrets.seal(provider, SecretField.AUTH_TOKEN, request.authToken());
+        provider.apiKeySecretEnc = secrets.seal(provider, SecretField.API_KEY_SECRET, request.apiKeySecret());
+        provider.sipPasswordEnc = secrets.seal(provider, SecretField.SIP_PASSWORD, trunk.sipPassword());
+    }
+
+    /** Stores the new provider; when that fails, the trunk just provisioned for it is removed again. */
+    private Uni<Provider> storeNew(Provider provider, TwilioCredentials creds, TrunkProvisioner.Trunk trunk) {
+        return Panache.withTransaction(() -> providers.persist(provider))
+                .onFailure().call(e -> provisioner.remove(creds, trunk.trunkSid(), trunk.credentialListSid())
+                        .onFailure().recoverWithNull())
+                .onFailure(Database::isUniqueViolation).transform(e -> new ProviderFailure.AlreadyConnected());
+    }
+
+    private Uni<ProviderView> rotate(Loaded loaded, ProviderPatch patch) {
+        TwilioCredentials old = secrets.credentials(loaded.provider());
+        TwilioCredentials next = replaced(old, patch);
+        return requireNewAccepted(loaded.provider(), next)
+                .chain(() -> requireReachable(next, loaded.numbers()))
+                .chain(() -> store(loaded.provider().id, p -> {
+                    rename(p, patch);
+                    replaceCredentials(p, patch, old);
+                }, loaded.numbers().size()));
+    }
+
+    /** The credentials after the patch: the old ones with a new auth token, a new API key, or both. */
+    private static TwilioCredentials replaced(TwilioCredentials old, ProviderPatch patch) {
+        String token = patch.authToken() != null ? patch.authToken() : old.authToken();
+        String keySid = patch.apiKeySid() != null ? patch.apiKeySid() : old.apiKeySid();
+        String keySecret = patch.apiKeySid() != null ? patch.apiKeySecret() : old.apiKeySecret();
+        return new TwilioCredentials(old.accountSid(), token, keySid, keySecret, old.region(), old.edge());
+    }
+
+    private Uni<Void> requireNewAccepted(Provider provider, TwilioCredentials next) {
+        return verifier.verify(provider, next, List.of()).invoke(checks -> {
+            if (refused(checks)) {
+                throw new ProviderFailure.NewCredentialsRefused();
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<Void> requireReachable(TwilioCredentials next, List<String> imported) {
+        return unreachable(next, imported).invoke(missing -> {
+            if (!missing.isEmpty()) {
+                throw new ProviderFailure.NumbersUnreachable(missing);
+            }
+        }).replaceWithVoid();
+    }
+
+    private static void rename(Provider provider, ProviderPatch patch) {
+        if (patch.name() != null) {
+            provider.name = patch.name().strip();
+        }
+    }
+
+    /** Seals the new secrets; a replaced auth token is kept, sealed, until its grace period ends. */
+    private void replaceCredentials(Provider p, ProviderPatch patch, TwilioCredentials old) {
+        if (patch.authToken() != null && !patch.authToken().equals(old.authToken())) {
+            p.previousAuthTokenEnc = old.authToken() == null ? null
+                    : secrets.seal(p, SecretField.PREVIOUS_AUTH_TOKEN, old.authToken());
+            p.previousAuthTokenExpiresAt = Instant.now().plus(config.previousTokenGrace());
+            p.authTokenEnc = secrets.seal(p, SecretField.AUTH_TOKEN, patch.authToken());
+        }
+        if (patch.apiKeySid() != null) {
+            p.apiKeySid = patch.apiKeySid();
+            p.apiKeySecretEnc = secrets.seal(p, SecretField.API_KEY_SECRET, patch.apiKeySecret());
+        }
+        LOG.infof("provider %s: credentials rotated", p.id);
+    }
+
+    private static void refuseWhileNumbersImported(Loaded loaded) {
+        if (!loaded.numbers().isEmpty()) {
+            throw new ProviderFailure.StillHasNumbers(loaded.numbers().size());
+        }
+    }
+
+    /** Removes the provider's trunk and credential list from Twilio; with {@code force} a failure only is logged. */
+    private Uni<Void> removeTrunk(Provider p, boolean force) {
+        Uni<Void> removal = provisioner.remove(secrets.credentials(p), p.trunkSid, p.credentialListSid);
+        if (force) {
+            return removal.onFailure().invoke(e -> LOG.warnf("provider %s deleted without Twilio cleanup: %s", p.id,
+                    e.getMessage())).onFailure().recoverWithNull();
+        }
+        return removal.onFailure()
+                .transform(e -> new ProviderFailure.CleanupRefused(p.trunkSid, p.credentialListSid, e));
+    }
+
+    private Uni<Void> deleteStored(UUID id) {
+        return Panache.withTransaction(() -> providers.findById(id)
+                .chain(found -> found == null ? Uni.createFrom().voidItem() : providers.delete(found)));
     }
 
     private Uni<ProviderView> store(UUID id, Consumer<Provider> change, long numberCount) {
@@ -285,13 +330,13 @@ public class ProviderService {
     }
 
     /** The imported numbers that the account reachable with these credentials does not have. */
-    private Uni<List<String>> unreachable(TwilioCredentials creds, List<PhoneNumber> imported) {
+    private Uni<List<String>> unreachable(TwilioCredentials creds, List<String> imported) {
         if (imported.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
         return twilio.listIncomingNumbers(creds).map(inAccount -> {
             Set<String> present = inAccount.stream().map(IncomingNumber::phoneNumber).collect(Collectors.toSet());
-            return imported.stream().map(n -> n.number).filter(n -> !present.contains(n)).toList();
+            return imported.stream().filter(n -> !present.contains(n)).toList();
         });
     }
 
@@ -310,6 +355,10 @@ public class ProviderService {
         }
     }
 
+    private static boolean refused(List<Check> checks) {
+        return ProviderVerifier.overall(checks).equals(ProviderVerifier.FAILED);
+    }
+
     ProviderView view(Provider p, long numberCount) {
         ProviderView.Verification verification = null;
         if (p.verification != null) {
@@ -322,10 +371,5 @@ public class ProviderService {
         return new ProviderView(p.id, p.name, p.type, p.accountSid, p.region, p.edge, p.verificationStatus,
                 p.lastVerifiedAt, verification, numberCount, p.trunkSid, p.terminationUri, p.sipUsername,
                 p.enableTransfers, p.createdAt, p.updatedAt);
-    }
-
-    private static ApiException duplicate() {
-        return ApiException.conflict("provider_exists",
-                "this organization already has a provider for that account in that region");
     }
 }

@@ -2,7 +2,6 @@ package io.switchboard.provider;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.PhoneNumbers;
-import io.switchboard.number.PhoneNumber;
 import io.switchboard.provider.ProviderView.Check;
 import io.switchboard.twilio.IncomingNumber;
 import io.switchboard.twilio.TwilioClient;
@@ -36,7 +35,7 @@ public class ProviderVerifier {
     }
 
     /** @throws TwilioException (as a failed Uni) when Twilio cannot be reached: no verdict at all, rather than a wrong one */
-    public Uni<List<Check>> verify(Provider provider, TwilioCredentials creds, List<PhoneNumber> numbers) {
+    public Uni<List<Check>> verify(Provider provider, TwilioCredentials creds, List<String> numbers) {
         return credentials(creds).chain(credentials -> {
             if (!credentials.status().equals(OK)) {
                 return Uni.createFrom().item(List.of(credentials, signatures(creds)));
@@ -81,7 +80,7 @@ public class ProviderVerifier {
                 .recoverWithItem(e -> check("trunk", FAILED, "trunk " + provider.trunkSid + " is gone from the account"));
     }
 
-    private Uni<Check> numbers(TwilioCredentials creds, List<PhoneNumber> numbers) {
+    private Uni<Check> numbers(TwilioCredentials creds, List<String> numbers) {
         if (numbers.isEmpty()) {
             return Uni.createFrom().item(check("numbers", OK, "no numbers imported"));
         }
@@ -90,11 +89,11 @@ public class ProviderVerifier {
             var redirected = new ArrayList<String>();
             for (var number : numbers) {
                 Optional<IncomingNumber> found = inAccount.stream()
-                        .filter(n -> n.phoneNumber().equals(number.number)).findFirst();
+                        .filter(n -> n.phoneNumber().equals(number)).findFirst();
                 if (found.isEmpty()) {
-                    missing.add(number.number);
+                    missing.add(number);
                 } else if (!urls.voiceInbound().equals(found.get().configuration().voiceUrl())) {
-                    redirected.add(number.number);
+                    redirected.add(number);
                 }
             }
             if (!missing.isEmpty()) {
