@@ -1,9 +1,5 @@
 package io.switchboard.message;
 
-import com.twilio.twiml.MessagingResponse;
-import com.twilio.twiml.TwiML;
-import com.twilio.twiml.TwiMLException;
-import com.twilio.twiml.messaging.Message;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.routing.Route;
@@ -11,6 +7,7 @@ import io.switchboard.twilio.MessageRequest;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioRegion;
+import io.switchboard.twilio.Twiml;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -28,15 +25,15 @@ public class SmsReplies {
 
     private final TwilioClient twilio;
     private final ProviderCredentials credentials;
-    /** The builders serialize through a new DOM per call: both possible answers are built once. */
+    /** Both possible answers, written once. */
     private final String empty;
     private final String help;
 
     public SmsReplies(TwilioClient twilio, ProviderCredentials credentials) {
         this.twilio = twilio;
         this.credentials = credentials;
-        this.empty = xml(new MessagingResponse.Builder().build());
-        this.help = xml(new MessagingResponse.Builder().message(new Message.Builder(HELP_TEXT).build()).build());
+        this.empty = Twiml.response().toXml();
+        this.help = Twiml.response().child(Twiml.message(HELP_TEXT)).toXml();
     }
 
     /** The TwiML for this SMS, given where its number lives. */
@@ -70,13 +67,5 @@ public class SmsReplies {
     private Uni<TwilioCredentials> credentials(UUID providerId) {
         return credentials.find(providerId).onItem().ifNull()
                 .failWith(() -> new IllegalStateException("provider " + providerId + " is gone"));
-    }
-
-    private static String xml(TwiML twiml) {
-        try {
-            return twiml.toXml();
-        } catch (TwiMLException e) {
-            throw new IllegalStateException("TwiML could not be serialized", e);
-        }
     }
 }

@@ -1,20 +1,8 @@
 package io.switchboard.webhook;
 
-import com.twilio.twiml.TwiML;
-import com.twilio.twiml.TwiMLException;
-import com.twilio.twiml.VoiceResponse;
-import com.twilio.twiml.voice.Connect;
-import com.twilio.twiml.voice.Dial;
-import com.twilio.twiml.voice.Hangup;
-import com.twilio.twiml.voice.Parameter;
-import com.twilio.twiml.voice.Recording;
-import com.twilio.twiml.voice.Reject;
-import com.twilio.twiml.voice.Say;
-import com.twilio.twiml.voice.Sip;
-import com.twilio.twiml.voice.Start;
-import com.twilio.twiml.voice.Stream;
 import io.switchboard.agent.Routing;
 import io.switchboard.routing.Route;
+import io.switchboard.twilio.Twiml;
 import io.switchboard.twilio.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -25,12 +13,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The TwiML that connects a call to its agent, built with twilio-java's builders.
+ * The TwiML that connects a call to its agent, written with {@link Twiml}: byte for byte what twilio-java's builders
+ * produce (the tests compare against them).
  * <p>
- * The builders serialize through a new DOM and XSLT transformer on every call (hundreds of microseconds), far too
- * slow for a webhook that must answer in milliseconds under load. So each agent's TwiML is built once with
- * placeholders where the per-call values go ({@code callSid}, {@code from}, {@code to}), cached, and the escaped
- * values are substituted per call: the output is byte for byte what the builders produce for those values.
+ * A webhook must answer in milliseconds under load, so each agent's TwiML is written once with placeholders where the
+ * per-call values go ({@code callSid}, {@code from}, {@code to}), cached, and the escaped values are substituted per
+ * call in one pass.
  */
 @ApplicationScoped
 public class CallTwiml {
@@ -41,6 +29,7 @@ public class CallTwiml {
     private static final String FROM = "SBFROM" + NONCE;
     private static final String TO = "SBTO" + NONCE;
     private static final int MAX_CACHED = 10_000;
+    private static final List<String> RECORDING_EVENTS = List.of("in-progress", "completed", "absent");
 
     static final String NO_AGENT_MESSAGE = "This number is not connected to an agent. Goodbye.";
 
@@ -52,12 +41,9 @@ public class CallTwiml {
 
     public CallTwiml(WebhookUrls urls) {
         this.urls = urls;
-        this.noAgent = xml(new VoiceResponse.Builder()
-                .say(new Say.Builder(NO_AGENT_MESSAGE).build())
-                .hangup(new Hangup.Builder().build())
-                .build());
-        this.reject = xml(new VoiceResponse.Builder().reject(new Reject.Builder().build()).build());
-        this.hangup = xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
+        this.noAgent = Twiml.response().child(Twiml.say(NO_AGENT_MESSAGE)).child(Twiml.hangup()).toXml();
+        this.reject = Twiml.response().child(Twiml.reject()).toXml();
+        this.hangup = Twiml.response().child(Twiml.hangup()).toXml();
     }
 
     /** Connects this call to the agent. */
@@ -75,7 +61,8 @@ public class CallTwiml {
 
     /**
      * An agent's TwiML cut at its placeholders: the fixed parts, and which value goes between each two. Rendered in
-     * one pass, escaping as it copies.
+     * one pass, escaping as it copies. The placeholders stand only in attribute values, and are letters and digits,
+     * which escaping leaves as they are.
      */
     private record Template(String[] parts, int[] slots, int length) {
 
@@ -114,11 +101,14 @@ public class CallTwiml {
             var out = new StringBuilder(length + 64);
             for (int i = 0; i < slots.length; i++) {
                 out.append(parts[i]);
-                appendEscaped(out, switch (slots[i]) {
+                String value = switch (slots[i]) {
                     case 0 -> callSid;
                     case 1 -> from;
                     default -> to;
-                });
+                };
+                if (value != null) {
+                    Twiml.appendAttributeValue(out, value);
+                }
             }
             return out.append(parts[slots.length]).toString();
         }
@@ -139,83 +129,45 @@ public class CallTwiml {
         return hangup;
     }
 
-    /** What the builders produce for this agent and call, without the cache: the reference the tests compare to. */
+    /** This agent's TwiML for this call written whole, without the template: what the template must reproduce. */
     String build(Route.Agent agent, String callSid, String from, String to) {
-        return xml(response(agent, callSid, from, to));
+        return response(agent, callSid, from, to).toXml();
     }
 
     private String build(Route.Agent agent) {
-        return xml(response(agent, CALL_SID, FROM, TO));
+        return response(agent, CALL_SID, FROM, TO).toXml();
     }
 
-    private VoiceResponse response(Route.Agent agent, String callSid, String from, String to) {
-        var response = new VoiceResponse.Builder();
+    private Twiml response(Route.Agent agent, String callSid, String from, String to) {
+        var response = Twiml.response();
         switch (agent.type()) {
             case Routing.STREAM -> {
                 if (agent.recording()) {
-                    response.start(new Start.Builder().recording(new Recording.Builder()
-                            .recordingStatusCallback(urls.recordingStatus())
-                            .recordingStatusCallbackMethod(Recording.RecordingStatusCallbackMethod.POST)
-                            .recordingStatusCallbackEvents(List.of(Recording.Event.IN_PROGRESS,
-                                    Recording.Event.COMPLETED, Recording.Event.ABSENT))
-                            .build()).build());
+                    response.child(Twiml.start().child(Twiml.recording().recordingStatusCallback(urls.recordingStatus(),
+                            "POST", RECORDING_EVENTS)));
                 }
-                var stream = new Stream.Builder().url(agent.target())
-                        .parameter(parameter("callSid", callSid))
-                        .parameter(parameter("from", from))
-                        .parameter(parameter("to", to))
-                        .parameter(parameter("agentId", agent.id().toString()));
+                var stream = Twiml.stream(agent.target())
+                        .child(Twiml.parameter("callSid", callSid))
+                        .child(Twiml.parameter("from", from))
+                        .child(Twiml.parameter("to", to))
+                        .child(Twiml.parameter("agentId", agent.id().toString()));
                 agent.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .forEach(p -> stream.parameter(parameter(p.getKey(), p.getValue())));
-                response.connect(new Connect.Builder().stream(stream.build()).build());
+                        .forEach(p -> stream.child(Twiml.parameter(p.getKey(), p.getValue())));
+                response.child(Twiml.connect().child(stream));
             }
-            case Routing.SIP -> response.dial(dial(agent).sip(new Sip.Builder(agent.target()).build()).build());
-            case Routing.NUMBER -> response.dial(dial(agent)
-                    .number(new com.twilio.twiml.voice.Number.Builder(agent.target()).build()).build());
+            case Routing.SIP -> response.child(dial(agent).child(Twiml.sip(agent.target())));
+            case Routing.NUMBER -> response.child(dial(agent).child(Twiml.number(agent.target())));
             default -> throw new IllegalStateException("unknown routing type " + agent.type());
         }
-        return response.build();
+        return response;
     }
 
-    private Dial.Builder dial(Route.Agent agent) {
-        var dial = new Dial.Builder();
+    private Twiml dial(Route.Agent agent) {
+        var dial = Twiml.dial();
         if (agent.recording()) {
-            dial.record(Dial.Record.RECORD_FROM_ANSWER_DUAL)
-                    .recordingStatusCallback(urls.recordingStatus())
-                    .recordingStatusCallbackMethod(com.twilio.http.HttpMethod.POST)
-                    .recordingStatusCallbackEvents(List.of(Dial.RecordingEvent.IN_PROGRESS,
-                            Dial.RecordingEvent.COMPLETED, Dial.RecordingEvent.ABSENT));
+            dial.attribute("record", "record-from-answer-dual")
+                    .recordingStatusCallback(urls.recordingStatus(), "POST", RECORDING_EVENTS);
         }
         return dial;
-    }
-
-    private static Parameter parameter(String name, String value) {
-        return new Parameter.Builder().name(name).value(value).build();
-    }
-
-    private static String xml(TwiML twiml) {
-        try {
-            return twiml.toXml();
-        } catch (TwiMLException e) {
-            throw new IllegalStateException("TwiML could not be serialized", e);
-        }
-    }
-
-    /** XML escaping as the builders' serializer does it for attribute values, appended to {@code out}. */
-    private static StringBuilder appendEscaped(StringBuilder out, String value) {
-        if (value == null) {
-            return out;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                default -> out.append(c);
-            }
-        }
-        return out;
     }
 }

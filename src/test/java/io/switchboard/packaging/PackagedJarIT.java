@@ -38,6 +38,15 @@ class PackagedJarIT {
         }
     }
 
+    /** The service writes its TwiML itself: twilio-java is only the reference its tests compare against. */
+    @Test
+    void carriesNoTwilioSdk() throws Exception {
+        try (var jar = new JarFile(PackagedApp.JAR)) {
+            assertThat(jar.stream().map(JarEntry::getName)).contains("io/switchboard/twilio/Twiml.class")
+                    .noneMatch(name -> name.startsWith("com/twilio/"));
+        }
+    }
+
     /** The routing table answers inbound calls from memory: a database outage does not stop callers reaching agents. */
     @Test
     void routesInboundCallsWhileTheDatabaseIsDown() throws Exception {

@@ -90,7 +90,9 @@ class VoiceWebhookTest {
             awaitRouted(c.number(i), agentId);
             InboundDelivery answer = deliver(c.number(i));
             Route.Agent agent = routing.find(c.number(i)).orElseThrow().agent();
-            assertThat(answer.body()).isEqualTo(twiml.build(agent, answer.sid(), CALLER, c.number(i)));
+            assertThat(answer.body())
+                    .isEqualTo(SdkTwiml.connect(urls.recordingStatus(), agent, answer.sid(), CALLER, c.number(i)))
+                    .isEqualTo(twiml.build(agent, answer.sid(), CALLER, c.number(i)));
         }
         assertThat(deliver(c.number(0)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
                 + "<Dial record=\"record-from-answer-dual\" recordingStatusCallback=\"" + urls.recordingStatus() + "\""

@@ -1,0 +1,151 @@
+package io.switchboard.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.agent.Routing;
+import io.switchboard.routing.Route;
+import io.switchboard.twilio.TwilioConfig;
+import io.switchboard.twilio.WebhookUrls;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every routing type and option, with values that need escaping in the agent, the calls and the public URL, answered
+ * byte for byte as twilio-java's builders answer them, from the cached template as from a fresh one.
+ */
+class CallTwimlTest {
+
+    // The public base URL may carry characters that need escaping in an attribute, and some that java.net.URI refuses.
+    private static final WebhookUrls URLS = urls("https://hooks.example.com/a&b\"c<d>é");
+    private static final WebhookUrls URI_URLS = urls("https://hooks.example.com/a&b'é");
+    private static final Map<String, String> ESCAPED = Map.of(
+            "tenant", "a&b \"quoted\" <x> 'y'",
+            "lang", "fr-CA é",
+            "jp", "日本語",
+            "emoji", "😀 ok 𝄞",
+            "lines", "one\ntwo\tthree\r",
+            "c1", "\u0085\u009f\u00a0",
+            "empty", "");
+    private static final List<String[]> CALLS = List.of(
+            new String[] {"CA0123456789abcdef0123456789abcdef", "+15105550123", "+14155550100"},
+            new String[] {"CA<&>\"'", "Anonymous é 😀", "sip:+1415@example.com;x=\"1\"\n\t\r\u0085"},
+            new String[] {"", "", ""});
+
+    private final CallTwiml twiml = new CallTwiml(URLS);
+
+    @Test
+    void everyRoutingTypeAndOptionAnswersWhatTheBuildersProduce() {
+        for (WebhookUrls urls : List.of(URLS, URI_URLS)) {
+            var twiml = new CallTwiml(urls);
+            for (Route.Agent agent : agents()) {
+                // Twice, so the second round renders from the cached template.
+                for (int round = 0; round < 2; round++) {
+                    for (String[] call : CALLS) {
+                        String expected = SdkTwiml.connect(urls.recordingStatus(), agent, call[0], call[1], call[2]);
+                        assertThat(twiml.connect(agent, call[0], call[1], call[2]))
+                                .as(urls.base() + " " + agent + " " + List.of(call)).isEqualTo(expected);
+                        assertThat(twiml.build(agent, call[0], call[1], call[2])).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRecordedDialLeavesOutARecordingUrlThatIsNotAUriAsTheBuildersDo() {
+        var agent = agent(Routing.NUMBER, "+14155550999", Map.of(), true);
+        assertThat(new CallTwiml(URI_URLS).connect(agent, "CA1", "+15105550123", "+14155550100")).isEqualTo(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Dial record=\"record-from-answer-dual\""
+                        + " recordingStatusCallback=\"https://hooks.example.com/a&amp;b'é/twilio/voice/recording\""
+                        + " recordingStatusCallbackEvent=\"in-progress completed absent\""
+                        + " recordingStatusCallbackMethod=\"POST\"><Number>+14155550999</Number></Dial></Response>");
+        assertThat(twiml.connect(agent, "CA1", "+15105550123", "+14155550100")).isEqualTo(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Dial record=\"record-from-answer-dual\""
+                        + " recordingStatusCallbackEvent=\"in-progress completed absent\""
+                        + " recordingStatusCallbackMethod=\"POST\"><Number>+14155550999</Number></Dial></Response>");
+    }
+
+    @Test
+    void theRecordedStreamStartsRecordingBeforeItConnects() {
+        var agent = agent(Routing.STREAM, "wss://agents.example.com/media", Map.of(), true);
+        assertThat(twiml.connect(agent, "CA1", "+15105550123", "+14155550100")).isEqualTo(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Start><Recording recordingStatusCallback=\""
+                        + "https://hooks.example.com/a&amp;b&quot;c&lt;d&gt;é/twilio/voice/recording\""
+                        + " recordingStatusCallbackEvent=\"in-progress completed absent\""
+                        + " recordingStatusCallbackMethod=\"POST\"/></Start><Connect>"
+                        + "<Stream url=\"wss://agents.example.com/media\">"
+                        + "<Parameter name=\"callSid\" value=\"CA1\"/>"
+                        + "<Parameter name=\"from\" value=\"+15105550123\"/>"
+                        + "<Parameter name=\"to\" value=\"+14155550100\"/>"
+                        + "<Parameter name=\"agentId\" value=\"" + agent.id() + "\"/>"
+                        + "</Stream></Connect></Response>");
+    }
+
+    @Test
+    void theFixedAnswersAreWhatTheBuildersProduce() {
+        assertThat(twiml.noAgent()).isEqualTo(SdkTwiml.noAgent());
+        assertThat(twiml.reject()).isEqualTo(SdkTwiml.reject());
+        assertThat(twiml.hangup()).isEqualTo(SdkTwiml.hangup());
+    }
+
+    @Test
+    void refusesCharactersXmlDoesNotAllowWithoutNamingTheValue() {
+        var withControl = agent(Routing.STREAM, "wss://agents.example.com/media", Map.of("tenant", "a\u0001b"), false);
+        assertThatThrownBy(() -> twiml.connect(withControl, "CA1", "+15105550123", "+14155550100"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("U+0001 is not allowed in XML");
+
+        var stream = agent(Routing.STREAM, "wss://agents.example.com/media", Map.of(), false);
+        assertThatThrownBy(() -> twiml.connect(stream, "CA1", "+1510555\u00000123", "+14155550100"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("U+0000 is not allowed in XML");
+        assertThatThrownBy(() -> twiml.connect(stream, "CA1", "+15105550123", "+1415\uD83D"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("U+D83D is not allowed in XML");
+        // The refused call left the template as it was.
+        assertThat(twiml.connect(stream, "CA1", "+15105550123", "+14155550100"))
+                .isEqualTo(SdkTwiml.connect(URLS.recordingStatus(), stream, "CA1", "+15105550123", "+14155550100"));
+    }
+
+    @Test
+    void anUnknownRoutingTypeIsAnError() {
+        var agent = agent("carrier-pigeon", "coop", Map.of(), false);
+        assertThatThrownBy(() -> twiml.connect(agent, "CA1", "+15105550123", "+14155550100"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("unknown routing type carrier-pigeon");
+    }
+
+    private static List<Route.Agent> agents() {
+        var agents = new ArrayList<Route.Agent>();
+        for (boolean recording : new boolean[] {false, true}) {
+            agents.add(agent(Routing.STREAM, "wss://agents.example.com/media", Map.of(), recording));
+            agents.add(agent(Routing.STREAM, "wss://agents.example.com/media/a&b<c>\"d\"", ESCAPED, recording));
+            agents.add(agent(Routing.SIP, "sip:bot@sip.example.com;transport=tls", Map.of(), recording));
+            agents.add(agent(Routing.SIP, "sip:a&b'é\u0085😀@sip.example.com;x=1&y=2", Map.of(), recording));
+            // Not a URI to java.net.URI, so the builders write an empty <Sip/>.
+            agents.add(agent(Routing.SIP, "sip:a|b<c>\"d\"@sip.example.com", Map.of(), recording));
+            agents.add(agent(Routing.NUMBER, "+14155550999", Map.of(), recording));
+            agents.add(agent(Routing.NUMBER, "+1 (415) 555-0999 & <ext> \"1\" \u0085", Map.of(), recording));
+            // The transfer number is not part of the answer.
+            agents.add(new Route.Agent(UUID.randomUUID(), Routing.SIP, "sip:bot@sip.example.com", Map.of(), recording,
+                    "+14155550111"));
+        }
+        return agents;
+    }
+
+    private static Route.Agent agent(String type, String target, Map<String, String> parameters, boolean recording) {
+        return new Route.Agent(UUID.randomUUID(), type, target, new LinkedHashMap<>(parameters), recording, null);
+    }
+
+    private static WebhookUrls urls(String base) {
+        return new WebhookUrls(new Config(new Webhook(base, 65_536), null, null));
+    }
+
+    private record Config(TwilioConfig.Webhook webhook, TwilioConfig.Endpoints endpoints, TwilioConfig.Client client)
+            implements TwilioConfig {
+    }
+
+    private record Webhook(String publicBaseUrl, int maxBodyBytes) implements TwilioConfig.Webhook {
+    }
+}
