@@ -9,6 +9,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,22 +20,38 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The production artifact: it carries no database binaries and no simulator, and runs against the external
+ * The production artifact: it carries no embedded database and no simulator, and runs against the external
  * PostgreSQL it is given by environment variables (here one the test starts, standing in for a managed database).
  */
 class PackagedJarIT {
 
     private static final String ADMIN = "it-admin-token";
     private static final String KEY = "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=";
+    private static final String CONFIG_SOURCE_FACTORIES = "META-INF/services/io.smallrye.config.ConfigSourceFactory";
 
+    /**
+     * The dev and test tools live in src/dev, compiled only for the tests and dev mode: the jar carries neither the
+     * embedded database (its binaries, its classes, the service entry that would start it) nor the simulator.
+     */
     @Test
-    void carriesNoDatabaseBinaries() throws Exception {
+    void carriesNoDevAndTestTools() throws Exception {
         try (var jar = new JarFile(PackagedApp.JAR)) {
             var names = jar.stream().map(JarEntry::getName).toList();
-            assertThat(names).contains("io/switchboard/webhook/WebhookRoutes.class");
+            // The service's own classes are there, db's among them: the checks below look in the right place.
+            assertThat(names).contains("io/switchboard/webhook/WebhookRoutes.class")
+                    .anyMatch(name -> name.startsWith("io/switchboard/db/"));
             assertThat(names)
                     .noneMatch(name -> name.startsWith("io/zonky/"))
-                    .noneMatch(name -> name.endsWith(".txz"));
+                    .noneMatch(name -> name.endsWith(".txz"))
+                    .noneMatch(name -> name.startsWith("io/switchboard/db/EmbeddedPostgres"))
+                    .noneMatch(name -> name.startsWith("io/switchboard/simulator/"));
+            var factories = jar.getJarEntry(CONFIG_SOURCE_FACTORIES);
+            if (factories != null) {
+                try (var in = jar.getInputStream(factories)) {
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as(CONFIG_SOURCE_FACTORIES)
+                            .doesNotContain("io.switchboard.db.EmbeddedPostgres");
+                }
+            }
         }
     }
 
@@ -147,7 +164,7 @@ class PackagedJarIT {
                     assertThat(rs.getString(1)).isEqualTo("External DB Inc");
                 }
 
-                // No simulator in the production build (both paths answer in dev and test builds).
+                // Nothing answers on the simulator's paths (both answer in dev and test builds).
                 for (String path : List.of("/sim/admin/faults",
                         "/sim/api/2010-04-01/Accounts/AC00000000000000000000000000000001.json")) {
                     var sim = http.send(HttpRequest.newBuilder(app.uri(path)).build(),

@@ -30,7 +30,7 @@ final class SimNumber {
     SimNumber(String accountSid, String phoneNumber) {
         this.accountSid = accountSid;
         this.phoneNumber = phoneNumber;
-        this.friendlyName = PhoneNumbers.nationalFormat(phoneNumber);
+        this.friendlyName = NumberingPlan.nationalFormat(phoneNumber);
     }
 
     JsonObject toJson() {

@@ -7,7 +7,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One simulated Twilio account and what it owns. Guarded by the {@link TwilioSimulator}'s lock. */
+/** One simulated Twilio account and what it owns. Guarded by the monitor of {@link Accounts}. */
 final class SimAccount {
 
     final String sid;

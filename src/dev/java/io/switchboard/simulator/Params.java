@@ -43,6 +43,19 @@ record Params(Map<String, List<String>> values) {
         return "true".equalsIgnoreCase(get(name));
     }
 
+    /** An HTTP method parameter: GET or POST, POST when absent or empty; anything else is refused. */
+    String method(String name) {
+        String value = get(name);
+        if (value == null || value.isEmpty()) {
+            return "POST";
+        }
+        String upper = value.toUpperCase();
+        if (!upper.equals("GET") && !upper.equals("POST")) {
+            throw new SimError(400, 21260, "Method must be GET or POST: " + value);
+        }
+        return upper;
+    }
+
     int integer(String name, int fallback) {
         String value = get(name);
         if (value == null || value.isBlank()) {

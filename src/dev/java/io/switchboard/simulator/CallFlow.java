@@ -146,7 +146,7 @@ class CallFlow {
 
     Uni<SmsAnswer> inboundSms(SimMessage message, SimNumber number, String authToken) {
         var params = new LinkedHashMap<String, List<String>>();
-        put(params, "ToCountry", PhoneNumbers.country(message.to));
+        put(params, "ToCountry", NumberingPlan.country(message.to));
         put(params, "SmsMessageSid", message.sid);
         put(params, "NumMedia", "0");
         put(params, "SmsSid", message.sid);
@@ -157,7 +157,7 @@ class CallFlow {
         put(params, "MessageSid", message.sid);
         put(params, "AccountSid", message.accountSid);
         put(params, "From", message.from);
-        put(params, "FromCountry", PhoneNumbers.country(message.from));
+        put(params, "FromCountry", NumberingPlan.country(message.from));
         put(params, "ApiVersion", API_VERSION);
         var delivery = new WebhookSender.Delivery("sms", message.sid, number.smsMethod, number.smsUrl, params,
                 authToken);
@@ -308,14 +308,14 @@ class CallFlow {
         put(params, "CallSid", call.sid);
         put(params, "CallStatus", callStatus);
         put(params, "Called", call.to);
-        put(params, "CalledCountry", PhoneNumbers.country(call.to));
+        put(params, "CalledCountry", NumberingPlan.country(call.to));
         put(params, "Caller", call.from);
-        put(params, "CallerCountry", PhoneNumbers.country(call.from));
+        put(params, "CallerCountry", NumberingPlan.country(call.from));
         put(params, "Direction", call.direction);
         put(params, "From", call.from);
-        put(params, "FromCountry", PhoneNumbers.country(call.from));
+        put(params, "FromCountry", NumberingPlan.country(call.from));
         put(params, "To", call.to);
-        put(params, "ToCountry", PhoneNumbers.country(call.to));
+        put(params, "ToCountry", NumberingPlan.country(call.to));
         return params;
     }
 

@@ -1,12 +1,13 @@
 package io.switchboard.simulator;
 
+import io.switchboard.common.PhoneNumbers;
 import java.util.Map;
-import java.util.regex.Pattern;
 
-/** Just enough numbering-plan knowledge for Lookups and the {@code *_formatted} fields. */
-final class PhoneNumbers {
+/** Just enough numbering-plan knowledge for Lookups, the {@code *_formatted} fields and the country parameters. */
+final class NumberingPlan {
 
-    static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    // The shortest numbers in use (Niue: +683 and four digits) have seven digits.
+    private static final int SHORTEST = 7;
 
     // Calling code to ISO country; the longest matching prefix wins. +1 is taken as US.
     private static final Map<String, String> COUNTRIES = Map.ofEntries(
@@ -15,16 +16,17 @@ final class PhoneNumbers {
             Map.entry("31", "NL"), Map.entry("81", "JP"), Map.entry("65", "SG"), Map.entry("55", "BR"),
             Map.entry("52", "MX"), Map.entry("91", "IN"));
 
-    private PhoneNumbers() {
+    private NumberingPlan() {
     }
 
-    static boolean isE164(String number) {
-        return number != null && E164.matcher(number).matches();
+    /** E.164 and long enough to be a number someone could have: what Twilio accepts as a {@code To}. */
+    static boolean isPossible(String number) {
+        return PhoneNumbers.isE164(number) && number.length() - 1 >= SHORTEST;
     }
 
-    /** The calling code of an E.164 number, or null when no known code matches. */
+    /** The calling code of a possible number, or null when no known code matches. */
     static String callingCode(String number) {
-        if (!isE164(number)) {
+        if (!isPossible(number)) {
             return null;
         }
         for (int length = 3; length >= 1; length--) {
@@ -43,16 +45,16 @@ final class PhoneNumbers {
 
     /** "(415) 555-0100" for NANP numbers; other numbers stay as they are. */
     static String nationalFormat(String number) {
-        if (isE164(number) && number.startsWith("+1") && number.length() == 12) {
+        if (isPossible(number) && number.startsWith("+1") && number.length() == 12) {
             return "(" + number.substring(2, 5) + ") " + number.substring(5, 8) + "-" + number.substring(8);
         }
-        if (isE164(number) && callingCode(number) != null) {
+        if (isPossible(number) && callingCode(number) != null) {
             return "0" + number.substring(1 + callingCode(number).length());
         }
         return number;
     }
 
-    /** Whether the number is plausible: E.164 with a known calling code, and ten digits after +1. */
+    /** Whether the number is plausible: possible, with a known calling code, and ten digits after +1. */
     static boolean isValid(String number) {
         String code = callingCode(number);
         if (code == null) {

@@ -1,0 +1,130 @@
+package io.switchboard.simulator;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.vertx.core.json.JsonObject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The simulated accounts and what each owns. Its monitor guards every account and everything in one: the resources
+ * hold it while they read or change them. A singleton, not application scoped, so that the monitor is the bean's own
+ * and not a client proxy's.
+ */
+@IfBuildProfile(anyOf = {"dev", "test"})
+@Singleton
+class Accounts {
+
+    private final SimulatorConfig config;
+    private final Map<String, SimAccount> accounts = new LinkedHashMap<>();
+
+    Accounts(SimulatorConfig config) {
+        this.config = config;
+        reset();
+    }
+
+    /** Back to the configured accounts, with their API keys and numbers. */
+    synchronized void reset() {
+        accounts.clear();
+        config.accounts().forEach((sid, account) -> {
+            create(sid, account.authToken());
+            account.apiKeys().forEach((keySid, secret) -> addApiKey(sid, keySid, secret));
+            account.numbers().orElse(List.of()).forEach(number -> addNumber(sid, number));
+        });
+    }
+
+    synchronized void create(String accountSid, String authToken) {
+        if (!Sids.isSid("AC", accountSid) || authToken == null || authToken.isBlank()) {
+            throw new IllegalArgumentException("an account needs an AC SID and an auth token");
+        }
+        accounts.put(accountSid, new SimAccount(accountSid, authToken));
+    }
+
+    synchronized void addApiKey(String accountSid, String keySid, String secret) {
+        if (!Sids.isSid("SK", keySid) || secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("an API key needs an SK SID and a secret");
+        }
+        require(accountSid).apiKeys.put(keySid, secret);
+    }
+
+    /** Gives the account a phone number and returns its {@code PN…} SID; an owned number is kept. */
+    synchronized String addNumber(String accountSid, String phoneNumber) {
+        if (!NumberingPlan.isPossible(phoneNumber)) {
+            throw new IllegalArgumentException("not an E.164 number: " + phoneNumber);
+        }
+        var account = require(accountSid);
+        var existing = account.numberByPhone(phoneNumber);
+        if (existing != null) {
+            return existing.sid;
+        }
+        var number = new SimNumber(accountSid, phoneNumber);
+        account.numbers.put(number.sid, number);
+        return number.sid;
+    }
+
+    /** The number as the REST API shows it. */
+    synchronized Optional<JsonObject> number(String accountSid, String phoneNumber) {
+        var account = accounts.get(accountSid);
+        var number = account == null ? null : account.numberByPhone(phoneNumber);
+        return Optional.ofNullable(number).map(SimNumber::toJson);
+    }
+
+    synchronized void rotateAuthToken(String accountSid, String newToken) {
+        require(accountSid).authToken = newToken;
+    }
+
+    synchronized void removeNumber(String accountSid, String phoneNumber) {
+        require(accountSid).numbers.values().removeIf(n -> n.phoneNumber.equals(phoneNumber));
+    }
+
+    /** The account these basic-auth credentials open (account SID + token, or API key SID + secret), or null. */
+    synchronized SimAccount authenticate(String username, String password) {
+        if (username == null || password == null) {
+            return null;
+        }
+        if (username.startsWith("AC")) {
+            var account = accounts.get(username);
+            return account != null && same(account.authToken, password) ? account : null;
+        }
+        for (var account : accounts.values()) {
+            String secret = account.apiKeys.get(username);
+            if (secret != null && same(secret, password)) {
+                return account;
+            }
+        }
+        return null;
+    }
+
+    /** The number, whichever account owns it; Twilio's 404 when none does. */
+    synchronized SimNumber ownedNumber(String phoneNumber) {
+        return accounts.values().stream().map(a -> a.numberByPhone(phoneNumber)).filter(n -> n != null)
+                .findFirst().orElseThrow(() -> new SimError(404, 20404, "No account owns " + phoneNumber));
+    }
+
+    synchronized SimAccount get(String accountSid) {
+        return accounts.get(accountSid);
+    }
+
+    /** Every account; only while holding the monitor. */
+    Collection<SimAccount> all() {
+        return accounts.values();
+    }
+
+    private SimAccount require(String accountSid) {
+        var account = accounts.get(accountSid);
+        if (account == null) {
+            throw new IllegalArgumentException("no simulated account " + accountSid);
+        }
+        return account;
+    }
+
+    private static boolean same(String expected, String actual) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                actual.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,211 @@
+package io.switchboard.simulator;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * {@code /2010-04-01/Accounts/{AccountSid}/Calls}: outbound calls created over REST, inbound calls delivered by
+ * tests, and the hang-ups and cancels of either. {@link CallFlow} moves each call through its life.
+ */
+@IfBuildProfile(anyOf = {"dev", "test"})
+@ApplicationScoped
+class Calls implements TwilioResource {
+
+    private final Accounts accounts;
+    private final Conditions conditions;
+    private final CallFlow flow;
+    private final Map<String, SimCall> calls = new ConcurrentHashMap<>();
+
+    Calls(Accounts accounts, Conditions conditions, CallFlow flow) {
+        this.accounts = accounts;
+        this.conditions = conditions;
+        this.flow = flow;
+    }
+
+    @Override
+    public void register(Routes routes) {
+        routes.on(HttpMethod.POST, "api", ACCOUNT + "/Calls.json", x -> Reply.created(create(x.account(), x.form())));
+        routes.on(HttpMethod.GET, "api", ACCOUNT + "/Calls.json", x -> Reply.ok(Pages.page2010("calls",
+                list(x.account(), x.query()), x.account().uri("/Calls.json"), x.query(),
+                List.of("To", "From", "Status"))));
+        routes.on(HttpMethod.GET, "api", ACCOUNT + "/Calls/{Sid}.json",
+                x -> Reply.ok(fetch(x.account(), x.path("Sid"), x.requestPath())));
+        routes.on(HttpMethod.POST, "api", ACCOUNT + "/Calls/{Sid}.json",
+                x -> Reply.ok(update(x.account(), x.path("Sid"), x.form(), x.requestPath())));
+    }
+
+    JsonObject create(SimAccount account, Params form) {
+        SimCall call;
+        synchronized (accounts) {
+            String to = form.get("To");
+            String from = form.get("From");
+            if (to == null || to.isBlank()) {
+                throw new SimError(400, 21201, "No 'To' number is specified");
+            }
+            if (from == null || from.isBlank()) {
+                throw new SimError(400, 21213, "No 'From' number is specified");
+            }
+            if (form.get("Url", null) == null && form.get("Twiml", null) == null) {
+                throw new SimError(400, 21205, "Url parameter is required");
+            }
+            MagicNumbers.checkCall(from, to);
+            if (!NumberingPlan.isPossible(to) && !to.startsWith("sip:") && !to.startsWith("client:")) {
+                throw MagicNumbers.invalidCallTo();
+            }
+            var owned = account.numberByPhone(from);
+            if (owned == null && !MagicNumbers.VALID_FROM.equals(from)) {
+                throw new SimError(400, 21210, "The source phone number provided, " + from
+                        + ", is not yet verified for your account");
+            }
+            admit(account);
+            call = new SimCall(account.sid, from, to, "outbound-api");
+            call.phoneNumberSid = owned == null ? null : owned.sid;
+            call.url = form.get("Url", null);
+            call.method = form.method("Method");
+            call.twiml = form.get("Twiml", null);
+            call.statusCallback = form.get("StatusCallback", null);
+            call.statusCallbackMethod = form.method("StatusCallbackMethod");
+            call.statusCallbackEvents = events(form.all("StatusCallbackEvent"), Set.of("completed"));
+            call.record = form.flag("Record");
+            call.recordingStatusCallback = form.get("RecordingStatusCallback", null);
+            call.recordingStatusCallbackMethod = form.method("RecordingStatusCallbackMethod");
+            call.recordingStatusCallbackEvents = events(form.all("RecordingStatusCallbackEvent"), Set.of("completed"));
+            calls.put(call.sid, call);
+        }
+        flow.runOutbound(call, account.authToken, conditions.faults(), conditions.timing());
+        synchronized (call) {
+            return call.toJson();
+        }
+    }
+
+    JsonObject fetch(SimAccount account, String sid, String path) {
+        var call = require(account, sid, path);
+        synchronized (call) {
+            return call.toJson();
+        }
+    }
+
+    List<JsonObject> list(SimAccount account, Params query) {
+        Predicate<SimCall> filter = c -> c.accountSid.equals(account.sid)
+                && (query.get("To") == null || query.get("To").equals(c.to))
+                && (query.get("From") == null || query.get("From").equals(c.from))
+                && (query.get("Status") == null || query.get("Status").equals(c.status));
+        return calls.values().stream().filter(filter)
+                .sorted((a, b) -> b.created.compareTo(a.created))
+                .map(c -> {
+                    synchronized (c) {
+                        return c.toJson();
+                    }
+                }).toList();
+    }
+
+    JsonObject update(SimAccount account, String sid, Params form, String path) {
+        var call = require(account, sid, path);
+        synchronized (call) {
+            String status = form.get("Status");
+            if (status != null && !call.isTerminal()) {
+                switch (status) {
+                    case "canceled" -> {
+                        // Cancelling only stops a call that has not been answered, as in Twilio.
+                        if (!"in-progress".equals(call.status)) {
+                            call.moveTo("canceled");
+                            call.endRequested.complete(null);
+                        }
+                    }
+                    case "completed" -> {
+                        call.moveTo("in-progress".equals(call.status) ? "completed" : "canceled");
+                        call.endRequested.complete(null);
+                    }
+                    default -> throw new SimError(400, 21218, "Invalid Status " + status);
+                }
+            }
+            return call.toJson();
+        }
+    }
+
+    /** See {@link TwilioSimulator#deliverInboundCall}. */
+    Uni<InboundDelivery> deliverInbound(String to, String from) {
+        SimCall call;
+        SimNumber number;
+        SimAccount account;
+        synchronized (accounts) {
+            number = accounts.ownedNumber(to);
+            account = accounts.get(number.accountSid);
+            if (number.voiceUrl.isBlank()) {
+                throw new SimError(400, 21602, "The number " + to + " has no VoiceUrl");
+            }
+            call = new SimCall(account.sid, from, to, "inbound");
+            call.phoneNumberSid = number.sid;
+            call.statusCallback = number.statusCallback;
+            call.statusCallbackMethod = number.statusCallbackMethod;
+            call.status = "ringing";
+            calls.put(call.sid, call);
+        }
+        return flow.inboundCall(call, number, account.authToken, conditions.faults(), conditions.timing());
+    }
+
+    /** Every call, oldest first. */
+    List<SimulatedCall> snapshots() {
+        return calls.values().stream().map(SimCall::snapshot)
+                .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
+    }
+
+    Optional<SimulatedCall> snapshot(String sid) {
+        return Optional.ofNullable(calls.get(sid)).map(SimCall::snapshot);
+    }
+
+    CompletionStage<SimulatedCall> finished(String sid) {
+        var call = calls.get(sid);
+        if (call == null) {
+            throw new IllegalArgumentException("no call " + sid);
+        }
+        return call.finished.minimalCompletionStage();
+    }
+
+    void clear() {
+        calls.clear();
+    }
+
+    /** The calls-per-second fault: Twilio's 429 past the account's limit. Under the accounts' monitor. */
+    private void admit(SimAccount account) {
+        int limit = conditions.faults().callsPerSecond();
+        if (limit <= 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        while (!account.recentCalls.isEmpty() && now - account.recentCalls.peekFirst() >= 1000) {
+            account.recentCalls.pollFirst();
+        }
+        if (account.recentCalls.size() >= limit) {
+            throw new SimError(429, 20429, "Too Many Requests");
+        }
+        account.recentCalls.addLast(now);
+    }
+
+    private SimCall require(SimAccount account, String sid, String path) {
+        var call = calls.get(sid);
+        if (call == null || !call.accountSid.equals(account.sid)) {
+            throw SimError.notFound(path);
+        }
+        return call;
+    }
+
+    private static Set<String> events(List<String> values, Set<String> fallback) {
+        var events = new LinkedHashSet<String>();
+        // The SDKs repeat the key; curl users often send one space-separated value.
+        values.forEach(v -> events.addAll(List.of(v.trim().split("[\\s,]+"))));
+        events.remove("");
+        return events.isEmpty() ? fallback : Set.copyOf(events);
+    }
+}

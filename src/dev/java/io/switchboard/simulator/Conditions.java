@@ -1,0 +1,74 @@
+package io.switchboard.simulator;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The faults and pace the simulator runs with now, and the one-off route failures tests ask for. */
+@IfBuildProfile(anyOf = {"dev", "test"})
+@Singleton
+class Conditions {
+
+    private final SimulatorConfig config;
+    private final Map<String, RouteFailure> routeFailures = new ConcurrentHashMap<>();
+    private volatile Faults faults;
+    private volatile Timing timing;
+
+    Conditions(SimulatorConfig config) {
+        this.config = config;
+        reset();
+    }
+
+    private record RouteFailure(int status, int code, AtomicInteger remaining) {
+    }
+
+    /** Back to the configured faults and timing, with no route failure pending. */
+    void reset() {
+        routeFailures.clear();
+        faults = Faults.of(config.faults());
+        timing = Timing.of(config.timing());
+    }
+
+    Faults faults() {
+        return faults;
+    }
+
+    void setFaults(Faults faults) {
+        this.faults = faults;
+    }
+
+    Timing timing() {
+        return timing;
+    }
+
+    void setTiming(Timing timing) {
+        this.timing = timing;
+    }
+
+    /** See {@link TwilioSimulator#failRoute}. */
+    void failRoute(String method, String route, int status, int code, int times) {
+        routeFailures.put(method + " " + route, new RouteFailure(status, code, new AtomicInteger(times)));
+    }
+
+    /** An injected failure for this request, if {@link #failRoute} asked for one. */
+    Optional<SimError> drawRouteFailure(String method, String route) {
+        var failure = routeFailures.get(method + " " + route);
+        if (failure == null || failure.remaining().getAndDecrement() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new SimError(failure.status(), failure.code(), "injected failure"));
+    }
+
+    /** Whether this request draws an injected 500: the certain ones first, then the random share. */
+    synchronized boolean drawServerError() {
+        if (faults.failNextRequests() > 0) {
+            faults = faults.withFailNextRequests(faults.failNextRequests() - 1);
+            return true;
+        }
+        return faults.serverErrorRate() > 0 && ThreadLocalRandom.current().nextDouble() < faults.serverErrorRate();
+    }
+}

@@ -1,0 +1,183 @@
+package io.switchboard.simulator;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A stateful, in-memory Twilio for dev and test. {@link SimulatorRouter} serves its REST resources under
+ * {@code /sim}, each from its own class ({@link IncomingPhoneNumbers}, {@link CredentialLists}, {@link Trunks},
+ * {@link Calls}, {@link Messages}, {@link Lookups}). This is the Java API tests use to seed it, inject faults,
+ * deliver inbound calls and SMS, and read what happened.
+ */
+@IfBuildProfile(anyOf = {"dev", "test"})
+@ApplicationScoped
+public class TwilioSimulator {
+
+    private final Accounts accounts;
+    private final Conditions conditions;
+    private final Calls calls;
+    private final Messages messages;
+    private final Trunks trunks;
+    private final SimulatorLog log;
+
+    TwilioSimulator(Accounts accounts, Conditions conditions, Calls calls, Messages messages, Trunks trunks,
+            SimulatorLog log) {
+        this.accounts = accounts;
+        this.conditions = conditions;
+        this.calls = calls;
+        this.messages = messages;
+        this.trunks = trunks;
+        this.log = log;
+    }
+
+    // --- seeding ----------------------------------------------------------------------------------------------------
+
+    /** Back to the configured accounts, numbers, faults and timing, with empty logs. */
+    public void reset() {
+        synchronized (accounts) {
+            accounts.reset();
+            conditions.reset();
+            calls.clear();
+            messages.clear();
+            log.clear();
+        }
+    }
+
+    public void createAccount(String accountSid, String authToken) {
+        accounts.create(accountSid, authToken);
+    }
+
+    public void addApiKey(String accountSid, String keySid, String secret) {
+        accounts.addApiKey(accountSid, keySid, secret);
+    }
+
+    /** Gives the account a phone number (E.164) and returns its {@code PN…} SID; an owned number is kept. */
+    public String addNumber(String accountSid, String phoneNumber) {
+        return accounts.addNumber(accountSid, phoneNumber);
+    }
+
+    /** The number as the REST API shows it. */
+    public Optional<JsonObject> number(String accountSid, String phoneNumber) {
+        return accounts.number(accountSid, phoneNumber);
+    }
+
+    /** The customer changed the account's auth token: the old one stops working at once. */
+    public void rotateAuthToken(String accountSid, String newToken) {
+        accounts.rotateAuthToken(accountSid, newToken);
+    }
+
+    /** The customer released the number, or moved it to another account. */
+    public void removeNumber(String accountSid, String phoneNumber) {
+        accounts.removeNumber(accountSid, phoneNumber);
+    }
+
+    // --- faults and timing ------------------------------------------------------------------------------------------
+
+    public Faults faults() {
+        return conditions.faults();
+    }
+
+    public void setFaults(Faults faults) {
+        conditions.setFaults(faults);
+    }
+
+    public Timing timing() {
+        return conditions.timing();
+    }
+
+    public void setTiming(Timing timing) {
+        conditions.setTiming(timing);
+    }
+
+    /**
+     * Makes the next {@code times} requests to one route fail with this status and Twilio error code, whatever the
+     * other faults say: for tests that need one particular step to fail. {@code route} is the pattern as recorded,
+     * e.g. {@code POST} and {@code /v1/Trunks/{TrunkSid}/CredentialLists}.
+     */
+    public void failRoute(String method, String route, int status, int code, int times) {
+        conditions.failRoute(method, route, status, code, times);
+    }
+
+    // --- inbound traffic --------------------------------------------------------------------------------------------
+
+    /**
+     * A call from {@code from} to the owned number {@code to}: posts Twilio's signed voice webhook to the number's
+     * VoiceUrl and answers with what the service returned. The call then goes on (recordings, status callback).
+     */
+    public Uni<InboundDelivery> deliverInboundCall(String to, String from) {
+        return calls.deliverInbound(to, from);
+    }
+
+    /** An SMS from {@code from} to the owned number {@code to}; {@code <Message>} replies become outbound messages. */
+    public Uni<InboundDelivery> deliverInboundSms(String to, String from, String body) {
+        return messages.deliverInbound(to, from, body);
+    }
+
+    // --- what happened ----------------------------------------------------------------------------------------------
+
+    public List<SimulatedCall> calls() {
+        return calls.snapshots();
+    }
+
+    public Optional<SimulatedCall> call(String sid) {
+        return calls.snapshot(sid);
+    }
+
+    /** Completes when the call has ended and its last callback was sent. */
+    public CompletionStage<SimulatedCall> callFinished(String sid) {
+        return calls.finished(sid);
+    }
+
+    public List<SimulatedMessage> messages() {
+        return messages.snapshots();
+    }
+
+    public Optional<SimulatedMessage> message(String sid) {
+        return messages.snapshot(sid);
+    }
+
+    /** Completes when the message is delivered and its last callback was sent. */
+    public CompletionStage<SimulatedMessage> messageFinished(String sid) {
+        return messages.finished(sid);
+    }
+
+    /** Trunks of every account as Trunking v1 shows them (URLs relative to the simulator's trunking base). */
+    public List<JsonObject> trunks() {
+        return trunks.all();
+    }
+
+    public List<Recorded.Request> requests() {
+        return List.copyOf(log.requests);
+    }
+
+    /** Requests per {@code "METHOD route"}, e.g. {@code "POST /2010-04-01/Accounts/{AccountSid}/Calls.json"}. */
+    public Map<String, Long> requestCounts() {
+        var counts = new LinkedHashMap<String, Long>();
+        log.requests.forEach(r -> counts.merge(r.method() + " " + r.route(), 1L, Long::sum));
+        return counts;
+    }
+
+    public long requestCount(String method, String route) {
+        return log.requests.stream().filter(r -> r.method().equals(method) && r.route().equals(route)).count();
+    }
+
+    public List<Recorded.Twiml> twiml() {
+        return List.copyOf(log.twiml);
+    }
+
+    public List<Recorded.Callback> callbacks() {
+        return List.copyOf(log.callbacks);
+    }
+
+    /** Callbacks about one call or message, oldest first. */
+    public List<Recorded.Callback> callbacks(String sid) {
+        return log.callbacks.stream().filter(c -> sid.equals(c.sid())).toList();
+    }
+}
