@@ -1,6 +1,7 @@
 package io.switchboard.webhook;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.call.CallTwiml;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
 import io.vertx.core.json.JsonObject;

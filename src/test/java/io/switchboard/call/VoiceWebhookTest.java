@@ -1,4 +1,4 @@
-package io.switchboard.webhook;
+package io.switchboard.call;
 
 import static io.restassured.RestAssured.given;
 import static io.switchboard.support.SignedWebhook.flatten;
