@@ -1,7 +1,6 @@
 package io.switchboard.agent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
+import io.switchboard.db.JsonColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
@@ -20,17 +20,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class AgentService {
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
-
     private final AgentRepository agents;
     private final AssignedNumbers numbers;
     private final ObjectMapper json;
+    private final JsonColumns columns;
 
-    public AgentService(AgentRepository agents, AssignedNumbers numbers, ObjectMapper json) {
+    public AgentService(AgentRepository agents, AssignedNumbers numbers, ObjectMapper json, JsonColumns columns) {
         this.agents = agents;
         this.numbers = numbers;
         this.json = json;
+        this.columns = columns;
     }
 
     @WithTransaction
@@ -127,18 +126,10 @@ public class AgentService {
     }
 
     private Map<String, String> readParameters(String stored) {
-        try {
-            return new TreeMap<>(json.readValue(stored, STRING_MAP));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored agent parameters are not a JSON object", e);
-        }
+        return new TreeMap<>(columns.read(stored, JsonColumns.STRING_MAP));
     }
 
     private String writeParameters(Map<String, String> parameters) {
-        try {
-            return json.writeValueAsString(new TreeMap<>(parameters));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return columns.write(new TreeMap<>(parameters));
     }
 }

@@ -2,6 +2,9 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
+import io.switchboard.db.JsonColumns;
+import io.switchboard.routing.Route;
+import io.switchboard.webhook.CallbackEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -14,9 +17,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Stores call callbacks, across organizations (Twilio names the call, not the tenant): one statement per callback
- * inserts the event once and upserts the call row by sid, so callbacks and the inbound-call record converge in any
- * order. Statements from concurrent callbacks are grouped into one round trip ({@link GroupCommit}).
+ * The call table as Twilio's webhooks reach it, across organizations (Twilio names the call, not the tenant). One
+ * statement per callback inserts the event once and upserts the call row by sid, so callbacks and the inbound-call
+ * record converge in any order; statements from concurrent callbacks are grouped into one round trip
+ * ({@link GroupCommit}). Reads the agent an answered outbound call goes to.
  */
 @ApplicationScoped
 public class CallEventRepository {
@@ -40,7 +44,7 @@ public class CallEventRepository {
                 insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
                                                  received_at, params, dedupe_key)
                 values (coalesce((select organization_id from known), $8::uuid), 'call', $1::text, $2::text, $3::text,
-                        $4::int, $5::timestamptz, $6::jsonb, $7::text)
+                        $4::int, $5::timestamptz, $6::text::jsonb, $7::text)
                 on conflict (dedupe_key) do nothing
                 returning organization_id
             ), claimed as (
@@ -80,16 +84,62 @@ public class CallEventRepository {
             .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL));
 
     private final Pool pool;
+    private final JsonColumns json;
     private final GroupCommit grouped;
 
-    public CallEventRepository(Pool pool) {
+    public CallEventRepository(Pool pool, JsonColumns json) {
         this.pool = pool;
+        this.json = json;
         this.grouped = new GroupCommit(pool, UPSERT, 128, 4);
     }
 
     /** Stores one callback; completes once committed, with whether it was new (false: a redelivery). */
     Uni<Boolean> store(CallEventWrite write) {
-        return grouped.execute(write.toTuple()).map(CallEventRepository::inserted);
+        return grouped.execute(tuple(write)).map(CallEventRepository::inserted);
+    }
+
+    /** The parameters of {@link #UPSERT}, in the order its comment lists them. */
+    static Tuple tuple(CallEventWrite write) {
+        CallbackEvent event = write.event();
+        Route route = write.route();
+        Route.Agent agent = route == null ? null : route.agent();
+        return Tuple.from(new Object[] {
+            event.sid(), event.type(), event.status(), event.sequence(), event.receivedAt(), event.params(),
+            event.dedupeKey(),
+            route == null ? null : route.organizationId(),
+            UUID.randomUUID(),
+            write.from(), write.to(),
+            agent == null ? null : agent.id(),
+            route == null ? null : route.numberId(),
+            write.status(), CallStatuses.rank(write.status()), write.errorCode(), write.answeredAt(), write.endedAt(),
+            write.durationSeconds(), write.recordingUrl(),
+            write.accountSid()
+        });
+    }
+
+    /** The agent an answered outbound call goes to, and the account the call was placed in. */
+    record OutboundAnswer(String accountSid, Route.Agent agent) {
+    }
+
+    private static final String OUTBOUND_ANSWER = """
+            select p.account_sid, %s
+              from call c
+              join agent a on a.id = c.agent_id
+              join phone_number n on n.id = c.phone_number_id
+              join provider p on p.id = n.provider_id
+             where c.id = $1 and c.direction = 'outbound'""".formatted(Route.Agent.COLUMNS);
+
+    /** Null when no outbound call has this id. */
+    Uni<OutboundAnswer> findOutboundAnswer(UUID callId) {
+        return pool.preparedQuery(OUTBOUND_ANSWER).execute(Tuple.of(callId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new OutboundAnswer(row.getString("account_sid"), Route.Agent.of(row, json));
+                });
     }
 
     /**

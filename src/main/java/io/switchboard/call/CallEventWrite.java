@@ -2,33 +2,125 @@ package io.switchboard.call;
 
 import io.switchboard.routing.Route;
 import io.switchboard.webhook.CallbackEvent;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.switchboard.webhook.VerifiedWebhook;
 import java.time.OffsetDateTime;
-import java.util.UUID;
 
 /**
- * What one call callback writes: its event, and the facts it brings to the call row.
- *
- * @param accountSid the account that signed the callback: only its own calls are touched
- * @param route the imported number an inbound call came to (organization, agent, number), or null
- * @param status a CallStatus the call table accepts, or null when the callback says nothing about it
+ * What one call callback writes: its event, and the facts it brings to the call row. Built only by the factories
+ * below, each reading the verified webhook itself, so no caller lines up a row of values that two could be swapped
+ * in; {@link CallEventRepository} binds it to its statement in one place.
  */
-record CallEventWrite(CallbackEvent event, String accountSid, Route route, String from, String to, String status,
-        Integer errorCode, OffsetDateTime answeredAt, OffsetDateTime endedAt, Integer durationSeconds,
-        String recordingUrl) {
+final class CallEventWrite {
 
-    Tuple toTuple() {
-        var agent = route == null ? null : route.agent();
-        return Tuple.from(new Object[] {
-            event.sid(), event.type(), event.status(), event.sequence(), event.receivedAt(), event.params(),
-            event.dedupeKey(),
-            route == null ? null : route.organizationId(),
-            UUID.randomUUID(),
-            from, to,
-            agent == null ? null : agent.id(),
-            route == null ? null : route.numberId(),
-            status, CallStatuses.rank(status), errorCode, answeredAt, endedAt, durationSeconds, recordingUrl,
-            accountSid
-        });
+    static final String VOICE_STATUS = "voice-status";
+    static final String RECORDING = "recording";
+
+    private final CallbackEvent event;
+    private final String accountSid;
+    private final Route route;
+    private final String from;
+    private final String to;
+    private final String status;
+    private final Integer errorCode;
+    private final OffsetDateTime answeredAt;
+    private final OffsetDateTime endedAt;
+    private final Integer durationSeconds;
+    private final String recordingUrl;
+
+    private CallEventWrite(CallbackEvent event, String accountSid, Route route, String from, String to, String status,
+            Integer errorCode, OffsetDateTime answeredAt, OffsetDateTime endedAt, Integer durationSeconds,
+            String recordingUrl) {
+        this.event = event;
+        this.accountSid = accountSid;
+        this.route = route;
+        this.from = from;
+        this.to = to;
+        this.status = status;
+        this.errorCode = errorCode;
+        this.answeredAt = answeredAt;
+        this.endedAt = endedAt;
+        this.durationSeconds = durationSeconds;
+        this.recordingUrl = recordingUrl;
+    }
+
+    /**
+     * A call status callback: the status when the call table accepts it, when the call was answered (in progress)
+     * or ended (a terminal status, with its duration), and any error code.
+     *
+     * @param inboundRoute the imported number an inbound call came to, so a callback that overtakes the inbound-call
+     *        record can create the row; null for any other call
+     */
+    static CallEventWrite statusCallback(VerifiedWebhook webhook, Route inboundRoute) {
+        String callStatus = webhook.param("CallStatus");
+        var event = CallbackEvent.of(webhook, VOICE_STATUS, webhook.param("CallSid"), callStatus,
+                CallbackEvent.integer(webhook.param("SequenceNumber")));
+        String status = CallStatuses.isKnown(callStatus) ? callStatus : null;
+        var at = event.at(webhook.param("Timestamp"));
+        boolean terminal = CallStatuses.isTerminal(status);
+        Integer errorCode = CallbackEvent.integer(webhook.param("ErrorCode"));
+        return new CallEventWrite(event, webhook.accountSid(), inboundRoute,
+                CallbackEvent.clean(webhook.param("From")), CallbackEvent.clean(webhook.param("To")), status,
+                errorCode == null || errorCode == 0 ? null : errorCode,
+                "in-progress".equals(status) ? at : null, terminal ? at : null,
+                terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null, null);
+    }
+
+    /** A recording status callback: only a completed recording brings its URL; nothing else of the call changes. */
+    static CallEventWrite recording(VerifiedWebhook webhook) {
+        String recordingStatus = webhook.param("RecordingStatus");
+        var event = CallbackEvent.of(webhook, RECORDING, webhook.param("CallSid"), recordingStatus, null);
+        // Several recordings of one call (in-progress, completed) each have their own sid in the dedupe key.
+        if (webhook.idempotencyToken() == null) {
+            event = event.withDedupeKey(event.dedupeKey() + "|" + webhook.param("RecordingSid"));
+        }
+        String url = "completed".equals(recordingStatus) ? CallbackEvent.clean(webhook.param("RecordingUrl")) : null;
+        return new CallEventWrite(event, webhook.accountSid(), null, null, null, null, null, null, null, null, url);
+    }
+
+    CallbackEvent event() {
+        return event;
+    }
+
+    /** The account that signed the callback: only its own calls are touched. */
+    String accountSid() {
+        return accountSid;
+    }
+
+    /** The imported number an inbound call came to (organization, agent, number), or null. */
+    Route route() {
+        return route;
+    }
+
+    String from() {
+        return from;
+    }
+
+    String to() {
+        return to;
+    }
+
+    /** A CallStatus the call table accepts, or null when the callback says nothing about it. */
+    String status() {
+        return status;
+    }
+
+    Integer errorCode() {
+        return errorCode;
+    }
+
+    OffsetDateTime answeredAt() {
+        return answeredAt;
+    }
+
+    OffsetDateTime endedAt() {
+        return endedAt;
+    }
+
+    Integer durationSeconds() {
+        return durationSeconds;
+    }
+
+    String recordingUrl() {
+        return recordingUrl;
     }
 }

@@ -1,9 +1,10 @@
 package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.common.EventView;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
+import io.switchboard.webhook.CallbackEventRepository;
+import io.switchboard.webhook.EventView;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +22,11 @@ import java.util.UUID;
 public class CallRepository {
 
     private final Pool pool;
+    private final CallbackEventRepository events;
 
-    public CallRepository(Pool pool) {
+    public CallRepository(Pool pool, CallbackEventRepository events) {
         this.pool = pool;
+        this.events = events;
     }
 
     public Uni<CallView> find(UUID organizationId, UUID id) {
@@ -67,6 +70,6 @@ public class CallRepository {
 
     /** Every event stored for the call, oldest first; null when the call is not the organization's. */
     public Uni<List<EventView>> events(UUID organizationId, UUID callId) {
-        return EventView.listFor(pool, EventView.Owner.CALL, organizationId, callId);
+        return events.listFor(CallbackEventRepository.Owner.CALL, organizationId, callId);
     }
 }

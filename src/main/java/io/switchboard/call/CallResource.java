@@ -2,7 +2,6 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
-import io.switchboard.common.EventView;
 import io.switchboard.common.ItemsResponse;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
@@ -10,6 +9,7 @@ import io.switchboard.outbound.BatchCancelView;
 import io.switchboard.outbound.CallBatchRequest;
 import io.switchboard.outbound.CallBatchView;
 import io.switchboard.outbound.OutboundService;
+import io.switchboard.webhook.EventView;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

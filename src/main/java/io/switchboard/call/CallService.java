@@ -2,10 +2,10 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
-import io.switchboard.common.EventView;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.tenant.TenantContext;
+import io.switchboard.webhook.EventView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;

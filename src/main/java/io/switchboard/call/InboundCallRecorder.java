@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.switchboard.webhook.InboundCallAnswered;
+import io.switchboard.routing.Route;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
@@ -27,7 +27,6 @@ import org.jboss.logging.Logger;
 public class InboundCallRecorder {
 
     private static final Logger LOG = Logger.getLogger(InboundCallRecorder.class);
-    static final String VOICE_INBOUND = "voice-inbound";
     private static final int BATCH = 1_000;
     private static final int WRITERS = 2;
     private static final long MIN_BACKOFF_MS = 50;
@@ -66,16 +65,17 @@ public class InboundCallRecorder {
         return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, maxHeapBytes / 4 / RECORD_BYTES));
     }
 
-    /** Synchronous observer on the event loop: only enqueues. */
-    void onAnswered(@Observes InboundCallAnswered answered) {
-        VerifiedWebhook webhook = answered.webhook();
+    /**
+     * Called on the event loop once the inbound-call webhook has answered: only enqueues, never blocks.
+     *
+     * @param route null when the number is not imported here
+     */
+    void record(Route route, VerifiedWebhook webhook) {
         String sid = webhook.param("CallSid");
         if (sid == null || sid.isBlank()) {
             return;
         }
-        String callStatus = webhook.param("CallStatus");
-        String status = CallStatuses.isKnown(callStatus) ? callStatus : "ringing";
-        enqueue(InboundRecord.of(webhook, VOICE_INBOUND, sid, callStatus, answered.route(), status), sid);
+        enqueue(InboundRecord.of(webhook, route), sid);
     }
 
     void enqueue(InboundRecord write, String sid) {

@@ -15,14 +15,24 @@ record InboundRecord(String sid, String eventStatus, OffsetDateTime receivedAt, 
         UUID organizationId, String from, String to, UUID agentId, UUID phoneNumberId, String status,
         String accountSid) {
 
-    static InboundRecord of(VerifiedWebhook webhook, String type, String sid, String eventStatus, Route route,
-            String status) {
+    static final String VOICE_INBOUND = "voice-inbound";
+
+    /**
+     * The record of an answered inbound call, read from the webhook itself. The call row starts at the CallStatus
+     * sent when the call table accepts it, else at {@code ringing}; the event keeps whatever was sent.
+     *
+     * @param route null when the number is not imported here
+     */
+    static InboundRecord of(VerifiedWebhook webhook, Route route) {
+        String sid = webhook.param("CallSid");
+        String callStatus = webhook.param("CallStatus");
         var agent = route == null ? null : route.agent();
-        return new InboundRecord(CallbackEvent.clean(sid), CallbackEvent.clean(eventStatus),
+        return new InboundRecord(CallbackEvent.clean(sid), CallbackEvent.clean(callStatus),
                 OffsetDateTime.now(ZoneOffset.UTC), webhook.params().toJsonString(),
-                CallbackEvent.dedupeKey(webhook, type, sid, eventStatus, null),
+                CallbackEvent.dedupeKey(webhook, VOICE_INBOUND, sid, callStatus, null),
                 route == null ? null : route.organizationId(), CallbackEvent.clean(webhook.param("From")),
                 CallbackEvent.clean(webhook.param("To")), agent == null ? null : agent.id(),
-                route == null ? null : route.numberId(), status, webhook.accountSid());
+                route == null ? null : route.numberId(), CallStatuses.isKnown(callStatus) ? callStatus : "ringing",
+                webhook.accountSid());
     }
 }

@@ -1,8 +1,8 @@
 package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.db.GroupCommit;
+import io.switchboard.webhook.CallbackEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -31,7 +31,7 @@ public class MessageEventRepository {
                 insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
                                                  received_at, params, dedupe_key)
                 values ((select organization_id from known), 'message', $1::text, $2::text, $3::text, null,
-                        $4::timestamptz, $5::jsonb, $6::text)
+                        $4::timestamptz, $5::text::jsonb, $6::text)
                 on conflict (dedupe_key) do nothing
                 returning organization_id
             ), up as (
@@ -52,8 +52,8 @@ public class MessageEventRepository {
             with ev as (
                 insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
                                                  received_at, params, dedupe_key)
-                values ($5::uuid, 'message', $1::text, 'sms-inbound', 'received', null, $2::timestamptz, $3::jsonb,
-                        $4::text)
+                values ($5::uuid, 'message', $1::text, 'sms-inbound', 'received', null, $2::timestamptz,
+                        $3::text::jsonb, $4::text)
                 on conflict (dedupe_key) do nothing
                 returning organization_id
             ), msg as (

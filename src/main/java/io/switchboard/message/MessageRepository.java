@@ -1,8 +1,9 @@
 package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
-import io.switchboard.common.EventView;
 import io.switchboard.common.ListResponse;
+import io.switchboard.webhook.CallbackEventRepository;
+import io.switchboard.webhook.EventView;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,9 +21,11 @@ import java.util.UUID;
 public class MessageRepository {
 
     private final Pool pool;
+    private final CallbackEventRepository events;
 
-    public MessageRepository(Pool pool) {
+    public MessageRepository(Pool pool, CallbackEventRepository events) {
         this.pool = pool;
+        this.events = events;
     }
 
     public Uni<MessageView> find(UUID organizationId, UUID id) {
@@ -34,7 +37,7 @@ public class MessageRepository {
 
     /** Every event stored for the message, oldest first; null when the message is not the organization's. */
     public Uni<List<EventView>> events(UUID organizationId, UUID messageId) {
-        return EventView.listFor(pool, EventView.Owner.MESSAGE, organizationId, messageId);
+        return events.listFor(CallbackEventRepository.Owner.MESSAGE, organizationId, messageId);
     }
 
     /** Opt-outs ordered by number, keyset-paged on it (the cursor is the last number, encoded). */

@@ -2,11 +2,11 @@ package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
-import io.switchboard.common.EventView;
 import io.switchboard.common.ItemsResponse;
 import io.switchboard.common.ListResponse;
 import io.switchboard.outbound.OutboundService;
 import io.switchboard.outbound.SendMessageRequest;
+import io.switchboard.webhook.EventView;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

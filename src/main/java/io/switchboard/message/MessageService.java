@@ -2,11 +2,11 @@ package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
-import io.switchboard.common.EventView;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.tenant.TenantContext;
+import io.switchboard.webhook.EventView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

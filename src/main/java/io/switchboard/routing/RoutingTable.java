@@ -1,9 +1,10 @@
 package io.switchboard.routing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.db.ChangeFeed;
+import io.switchboard.db.JsonColumns;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
@@ -42,7 +43,7 @@ public class RoutingTable {
     private volatile Map<String, Route> byNumber = new ConcurrentHashMap<>();
 
     @Inject
-    public RoutingTable(Vertx vertx, Pool pool, ObjectMapper json,
+    public RoutingTable(Vertx vertx, Pool pool, JsonColumns json,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -50,7 +51,7 @@ public class RoutingTable {
     }
 
     /** A table of its own, for tests that play a second replica. */
-    public RoutingTable(Vertx vertx, Pool pool, ObjectMapper json, PgConnectOptions listenOn) {
+    public RoutingTable(Vertx vertx, Pool pool, JsonColumns json, PgConnectOptions listenOn) {
         this.loader = new RouteLoader(pool, json);
         this.feed = new ChangeFeed(vertx, listenOn, CHANNEL, this::reloadAll, this::reload);
     }

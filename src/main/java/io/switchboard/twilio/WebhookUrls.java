@@ -26,27 +26,47 @@ public class WebhookUrls {
         return base + rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     }
 
+    /** The public URL of an endpoint without a path parameter. */
+    public String url(WebhookEndpoint endpoint) {
+        return base + endpoint.path();
+    }
+
+    /** The public URL of an endpoint with its path parameter filled in. */
+    public String url(WebhookEndpoint endpoint, String pathParameter) {
+        return base + endpoint.path(pathParameter);
+    }
+
     public String voiceInbound() {
-        return base + "/twilio/voice/inbound";
+        return url(WebhookEndpoint.VOICE_INBOUND);
     }
 
     public String voiceOutbound(String callId) {
-        return base + "/twilio/voice/outbound/" + callId;
+        return url(WebhookEndpoint.VOICE_OUTBOUND, callId);
     }
 
     public String voiceStatus() {
-        return base + "/twilio/voice/status";
+        return url(WebhookEndpoint.VOICE_STATUS);
+    }
+
+    /** The status callback of an outbound call this service places: the query names the call. */
+    public String voiceStatus(String callId) {
+        return voiceStatus() + "?" + WebhookEndpoint.CALL_ID + "=" + callId;
     }
 
     public String recordingStatus() {
-        return base + "/twilio/voice/recording";
+        return url(WebhookEndpoint.VOICE_RECORDING);
     }
 
     public String messagingInbound() {
-        return base + "/twilio/messaging/inbound";
+        return url(WebhookEndpoint.MESSAGING_INBOUND);
     }
 
     public String messagingStatus() {
-        return base + "/twilio/messaging/status";
+        return url(WebhookEndpoint.MESSAGING_STATUS);
+    }
+
+    /** The status callback of a message this service sends: the query names the message. */
+    public String messagingStatus(String messageId) {
+        return messagingStatus() + "?" + WebhookEndpoint.MESSAGE_ID + "=" + messageId;
     }
 }

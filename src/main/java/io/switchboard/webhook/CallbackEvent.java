@@ -1,7 +1,6 @@
 package io.switchboard.webhook;
 
 import io.switchboard.twilio.TwilioDates;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,14 +9,20 @@ import java.time.ZoneOffset;
  * One Twilio callback as {@code communication_event} stores it: every parameter (unknown ones too) as a JSON object of
  * arrays, and the key that makes a redelivery land on the same row.
  *
+ * @param params the JSON text of {@link FormParams#toJsonString()}, for a {@code jsonb} column
  * @param dedupeKey Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}
  */
 public record CallbackEvent(String type, String sid, String status, Integer sequence, OffsetDateTime receivedAt,
-        JsonObject params, String dedupeKey) {
+        String params, String dedupeKey) {
 
     public static CallbackEvent of(VerifiedWebhook webhook, String type, String sid, String status, Integer sequence) {
         return new CallbackEvent(type, clean(sid), clean(status), sequence, OffsetDateTime.now(ZoneOffset.UTC),
-                webhook.params().toJson(), dedupeKey(webhook, type, sid, status, sequence));
+                webhook.params().toJsonString(), dedupeKey(webhook, type, sid, status, sequence));
+    }
+
+    /** The same event under another dedupe key, for a callback whose default key does not tell it apart. */
+    public CallbackEvent withDedupeKey(String key) {
+        return new CallbackEvent(type, sid, status, sequence, receivedAt, params, key);
     }
 
     /** Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}. */

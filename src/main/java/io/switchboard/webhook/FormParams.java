@@ -1,12 +1,10 @@
 package io.switchboard.webhook;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -134,8 +132,9 @@ public final class FormParams {
     }
 
     /**
-     * The same JSON as {@link #toJson()}, written directly: the inbound-call path stores one per call, and a general
-     * JSON encoder costs several times more than the copy.
+     * {@code {"name": ["value", …]}}, names in the order first sent, NUL removed (PostgreSQL refuses it in jsonb):
+     * how {@code communication_event.params} stores a callback, and the only writer of that shape. Written directly
+     * rather than through a general JSON encoder, which costs more on the inbound-call path that stores one per call.
      */
     public String toJsonString() {
         String[] clean = new String[size];
@@ -189,20 +188,5 @@ public final class FormParams {
             }
         }
         return out.append('"');
-    }
-
-    /** {@code {"name": ["value", …]}} for the event log, NUL removed (PostgreSQL refuses it in jsonb). */
-    public JsonObject toJson() {
-        var json = new JsonObject(new LinkedHashMap<>(size * 2));
-        for (int i = 0; i < size; i++) {
-            String name = CallbackEvent.clean(names[i]);
-            JsonArray array = json.getJsonArray(name);
-            if (array == null) {
-                array = new JsonArray(new ArrayList<>(1));
-                json.put(name, array);
-            }
-            array.add(CallbackEvent.clean(values[i]));
-        }
-        return json;
     }
 }

@@ -1,6 +1,8 @@
 package io.switchboard.webhook;
 
+import io.quarkus.arc.All;
 import io.switchboard.twilio.TwilioConfig;
+import io.switchboard.twilio.WebhookEndpoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -8,33 +10,71 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Mounts the gate every {@code /twilio} request passes, ahead of the endpoints: a bounded body (413 beyond
- * {@code twilio.webhook.max-body-bytes}), a form or JSON content type (415 otherwise), and the signature check (403).
+ * Mounts everything under {@code /twilio}: first the gate every request passes, a bounded body (413 beyond
+ * {@code twilio.webhook.max-body-bytes}), a form or JSON content type (415 otherwise) and the signature check (403);
+ * then each {@link WebhookEndpoint} with the one {@link WebhookHandler} a feature provides for it. Start-up fails
+ * when an endpoint has no handler or more than one.
+ * <p>
  * The endpoints are plain Vert.x routes rather than REST resources: they answer Twilio in microseconds on the event
  * loop, and the signature needs the raw URL and every form parameter as sent.
  */
 @ApplicationScoped
 public class WebhookRoutes {
 
-    static final String PREFIX = "/twilio/*";
+    static final String PREFIX = WebhookEndpoint.PREFIX + "*";
     /** The raw body on the routing context, as a {@link Buffer}. */
     static final String RAW_BODY = "switchboard.webhook-body";
 
     private final SignatureCheck signatures;
     private final TwilioConfig config;
+    private final List<WebhookHandler> handlers;
 
-    public WebhookRoutes(SignatureCheck signatures, TwilioConfig config) {
+    public WebhookRoutes(SignatureCheck signatures, TwilioConfig config, @All List<WebhookHandler> handlers) {
         this.signatures = signatures;
         this.config = config;
+        this.handlers = handlers;
     }
 
     void mount(@Observes Router router) {
+        Map<WebhookEndpoint, WebhookHandler> byEndpoint = byEndpoint(handlers);
         router.route(PREFIX).order(-30).handler(WebhookRoutes::requirePostWithKnownType);
         router.route(PREFIX).order(-20).handler(this::readBody);
         router.route(PREFIX).order(-10).handler(signatures);
         router.route(PREFIX).order(-10).failureHandler(WebhookRoutes::emptyFailure);
+        byEndpoint.forEach((endpoint, handler) -> router.post(endpoint.route())
+                .handler(ctx -> handler.handle(ctx.get(VerifiedWebhook.KEY), ctx)));
+    }
+
+    /** Each endpoint's handler; refuses to start with an endpoint that has none, or two. */
+    static Map<WebhookEndpoint, WebhookHandler> byEndpoint(List<WebhookHandler> handlers) {
+        var byEndpoint = new EnumMap<WebhookEndpoint, WebhookHandler>(WebhookEndpoint.class);
+        var problems = new ArrayList<String>();
+        for (WebhookHandler handler : handlers) {
+            WebhookHandler other = byEndpoint.putIfAbsent(handler.endpoint(), handler);
+            if (other != null) {
+                problems.add(handler.endpoint() + " has two handlers: " + name(other) + " and " + name(handler));
+            }
+        }
+        for (WebhookEndpoint endpoint : WebhookEndpoint.values()) {
+            if (!byEndpoint.containsKey(endpoint)) {
+                problems.add(endpoint + " has no handler");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Twilio webhooks cannot be mounted: " + String.join("; ", problems));
+        }
+        return byEndpoint;
+    }
+
+    /** The handler's own class, not the client proxy CDI hands out. */
+    private static String name(WebhookHandler handler) {
+        return handler.getClass().getSimpleName().replace("_ClientProxy", "");
     }
 
     private static void requirePostWithKnownType(RoutingContext ctx) {

@@ -3,8 +3,9 @@ package io.switchboard.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.db.ChangeFeed;
+import io.switchboard.db.JsonColumns;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.LogCapture;
@@ -56,7 +57,7 @@ class RoutingTableTest {
     @Inject
     Pool pool;
     @Inject
-    ObjectMapper json;
+    JsonColumns json;
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     String url;
     @ConfigProperty(name = "quarkus.datasource.username")

@@ -33,6 +33,26 @@ public final class SignedWebhook {
         return request.post(path);
     }
 
+    /** Posts to the path of {@code url}, signed for that exact URL (which may not be the one the service rebuilds). */
+    public static Response postSignedFor(String url, Map<String, List<String>> params, String authToken) {
+        String path = url.substring(url.indexOf("/twilio"));
+        return given().header(TwilioSignature.HEADER, TwilioSignature.sign(url, params, authToken))
+                .formParams(flatten(params)).post(path);
+    }
+
+    /** What Twilio sends when a call comes in, with a fresh CallSid; in a mutable map, for tests to add to. */
+    public static Map<String, List<String>> inboundCall(String accountSid, String from, String to) {
+        var params = new LinkedHashMap<String, List<String>>();
+        params.put("AccountSid", List.of(accountSid));
+        params.put("CallSid", List.of("CA" + SimAccount.hex(16)));
+        params.put("From", List.of(from));
+        params.put("To", List.of(to));
+        params.put("CallStatus", List.of("ringing"));
+        params.put("Direction", List.of("inbound"));
+        params.put("ApiVersion", List.of("2010-04-01"));
+        return params;
+    }
+
     /** Parameters in the order given, each with one value. */
     public static Map<String, List<String>> params(String... keysAndValues) {
         var params = new LinkedHashMap<String, List<String>>();

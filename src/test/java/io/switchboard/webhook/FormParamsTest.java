@@ -3,7 +3,9 @@ package io.switchboard.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +57,7 @@ class FormParamsTest {
 
     @Test
     void storesAsAJsonObjectOfArraysWithoutNul() {
-        var json = FormParams.parse("A=1&A=2&B=x%00y").toJson();
+        var json = new JsonObject(FormParams.parse("A=1&A=2&B=x%00y").toJsonString());
         assertThat(json).isEqualTo(new JsonObject("{\"A\":[\"1\",\"2\"],\"B\":[\"xy\"]}"));
     }
 
@@ -64,7 +66,7 @@ class FormParamsTest {
         var params = FormParams.parse("A=1&B=quote%22back%5Cslash&A=2&C=line%0Abreak%09tab%0Dcr%01ctl"
                 + "&D=caf%C3%A9+%E2%98%8E&E=x%00y&F%00=nul-name&F=plain&Empty=");
         String written = params.toJsonString();
-        assertThat(new JsonObject(written)).isEqualTo(params.toJson());
+        assertThat(new JsonObject(written)).isEqualTo(generalEncoding(params));
         assertThat(written).startsWith("{\"A\":[\"1\",\"2\"],\"B\":[\"quote\\\"back\\\\slash\"]");
         assertThat(new JsonObject(written).getJsonArray("F")).containsExactly("nul-name", "plain");
         assertThat(FormParams.EMPTY.toJsonString()).isEqualTo("{}");
@@ -76,5 +78,22 @@ class FormParamsTest {
         assertThat(params.get("AccountSid")).isEqualTo("AC1");
         assertThat(params.get("Count")).isEqualTo("3");
         assertThat(params.get("Flag")).isEqualTo("true");
+    }
+
+    /** The same shape built with the general JSON API, NUL removed: the reference the direct writer must match. */
+    private static JsonObject generalEncoding(FormParams params) {
+        var json = new JsonObject(new LinkedHashMap<>());
+        for (String name : params.names()) {
+            String clean = CallbackEvent.clean(name);
+            JsonArray values = json.getJsonArray(clean);
+            if (values == null) {
+                values = new JsonArray();
+                json.put(clean, values);
+            }
+            for (String value : params.getAll(name)) {
+                values.add(CallbackEvent.clean(value));
+            }
+        }
+        return json;
     }
 }

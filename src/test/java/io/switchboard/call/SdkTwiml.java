@@ -1,4 +1,4 @@
-package io.switchboard.webhook;
+package io.switchboard.call;
 
 import com.twilio.twiml.TwiML;
 import com.twilio.twiml.TwiMLException;

@@ -1,4 +1,4 @@
-package io.switchboard.routing;
+package io.switchboard.db;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;

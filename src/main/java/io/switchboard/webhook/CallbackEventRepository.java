@@ -1,21 +1,21 @@
-package io.switchboard.common;
+package io.switchboard.webhook;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.db.JsonColumns;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import java.time.Instant;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-/** One stored Twilio callback as the API shows it: {@code params} holds every parameter, each with all its values. */
-public record EventView(String type, String status, Integer sequenceNumber, Instant receivedAt,
-        Map<String, List<String>> params) {
+/**
+ * Reads the callbacks stored for a call or a message, the record of all communications, for one organization: calls
+ * and messages both list their events here. The rows are written by each feature's event repository.
+ */
+@ApplicationScoped
+public class CallbackEventRepository {
 
     /** The tables whose rows have events: the name is the table and the events' {@code resource_type}. */
     public enum Owner {
@@ -28,11 +28,19 @@ public record EventView(String type, String status, Integer sequenceNumber, Inst
         }
     }
 
+    private final Pool pool;
+    private final JsonColumns json;
+
+    public CallbackEventRepository(Pool pool, JsonColumns json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
     /**
      * Every event stored for one call or message of the organization, oldest first; null when the organization has no
      * such row. One query: the row is left-joined to its events, so a row without events still answers.
      */
-    public static Uni<List<EventView>> listFor(Pool pool, Owner owner, UUID organizationId, UUID id) {
+    public Uni<List<EventView>> listFor(Owner owner, UUID organizationId, UUID id) {
         return pool.preparedQuery("""
                 select e.type, e.status, e.sequence_number, e.received_at, e.params
                   from %1$s r
@@ -48,28 +56,16 @@ public record EventView(String type, String status, Integer sequenceNumber, Inst
                     var events = new ArrayList<EventView>(rows.size());
                     for (Row row : rows) {
                         if (row.getString("type") != null) {
-                            events.add(of(row));
+                            events.add(view(row));
                         }
                     }
                     return events;
                 });
     }
 
-    public static EventView of(Row row) {
-        Object raw = row.getValue("params");
-        JsonObject json = raw instanceof JsonObject object ? object : new JsonObject(String.valueOf(raw));
-        var params = new LinkedHashMap<String, List<String>>();
-        for (String name : json.fieldNames()) {
-            Object value = json.getValue(name);
-            var values = new ArrayList<String>();
-            if (value instanceof JsonArray array) {
-                array.forEach(v -> values.add(v == null ? null : String.valueOf(v)));
-            } else if (value != null) {
-                values.add(String.valueOf(value));
-            }
-            params.put(name, values);
-        }
+    private EventView view(Row row) {
         return new EventView(row.getString("type"), row.getString("status"), row.getInteger("sequence_number"),
-                row.getOffsetDateTime("received_at").toInstant(), params);
+                row.getOffsetDateTime("received_at").toInstant(),
+                json.readJsonb(row.getValue("params"), JsonColumns.STRING_LISTS));
     }
 }

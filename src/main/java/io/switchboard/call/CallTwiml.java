@@ -1,4 +1,4 @@
-package io.switchboard.webhook;
+package io.switchboard.call;
 
 import io.switchboard.agent.Routing;
 import io.switchboard.routing.Route;

@@ -1,4 +1,4 @@
-package io.switchboard.webhook;
+package io.switchboard.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

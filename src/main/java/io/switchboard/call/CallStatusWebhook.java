@@ -1,0 +1,87 @@
+package io.switchboard.call;
+
+import io.switchboard.routing.Route;
+import io.switchboard.routing.RoutingTable;
+import io.switchboard.twilio.WebhookEndpoint;
+import io.switchboard.webhook.CallbackAnswers;
+import io.switchboard.webhook.VerifiedWebhook;
+import io.switchboard.webhook.WebhookHandler;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Call status callbacks. Each answers 204 only once it is stored, and 503 when it could not be, so Twilio retries: a
+ * 2xx is never given for a callback that was lost.
+ */
+@ApplicationScoped
+public class CallStatusWebhook implements WebhookHandler {
+
+    private static final Logger LOG = Logger.getLogger(CallStatusWebhook.class);
+
+    private final CallEventRepository events;
+    private final RoutingTable routing;
+
+    public CallStatusWebhook(CallEventRepository events, RoutingTable routing) {
+        this.events = events;
+        this.routing = routing;
+    }
+
+    @Override
+    public WebhookEndpoint endpoint() {
+        return WebhookEndpoint.VOICE_STATUS;
+    }
+
+    @Override
+    public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
+        String sid = webhook.param("CallSid");
+        if (sid == null || sid.isBlank()) {
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
+        var write = CallEventWrite.statusCallback(webhook, inboundRoute(webhook));
+        UUID callId = outboundCallId(ctx);
+        if (callId == null) {
+            store(ctx, write);
+            return;
+        }
+        // The sid first, so the upsert finds the outbound row; a lost race for the sid is only logged, the callback
+        // is stored all the same.
+        events.attachOutboundSid(callId, sid, webhook.accountSid())
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("outbound call %s: sid %s not attached: %s", callId, sid, failure.getMessage());
+                    return null;
+                })
+                .subscribe().with(ok -> store(ctx, write), failure -> store(ctx, write));
+    }
+
+    private void store(RoutingContext ctx, CallEventWrite write) {
+        CallbackAnswers.noContentOnceStored(ctx, write.event(), events.store(write));
+    }
+
+    /** The call id this service put in the StatusCallback URL of an outbound call it placed, if any. */
+    private static UUID outboundCallId(RoutingContext ctx) {
+        String callId = ctx.queryParams().get(WebhookEndpoint.CALL_ID);
+        if (callId == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(callId);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The imported number an inbound call came to, so a status callback that overtakes the inbound-call record can
+     * create the row; only when the number belongs to the account that signed the callback.
+     */
+    private Route inboundRoute(VerifiedWebhook webhook) {
+        if (!"inbound".equals(webhook.param("Direction")) || webhook.param("To") == null) {
+            return null;
+        }
+        return routing.find(webhook.param("To")).filter(r -> r.accountSid().equals(webhook.accountSid()))
+                .orElse(null);
+    }
+}

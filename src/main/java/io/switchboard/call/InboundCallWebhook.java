@@ -1,0 +1,60 @@
+package io.switchboard.call;
+
+import io.switchboard.routing.Route;
+import io.switchboard.routing.RoutingTable;
+import io.switchboard.twilio.WebhookEndpoint;
+import io.switchboard.webhook.VerifiedWebhook;
+import io.switchboard.webhook.WebhookHandler;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * A call to an imported number: answered with TwiML from the in-memory {@link RoutingTable}, never from a database
+ * round trip, so a caller is connected in microseconds and still while PostgreSQL is down. Recording the call is
+ * handed to the write-behind {@link InboundCallRecorder} after the answer and never delays it.
+ */
+@ApplicationScoped
+public class InboundCallWebhook implements WebhookHandler {
+
+    private static final Logger LOG = Logger.getLogger(InboundCallWebhook.class);
+    static final String TEXT_XML = "text/xml";
+
+    private final RoutingTable routing;
+    private final CallTwiml twiml;
+    private final InboundCallRecorder recorder;
+
+    public InboundCallWebhook(RoutingTable routing, CallTwiml twiml, InboundCallRecorder recorder) {
+        this.routing = routing;
+        this.twiml = twiml;
+        this.recorder = recorder;
+    }
+
+    @Override
+    public WebhookEndpoint endpoint() {
+        return WebhookEndpoint.VOICE_INBOUND;
+    }
+
+    @Override
+    public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
+        Route route = routing.find(webhook.param("To")).orElse(null);
+        String answer;
+        if (route == null) {
+            answer = twiml.reject();
+        } else if (!route.accountSid().equals(webhook.accountSid())) {
+            // Signed by a connected account, but for a number imported under another one.
+            ctx.response().setStatusCode(403).end();
+            return;
+        } else if (route.agent() == null) {
+            answer = twiml.noAgent();
+        } else {
+            answer = twiml.connect(route.agent(), webhook.param("CallSid"), webhook.param("From"), webhook.param("To"));
+        }
+        ctx.response().putHeader("Content-Type", TEXT_XML).end(answer);
+        try {
+            recorder.record(route, webhook);
+        } catch (RuntimeException e) {
+            LOG.errorf("recording inbound call %s failed to start: %s", webhook.param("CallSid"), e.getMessage());
+        }
+    }
+}

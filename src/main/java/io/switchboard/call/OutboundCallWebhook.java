@@ -1,0 +1,60 @@
+package io.switchboard.call;
+
+import io.switchboard.twilio.WebhookEndpoint;
+import io.switchboard.webhook.VerifiedWebhook;
+import io.switchboard.webhook.WebhookHandler;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The callee of an outbound call answered: connect them to the call's agent. Outbound calls are not in the routing
+ * table, so their agent is read with the call, once per answered call; a call this service does not know is hung up.
+ */
+@ApplicationScoped
+public class OutboundCallWebhook implements WebhookHandler {
+
+    private static final Logger LOG = Logger.getLogger(OutboundCallWebhook.class);
+
+    private final CallEventRepository calls;
+    private final CallTwiml twiml;
+
+    public OutboundCallWebhook(CallEventRepository calls, CallTwiml twiml) {
+        this.calls = calls;
+        this.twiml = twiml;
+    }
+
+    @Override
+    public WebhookEndpoint endpoint() {
+        return WebhookEndpoint.VOICE_OUTBOUND;
+    }
+
+    @Override
+    public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
+        UUID callId;
+        try {
+            callId = UUID.fromString(ctx.pathParam(endpoint().pathParameter()));
+        } catch (IllegalArgumentException e) {
+            answer(ctx, twiml.hangup());
+            return;
+        }
+        calls.findOutboundAnswer(callId).subscribe().with(call -> {
+            if (call == null) {
+                answer(ctx, twiml.hangup());
+            } else if (!call.accountSid().equals(webhook.accountSid())) {
+                ctx.response().setStatusCode(403).end();
+            } else {
+                answer(ctx, twiml.connect(call.agent(), webhook.param("CallSid"), webhook.param("From"),
+                        webhook.param("To")));
+            }
+        }, failure -> {
+            LOG.errorf("outbound call %s: could not read the call: %s", callId, failure.getMessage());
+            ctx.response().setStatusCode(503).end();
+        });
+    }
+
+    private static void answer(RoutingContext ctx, String twiml) {
+        ctx.response().putHeader("Content-Type", InboundCallWebhook.TEXT_XML).end(twiml);
+    }
+}

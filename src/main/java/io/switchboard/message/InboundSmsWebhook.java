@@ -1,0 +1,72 @@
+package io.switchboard.message;
+
+import io.switchboard.routing.Route;
+import io.switchboard.routing.RoutingTable;
+import io.switchboard.twilio.WebhookEndpoint;
+import io.switchboard.webhook.CallbackAnswers;
+import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.VerifiedWebhook;
+import io.switchboard.webhook.WebhookHandler;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * An SMS to an imported number: stored (with any opt-out it asks for) before it is answered with TwiML, and answered
+ * 503 when it could not be stored, so Twilio retries; never 2xx for something lost.
+ */
+@ApplicationScoped
+public class InboundSmsWebhook implements WebhookHandler {
+
+    static final String SMS_INBOUND = "sms-inbound";
+    private static final String TEXT_XML = "text/xml";
+
+    private final MessageEventRepository events;
+    private final RoutingTable routing;
+    private final SmsReplies replies;
+
+    public InboundSmsWebhook(MessageEventRepository events, RoutingTable routing, SmsReplies replies) {
+        this.events = events;
+        this.routing = routing;
+        this.replies = replies;
+    }
+
+    @Override
+    public WebhookEndpoint endpoint() {
+        return WebhookEndpoint.MESSAGING_INBOUND;
+    }
+
+    @Override
+    public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
+        String sid = sid(webhook);
+        if (sid == null) {
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
+        Route route = webhook.param("To") == null ? null : routing.find(webhook.param("To")).orElse(null);
+        if (route != null && !route.accountSid().equals(webhook.accountSid())) {
+            // Signed by a connected account, but for a number imported under another one.
+            ctx.response().setStatusCode(403).end();
+            return;
+        }
+        String body = CallbackEvent.clean(webhook.param("Body"));
+        String from = CallbackEvent.clean(webhook.param("From"));
+        var word = route == null ? OptOutWords.NONE : OptOutWords.of(body);
+        var event = CallbackEvent.of(webhook, SMS_INBOUND, sid, "received", null);
+        var sms = new MessageEventRepository.Inbound(event, webhook.accountSid(),
+                route == null ? null : route.organizationId(), from,
+                CallbackEvent.clean(webhook.param("To")), body, CallbackEvent.integer(webhook.param("NumSegments")),
+                word);
+        events.storeInbound(sms).subscribe().with(inserted -> {
+            ctx.response().putHeader("Content-Type", TEXT_XML).end(replies.twiml(route, word));
+            if (inserted && replies.needsRestReply(route, word)) {
+                replies.replyOverRest(route, from, sid);
+            }
+        }, failure -> CallbackAnswers.unavailable(ctx, event, failure));
+    }
+
+    /** A message's sid under either of the names Twilio sends it as; null when absent. */
+    static String sid(VerifiedWebhook webhook) {
+        String sid = webhook.param("MessageSid") != null ? webhook.param("MessageSid") : webhook.param("SmsSid");
+        return sid == null || sid.isBlank() ? null : sid;
+    }
+}

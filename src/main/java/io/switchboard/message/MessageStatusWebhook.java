@@ -1,0 +1,65 @@
+package io.switchboard.message;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.twilio.WebhookEndpoint;
+import io.switchboard.webhook.CallbackAnswers;
+import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.VerifiedWebhook;
+import io.switchboard.webhook.WebhookHandler;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Message status callbacks: 204 once stored, 503 when they could not be (Twilio then retries). */
+@ApplicationScoped
+public class MessageStatusWebhook implements WebhookHandler {
+
+    private static final Logger LOG = Logger.getLogger(MessageStatusWebhook.class);
+    static final String MESSAGE_STATUS = "message-status";
+
+    private final MessageEventRepository events;
+
+    public MessageStatusWebhook(MessageEventRepository events) {
+        this.events = events;
+    }
+
+    @Override
+    public WebhookEndpoint endpoint() {
+        return WebhookEndpoint.MESSAGING_STATUS;
+    }
+
+    @Override
+    public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
+        String sid = InboundSmsWebhook.sid(webhook);
+        if (sid == null) {
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
+        String status = webhook.param("MessageStatus") != null ? webhook.param("MessageStatus")
+                : webhook.param("SmsStatus");
+        var event = CallbackEvent.of(webhook, MESSAGE_STATUS, sid, status, null);
+        Integer code = CallbackEvent.integer(webhook.param("ErrorCode"));
+        UUID messageId = outboundMessageId(ctx);
+        Uni<Void> attach = messageId == null ? Uni.createFrom().voidItem()
+                : events.attachOutboundSid(messageId, sid, webhook.accountSid()).onFailure().recoverWithItem(f -> {
+                    LOG.warnf("message %s: sid %s not attached: %s", messageId, sid, f.getMessage());
+                    return null;
+                });
+        CallbackAnswers.noContentOnceStored(ctx, event, attach.chain(() -> events.storeStatus(event,
+                webhook.accountSid(), code == null || code == 0 ? null : code)));
+    }
+
+    /** The message id this service put in the StatusCallback URL of a message it sent, if any. */
+    private static UUID outboundMessageId(RoutingContext ctx) {
+        String id = ctx.queryParams().get(WebhookEndpoint.MESSAGE_ID);
+        if (id == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

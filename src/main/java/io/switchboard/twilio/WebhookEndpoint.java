@@ -1,0 +1,61 @@
+package io.switchboard.twilio;
+
+/**
+ * Every webhook path this service takes from Twilio, written here only: the routes mounted under {@code /twilio} and
+ * the URLs registered with Twilio ({@link WebhookUrls}) are both built from these.
+ */
+public enum WebhookEndpoint {
+
+    VOICE_INBOUND("/twilio/voice/inbound"),
+    /** The callee of an outbound call answered; the path names the call. */
+    VOICE_OUTBOUND("/twilio/voice/outbound/", WebhookEndpoint.CALL_ID),
+    VOICE_STATUS("/twilio/voice/status"),
+    VOICE_RECORDING("/twilio/voice/recording"),
+    MESSAGING_INBOUND("/twilio/messaging/inbound"),
+    MESSAGING_STATUS("/twilio/messaging/status");
+
+    /** What every path starts with. */
+    public static final String PREFIX = "/twilio/";
+    /** The query parameter naming the outbound call in the status callback URL of a call this service placed. */
+    public static final String CALL_ID = "callId";
+    /** The query parameter naming the message in the status callback URL of a message this service sent. */
+    public static final String MESSAGE_ID = "messageId";
+
+    private final String path;
+    private final String pathParameter;
+
+    WebhookEndpoint(String path) {
+        this(path, null);
+    }
+
+    WebhookEndpoint(String path, String pathParameter) {
+        this.path = path;
+        this.pathParameter = pathParameter;
+    }
+
+    /** The route as Vert.x matches it, with {@code :name} for the path parameter. */
+    public String route() {
+        return pathParameter == null ? path : path + ":" + pathParameter;
+    }
+
+    /** The name of the path parameter, or null when the path has none. */
+    public String pathParameter() {
+        return pathParameter;
+    }
+
+    /** The path of an endpoint without a path parameter. */
+    public String path() {
+        if (pathParameter != null) {
+            throw new IllegalStateException(this + " needs its " + pathParameter);
+        }
+        return path;
+    }
+
+    /** The path with its path parameter filled in. */
+    public String path(String parameter) {
+        if (pathParameter == null) {
+            throw new IllegalStateException(this + " has no path parameter");
+        }
+        return path + parameter;
+    }
+}
