@@ -13,8 +13,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,10 +45,10 @@ public class InboundCallRecorder {
     private volatile boolean stopped;
 
     public InboundCallRecorder(CallEventRepository events, Vertx vertx, MeterRegistry metrics,
-            @ConfigProperty(name = "switchboard.calls.inbound-queue-capacity") Optional<Integer> capacity) {
+            CallsConfig config) {
         this.events = events;
         this.vertx = vertx;
-        this.capacity = capacity.orElseGet(() -> defaultCapacity(Runtime.getRuntime().maxMemory()));
+        this.capacity = config.inboundQueueCapacity().orElseGet(() -> defaultCapacity(Runtime.getRuntime().maxMemory()));
         LOG.debugf("inbound-call write-behind queue: at most %d calls", this.capacity);
         this.dropped = metrics.counter("switchboard.calls.inbound.dropped");
         this.failed = metrics.counter("switchboard.calls.inbound.refused");

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Keys that encrypt Twilio secrets at rest. */
-@ConfigMapping(prefix = "secrets")
+@ConfigMapping(prefix = "switchboard.secrets")
 public interface SecretsConfig {
 
     /** Exactly the base64 form of 32 bytes: 43 characters and one '=' of padding. */

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.ChangeFeed;
+import io.switchboard.db.ChangeFeeds;
 import io.switchboard.db.JsonColumns;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,7 +34,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RoutingTable {
 
-    static final String CHANNEL = "routing_changed";
     private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
     private final RouteLoader loader;
@@ -43,17 +42,14 @@ public class RoutingTable {
     private volatile Map<String, Route> byNumber = new ConcurrentHashMap<>();
 
     @Inject
-    public RoutingTable(Vertx vertx, Pool pool, JsonColumns json,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        this(vertx, pool, json, ChangeFeed.connectOptions(url, username, password));
+    public RoutingTable(Vertx vertx, Pool pool, JsonColumns json, ChangeFeeds feeds) {
+        this(vertx, pool, json, feeds.listenOn());
     }
 
     /** A table of its own, for tests that play a second replica. */
     public RoutingTable(Vertx vertx, Pool pool, JsonColumns json, PgConnectOptions listenOn) {
         this.loader = new RouteLoader(pool, json);
-        this.feed = new ChangeFeed(vertx, listenOn, CHANNEL, this::reloadAll, this::reload);
+        this.feed = new ChangeFeed(vertx, listenOn, ChangeFeeds.ROUTING_CHANGED, this::reloadAll, this::reload);
     }
 
     void onStart(@Observes StartupEvent event) {

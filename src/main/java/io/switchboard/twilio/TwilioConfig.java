@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** How the service reaches Twilio and how Twilio reaches the service. */
-@ConfigMapping(prefix = "twilio")
+@ConfigMapping(prefix = "switchboard.twilio")
 public interface TwilioConfig {
 
     Webhook webhook();

@@ -4,9 +4,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.ChangeFeed;
+import io.switchboard.db.ChangeFeeds;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.provider.ProviderCredentials.SigningKeys;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,13 +39,9 @@ public class WebhookKeys {
     private volatile Map<String, List<Key>> byAccount = Map.of();
     private volatile boolean loaded;
 
-    public WebhookKeys(Vertx vertx, ProviderCredentials credentials,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+    public WebhookKeys(ProviderCredentials credentials, ChangeFeeds feeds) {
         this.credentials = credentials;
-        this.feed = new ChangeFeed(vertx, ChangeFeed.connectOptions(url, username, password), "routing_changed",
-                this::reloadAll,
+        this.feed = feeds.open(ChangeFeeds.ROUTING_CHANGED, this::reloadAll,
                 change -> change.table().equals("provider") ? () -> reload(change.id()) : null);
     }
 

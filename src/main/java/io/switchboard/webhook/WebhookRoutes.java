@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Mounts everything under {@code /twilio}: first the gate every request passes, a bounded body (413 beyond
- * {@code twilio.webhook.max-body-bytes}), a form or JSON content type (415 otherwise) and the signature check (403);
+ * {@code switchboard.twilio.webhook.max-body-bytes}), a form or JSON content type (415 otherwise) and the signature check (403);
  * then each {@link WebhookEndpoint} with the one {@link WebhookHandler} a feature provides for it. Start-up fails
  * when an endpoint has no handler or more than one.
  * <p>
@@ -91,7 +91,7 @@ public class WebhookRoutes {
     }
 
     /**
-     * Reads the body whole, up to {@code twilio.webhook.max-body-bytes} (413 beyond it, whether declared by
+     * Reads the body whole, up to {@code switchboard.twilio.webhook.max-body-bytes} (413 beyond it, whether declared by
      * Content-Length or found while reading), and keeps it raw for the signature check, which parses it once.
      */
     private void readBody(RoutingContext ctx) {

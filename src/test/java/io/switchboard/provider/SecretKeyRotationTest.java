@@ -27,7 +27,7 @@ class SecretKeyRotationTest {
     @Inject
     TwilioSimulator simulator;
 
-    @ConfigProperty(name = "secrets.encryption-key")
+    @ConfigProperty(name = "switchboard.secrets.encryption-key")
     String currentKey;
 
     @Test

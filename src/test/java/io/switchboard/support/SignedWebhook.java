@@ -17,7 +17,7 @@ public final class SignedWebhook {
 
     /** The public origin the service rebuilds signed URLs from, as the running test configuration has it. */
     public static String base() {
-        return ConfigProvider.getConfig().getValue("twilio.webhook.public-base-url", String.class);
+        return ConfigProvider.getConfig().getValue("switchboard.twilio.webhook.public-base-url", String.class);
     }
 
     public static Response post(String path, Map<String, List<String>> params, String authToken) {

@@ -18,11 +18,11 @@ public class FakeTwilioResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         twilio = FakeTwilio.start();
         return Map.of(
-                "twilio.endpoints.api", twilio.baseUrl("api"),
-                "twilio.endpoints.trunking", twilio.baseUrl("trunking"),
-                "twilio.endpoints.lookups", "http://localhost:" + closedPort() + "/lookups",
+                "switchboard.twilio.endpoints.api", twilio.baseUrl("api"),
+                "switchboard.twilio.endpoints.trunking", twilio.baseUrl("trunking"),
+                "switchboard.twilio.endpoints.lookups", "http://localhost:" + closedPort() + "/lookups",
                 // Short, so the timeout test waits little; only this test class boots with it.
-                "twilio.client.request-timeout", "300ms");
+                "switchboard.twilio.client.request-timeout", "300ms");
     }
 
     @Override
