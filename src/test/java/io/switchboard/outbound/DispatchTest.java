@@ -203,7 +203,7 @@ class DispatchTest {
 
     @Test
     void anAmbiguousRowIsLookedForAgainLaterWithinTheGracePeriodAndNeverSent() {
-        UUID id = ambiguousSince("a", "0 seconds");
+        UUID id = ambiguousSince("a", 0);
 
         assertThat(dispatch.recheckDue(kind).await().atMost(WAIT)).isEqualTo(1);
 
@@ -218,7 +218,7 @@ class DispatchTest {
 
     @Test
     void anAmbiguousRowNotFoundAfterTheGracePeriodIsSentAgainAtMostOnce() {
-        UUID id = ambiguousSince("a", "1 hour");
+        UUID id = ambiguousSince("a", 3600);
         run("update dispatch_fake set attempts = 1 where id = $1", id);
 
         dispatch.recheckDue(kind).await().atMost(WAIT);
@@ -257,7 +257,7 @@ class DispatchTest {
     @Test
     void aKindThatDoesNotResendFailsAnUnfoundRowAfterTheGracePeriod() {
         kind.resends = 0;
-        UUID id = ambiguousSince("a", "1 hour");
+        UUID id = ambiguousSince("a", 3600);
 
         dispatch.recheckDue(kind).await().atMost(WAIT);
 
@@ -269,9 +269,9 @@ class DispatchTest {
 
     @Test
     void anAmbiguousRowACallbackNamedOrTwilioListsIsDone() {
-        UUID named = ambiguousSince("a", "0 seconds");
+        UUID named = ambiguousSince("a", 0);
         run("update dispatch_fake set sid = 'SMnamed' where id = $1", named);
-        UUID listed = ambiguousSince("b", "0 seconds");
+        UUID listed = ambiguousSince("b", 0);
         kind.found = "SMlisted";
 
         assertThat(dispatch.recheckDue(kind).await().atMost(WAIT)).isEqualTo(2);
@@ -287,7 +287,7 @@ class DispatchTest {
 
     @Test
     void aSearchThatFailsIsRepeatedLaterNeverTakenForNotFound() {
-        UUID id = ambiguousSince("a", "1 hour");
+        UUID id = ambiguousSince("a", 3600);
         kind.search = () -> Uni.createFrom().failure(new IllegalStateException("Twilio is away"));
 
         dispatch.recheckDue(kind).await().atMost(WAIT);
@@ -349,7 +349,7 @@ class DispatchTest {
         assertThat(row(backedOff).getOffsetDateTime("ended_at")).isNotNull();
 
         // An ambiguous one never found is canceled after the grace period, not sent again.
-        UUID unfound = ambiguousSince("b", "1 hour");
+        UUID unfound = ambiguousSince("b", 3600);
         run("update dispatch_fake set withdrawn = true where id = $1", unfound);
         dispatch.recheckDue(kind).await().atMost(WAIT);
         Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(unfound).getString("dispatch_state")),
@@ -513,11 +513,11 @@ class DispatchTest {
         return id;
     }
 
-    private UUID ambiguousSince(String key, String interval) {
+    private UUID ambiguousSince(String key, int secondsAgo) {
         UUID id = waiting(key);
         run("""
-                update dispatch_fake set dispatch_state = $2, ambiguous_at = now() - $3::interval
-                 where id = $1""", id, DispatchState.AMBIGUOUS.value(), interval);
+                update dispatch_fake set dispatch_state = $2, ambiguous_at = now() - $3 * interval '1 second'
+                 where id = $1""", id, DispatchState.AMBIGUOUS.value(), secondsAgo);
         return id;
     }
 
