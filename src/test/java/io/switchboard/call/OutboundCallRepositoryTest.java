@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * without HTTP. The batch gets no pace row, so the dispatcher of the running application never claims its calls.
  */
 @QuarkusTest
-class CallBatchCancelTest {
+class OutboundCallRepositoryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
