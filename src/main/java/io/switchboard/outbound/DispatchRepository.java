@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The statements of the dispatch state machine, for any kind's table: claim, recheck of expired leases and ambiguous
- * sends, back-off, and the ways a row ends. Each row write is guarded by the state it expects, so an outcome that
- * comes too late (another replica took the row over) changes nothing.
+ * sends, back-off, and the ways a row ends. Each row write is guarded (the row has no sid yet, or is in the state it
+ * expects), so an outcome that comes too late changes nothing.
  */
 @ApplicationScoped
 public class DispatchRepository {
