@@ -5,10 +5,6 @@ import io.switchboard.common.ApiException;
 import io.switchboard.common.ItemsResponse;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
-import io.switchboard.outbound.BatchCancelView;
-import io.switchboard.outbound.CallBatchRequest;
-import io.switchboard.outbound.CallBatchView;
-import io.switchboard.outbound.OutboundService;
 import io.switchboard.webhook.EventView;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
@@ -23,24 +19,24 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 public class CallResource {
 
     private final CallService calls;
-    private final OutboundService outbound;
+    private final CallBatchService batches;
 
-    public CallResource(CallService calls, OutboundService outbound) {
+    public CallResource(CallService calls, CallBatchService batches) {
         this.calls = calls;
-        this.outbound = outbound;
+        this.batches = batches;
     }
 
     /** Accepted once the batch is stored; the dispatcher places the calls. */
     @POST
     @ResponseStatus(202)
     public Uni<CallBatchView> create(@NotNull CallBatchRequest request) {
-        return outbound.createBatch(request);
+        return batches.create(request);
     }
 
     @POST
     @Path("/batches/{batchId}/cancel")
     public Uni<BatchCancelView> cancel(@PathParam("batchId") UUID batchId) {
-        return outbound.cancelBatch(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
+        return batches.cancel(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
     }
 
     @GET

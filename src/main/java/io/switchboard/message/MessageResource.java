@@ -4,8 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ItemsResponse;
 import io.switchboard.common.ListResponse;
-import io.switchboard.outbound.OutboundService;
-import io.switchboard.outbound.SendMessageRequest;
 import io.switchboard.webhook.EventView;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
@@ -21,11 +19,9 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 public class MessageResource {
 
     private final MessageService messages;
-    private final OutboundService outbound;
 
-    public MessageResource(MessageService messages, OutboundService outbound) {
+    public MessageResource(MessageService messages) {
         this.messages = messages;
-        this.outbound = outbound;
     }
 
     /** Accepted once the message is stored; the dispatcher sends it. */
@@ -33,7 +29,7 @@ public class MessageResource {
     @Path("/messages")
     @ResponseStatus(202)
     public Uni<MessageView> send(@NotNull SendMessageRequest request) {
-        return outbound.send(request);
+        return messages.send(request);
     }
 
     @GET

@@ -5,10 +5,15 @@ import io.switchboard.common.ApiException;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.common.PhoneNumbers;
+import io.switchboard.outbound.DispatchRepository;
 import io.switchboard.tenant.TenantContext;
 import io.switchboard.webhook.EventView;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -18,11 +23,58 @@ import java.util.UUID;
 public class MessageService {
 
     private final MessageRepository messages;
+    private final OutboundMessageRepository outbound;
+    private final DispatchRepository dispatch;
+    private final Pool pool;
     private final TenantContext tenant;
 
-    public MessageService(MessageRepository messages, TenantContext tenant) {
+    MessageService(MessageRepository messages, OutboundMessageRepository outbound, DispatchRepository dispatch,
+            Pool pool, TenantContext tenant) {
         this.messages = messages;
+        this.outbound = outbound;
+        this.dispatch = dispatch;
+        this.pool = pool;
         this.tenant = tenant;
+    }
+
+    /**
+     * Stores the message, in one transaction, before the API answers 202; the outbound dispatcher sends it afterwards,
+     * so nothing accepted is lost if this replica stops.
+     */
+    public Uni<MessageView> send(SendMessageRequest request) {
+        UUID organization = tenant.requireOrganization();
+        request.validate();
+        UUID id = UUID.randomUUID();
+        String encoding = SmsEncoding.of(request.body());
+        int segments = SmsEncoding.segments(request.body());
+        // Microseconds, as PostgreSQL stores them, so the 202 shows the createdAt a later read will.
+        var now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        return pool.withTransaction(db -> outbound.isOptedOut(db, organization, request.to())
+                .invoke(optedOut -> {
+                    if (optedOut) {
+                        throw ApiException.unprocessable("recipient_opted_out",
+                                "the recipient replied STOP; they can be messaged again once they reply START");
+                    }
+                })
+                .chain(() -> outbound.findSender(db, organization, request.from()))
+                .invoke(from -> {
+                    if (from == null && request.from() != null) {
+                        throw ApiException.unprocessable("from_not_imported",
+                                "from is not a phone number imported by this organization");
+                    }
+                    if (from == null) {
+                        throw ApiException.unprocessable("no_sender",
+                                "the organization has no SMS-capable phone number imported");
+                    }
+                    if (!from.sms()) {
+                        throw ApiException.unprocessable("from_not_sms_capable", "from cannot send SMS");
+                    }
+                })
+                .chain(from -> outbound.insert(db, organization, id, from, request.to(), request.body(), encoding,
+                        segments, now)
+                        .chain(() -> dispatch.ensurePace(db, OutboundMessageRepository.DISPATCH, from.number()))
+                        .replaceWith(() -> new MessageView(id, request.to(), from.number(), request.body(),
+                                "queued", encoding, segments, null, null, now.toInstant()))));
     }
 
     public Uni<MessageView> find(UUID id) {

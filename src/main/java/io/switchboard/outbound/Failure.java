@@ -3,7 +3,7 @@ package io.switchboard.outbound;
 import io.switchboard.twilio.TwilioException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
-/** What a failed create means for the row: the one classification the dispatchers act on. */
+/** What a failed create means for the row: the one classification {@link Dispatch} acts on. */
 enum Failure {
     /** Twilio never processed it (429, no connection, breaker open): send it again later. */
     RETRY,

@@ -1,36 +1,40 @@
 package io.switchboard.outbound;
 
+import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The durable dispatcher of this replica: a Vert.x periodic timer that claims due calls and messages from the
- * database and hands them to Twilio. Everything it does is non-blocking (reactive PostgreSQL client, Vert.x web
- * client), so it runs on the event loop. Claims use {@code for update skip locked} and a lease, so any number of
- * replicas share the work without overlap, and the pace rows make the rate limits hold across all of them.
+ * The durable dispatcher of this replica: a Vert.x periodic timer that claims the due sends of every
+ * {@link DispatchKind} (calls, messages) from the database and hands them to Twilio through {@link Dispatch}.
+ * Everything it does is non-blocking (reactive PostgreSQL client, Vert.x web client), so it runs on the event loop.
+ * Claims use {@code for update skip locked} and a lease, so any number of replicas share the work without overlap,
+ * and the pace rows make the rate limits hold across all of them.
  */
 @ApplicationScoped
 public class OutboundDispatcher {
 
     private static final Logger LOG = Logger.getLogger(OutboundDispatcher.class);
 
-    private final CallDispatch calls;
-    private final MessageDispatch messages;
+    private final Dispatch dispatch;
+    private final List<DispatchKind> kinds;
     private final OutboundConfig config;
     private final Vertx vertx;
     /** One tick at a time: a slow database must not pile up overlapping claims. */
     private final AtomicBoolean ticking = new AtomicBoolean();
     private volatile long timer = -1;
 
-    public OutboundDispatcher(CallDispatch calls, MessageDispatch messages, OutboundConfig config, Vertx vertx) {
-        this.calls = calls;
-        this.messages = messages;
+    OutboundDispatcher(Dispatch dispatch, @All List<DispatchKind> kinds, OutboundConfig config, Vertx vertx) {
+        this.dispatch = dispatch;
+        this.kinds = List.copyOf(kinds);
         this.config = config;
         this.vertx = vertx;
     }
@@ -64,8 +68,12 @@ public class OutboundDispatcher {
         if (!ticking.compareAndSet(false, true)) {
             return;
         }
-        Uni.join().all(calls.placeDue(), calls.recheckDue(), messages.sendDue(), messages.recheckDue())
-                .andCollectFailures()
+        var due = new ArrayList<Uni<Integer>>();
+        for (DispatchKind kind : kinds) {
+            due.add(dispatch.sendDue(kind));
+            due.add(dispatch.recheckDue(kind));
+        }
+        Uni.join().all(due).andCollectFailures()
                 .subscribe().with(counts -> {
                     ticking.set(false);
                     if (failing) {
@@ -74,7 +82,7 @@ public class OutboundDispatcher {
                     }
                 }, failure -> {
                     ticking.set(false);
-                    // Once per outage, not four times a second while the database is away.
+                    // Once per outage, not every tick while the database is away.
                     if (!failing) {
                         failing = true;
                         LOG.warnf("outbound dispatch fails, retrying every tick: %s", failure.getMessage());

@@ -1,4 +1,4 @@
-package io.switchboard.outbound;
+package io.switchboard.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package io.switchboard.outbound;
+package io.switchboard.message;
 
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;

@@ -1,4 +1,4 @@
-package io.switchboard.outbound;
+package io.switchboard.call;
 
 import java.util.UUID;
 

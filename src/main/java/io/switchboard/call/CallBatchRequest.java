@@ -1,4 +1,4 @@
-package io.switchboard.outbound;
+package io.switchboard.call;
 
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;

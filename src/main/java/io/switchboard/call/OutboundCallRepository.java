@@ -1,0 +1,151 @@
+package io.switchboard.call;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.outbound.DispatchState;
+import io.switchboard.outbound.DispatchTable;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The writes of outbound calls: batches stored and canceled for {@code POST /v1/calls} (on the connection of the
+ * caller's transaction, scoped to the organization), and the outcomes of placing them.
+ */
+@ApplicationScoped
+class OutboundCallRepository {
+
+    /**
+     * Calls are paced per Twilio account. The claim brings the agent's recording setting; a call of a canceled batch
+     * is withdrawn.
+     */
+    static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
+            .withClaimedColumns("(select a.recording from agent a where a.id = t.agent_id) as recording")
+            .withdrawnWhen("""
+                    exists (select 1 from outbound_batch b where b.id = t.batch_id and b.canceled_at is not null)""")
+            .timingAttempts()
+            .timingEnds();
+
+    /** An imported number a call can come from, with the account it belongs to. */
+    record CallerId(UUID numberId, String number, UUID providerId, String accountSid) {
+    }
+
+    private static final String INSERT_CALLS = DispatchState.inline("""
+            insert into call (id, organization_id, batch_id, direction, from_number, to_number, agent_id,
+                              phone_number_id, status, created_at, updated_at, account_sid, provider_id,
+                              dispatch_state, next_attempt_at)
+            select u.id, $1, $2, 'outbound', $3, u.to_number, $4, $5, 'queued',
+                   $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6
+              from unnest($9::uuid[], $10::text[]) with ordinality as u(id, to_number, n)""");
+
+    // A call being placed right now is locked by its claim: this update waits for it, then sees it is no longer
+    // waiting and leaves it alone.
+    private static final String CANCEL_BATCH = DispatchState.inline("""
+            with b as (
+                update outbound_batch set canceled_at = coalesce(canceled_at, now())
+                 where id = $1 and organization_id = $2
+                returning id
+            ), c as (
+                update call set status = 'canceled', dispatch_state = {done}, ended_at = now(), updated_at = now()
+                 where batch_id in (select id from b) and organization_id = $2
+                   and dispatch_state = {waiting} and sid is null
+                returning 1
+            )
+            select (select count(*) from b) as found, (select count(*) from c) as canceled""");
+
+    private static final String PLACED = DispatchState.inline("""
+            update call set sid = coalesce(sid, $2),
+                   status = case when status = 'queued' then 'initiated' else status end,
+                   dispatch_state = {done}, claimed_until = null, dispatch_error = null, updated_at = now()
+             where id = $1""");
+
+    private static final String ADOPT = DispatchState.inline("""
+            update call c set sid = x.sid,
+                   status = case when c.status = 'queued' then 'initiated' else c.status end,
+                   dispatch_state = {done}, claimed_until = null, updated_at = now()
+              from (select s.sid from unnest($2::text[]) with ordinality as s(sid, n)
+                     where not exists (select 1 from call k where k.sid = s.sid)
+                     order by s.n desc limit 1) x
+             where c.id = $1 and c.sid is null
+            returning c.sid""");
+
+    private final Pool pool;
+
+    OutboundCallRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    Uni<Boolean> agentExists(SqlClient db, UUID organizationId, UUID agentId) {
+        return db.preparedQuery("select 1 from agent where organization_id = $1 and id = $2")
+                .execute(Tuple.of(organizationId, agentId))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** The number {@code from}, or with none given the agent's oldest number; null when there is none. */
+    Uni<CallerId> findCallerId(SqlClient db, UUID organizationId, UUID agentId, String from) {
+        return db.preparedQuery("""
+                select n.id, n.number, n.provider_id, p.account_sid
+                  from phone_number n join provider p on p.id = n.provider_id
+                 where n.organization_id = $1
+                   and (($2::text is not null and n.number = $2::text) or ($2::text is null and n.agent_id = $3))
+                 order by n.created_at, n.id limit 1""")
+                .execute(Tuple.of(organizationId, from, agentId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new CallerId(row.getUUID("id"), row.getString("number"), row.getUUID("provider_id"),
+                            row.getString("account_sid"));
+                });
+    }
+
+    /**
+     * The batch and all its calls in two statements whatever its size: the calls go in as two arrays. Creation times
+     * step by a microsecond so the calls list, and are placed, in the order of the targets.
+     */
+    Uni<Void> insertBatch(SqlClient db, UUID organizationId, UUID batchId, UUID agentId, CallerId from,
+            UUID[] ids, String[] targets, OffsetDateTime now) {
+        var batch = db.preparedQuery("""
+                insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at)
+                values ($1, $2, $3, $4, $5, $6)""")
+                .execute(Tuple.from(new Object[] {
+                    batchId, organizationId, agentId, from.numberId(), ids.length, now
+                }));
+        var calls = db.preparedQuery(INSERT_CALLS)
+                .execute(Tuple.from(new Object[] {
+                    organizationId, batchId, from.number(), agentId, from.numberId(), now, from.accountSid(),
+                    from.providerId(), ids, targets
+                }));
+        return batch.chain(() -> calls).replaceWithVoid();
+    }
+
+    /** Marks the batch canceled and cancels its calls not yet handed to Twilio; null when it is not the caller's. */
+    Uni<Long> cancelBatch(SqlClient db, UUID organizationId, UUID batchId) {
+        return db.preparedQuery(CANCEL_BATCH)
+                .execute(Tuple.of(batchId, organizationId))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getLong("found") == 0 ? null : row.getLong("canceled");
+                });
+    }
+
+    /** Twilio placed the call as {@code sid}: the call is done, and at least initiated. */
+    Uni<Void> placed(UUID id, String sid) {
+        return pool.preparedQuery(PLACED).execute(Tuple.of(id, sid)).replaceWithVoid();
+    }
+
+    /** Attaches the oldest listed sid that no row owns; null when there is none. */
+    Uni<String> adopt(UUID id, List<String> sids) {
+        if (sids.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        return pool.preparedQuery(ADOPT).execute(Tuple.of(id, sids.toArray(String[]::new)))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString("sid") : null);
+    }
+}

@@ -1,0 +1,94 @@
+package io.switchboard.message;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.outbound.DispatchState;
+import io.switchboard.outbound.DispatchTable;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * The writes of outbound messages: messages stored for {@code POST /v1/messages} (on the connection of the caller's
+ * transaction, scoped to the organization), and the outcomes of sending them.
+ */
+@ApplicationScoped
+class OutboundMessageRepository {
+
+    /** Messages are paced per sender number, by their segments. */
+    static final DispatchTable DISPATCH = DispatchTable.of("message", "sms:", "from_number")
+            .withPaceCost("greatest(t.segments, 1)");
+
+    /** An imported number a message can come from, with the account it belongs to and whether it can send SMS. */
+    record Sender(UUID numberId, String number, UUID providerId, String accountSid, boolean sms) {
+    }
+
+    private static final String INSERT = DispatchState.inline("""
+            insert into message (id, organization_id, direction, from_number, to_number, body, status, encoding,
+                                 segments, created_at, updated_at, account_sid, provider_id, dispatch_state,
+                                 next_attempt_at)
+            values ($1, $2, 'outbound', $3, $4, $5, 'queued', $6, $7, $8, $8, $9, $10, {waiting}, $8)""");
+
+    private static final String SENT = DispatchState.inline("""
+            update message set sid = coalesce(sid, $2), dispatch_state = {done}, claimed_until = null,
+                   dispatch_error = null, updated_at = now()
+             where id = $1""");
+
+    private final Pool pool;
+
+    OutboundMessageRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    Uni<Boolean> isOptedOut(SqlClient db, UUID organizationId, String number) {
+        return db.preparedQuery("select 1 from opt_out where organization_id = $1 and number = $2")
+                .execute(Tuple.of(organizationId, number))
+                .map(rows -> rows.size() > 0);
+    }
+
+    /** Twilio knows the recipient replied STOP (perhaps before the number was imported): remembered here too. */
+    Uni<Void> insertOptOut(SqlClient db, UUID organizationId, String number) {
+        return db.preparedQuery("""
+                insert into opt_out (organization_id, number, created_at) values ($1, $2, now())
+                on conflict do nothing""")
+                .execute(Tuple.of(organizationId, number)).replaceWithVoid();
+    }
+
+    /** The number {@code from} (any capability, checked by the caller), or the oldest SMS-capable one. */
+    Uni<Sender> findSender(SqlClient db, UUID organizationId, String from) {
+        return db.preparedQuery("""
+                select n.id, n.number, n.provider_id, p.account_sid, n.sms
+                  from phone_number n join provider p on p.id = n.provider_id
+                 where n.organization_id = $1
+                   and (($2::text is not null and n.number = $2::text) or ($2::text is null and n.sms))
+                 order by n.created_at, n.id limit 1""")
+                .execute(Tuple.of(organizationId, from))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new Sender(row.getUUID("id"), row.getString("number"), row.getUUID("provider_id"),
+                            row.getString("account_sid"), row.getBoolean("sms"));
+                });
+    }
+
+    Uni<Void> insert(SqlClient db, UUID organizationId, UUID id, Sender from, String to, String body,
+            String encoding, int segments, OffsetDateTime now) {
+        return db.preparedQuery(INSERT)
+                .execute(Tuple.from(new Object[] {
+                    id, organizationId, from.number(), to, body, encoding, segments, now, from.accountSid(),
+                    from.providerId()
+                }))
+                .replaceWithVoid();
+    }
+
+    /** Twilio accepted the message as {@code sid}. */
+    Uni<Void> sent(UUID id, String sid) {
+        return pool.preparedQuery(SENT).execute(Tuple.of(id, sid)).replaceWithVoid();
+    }
+}

@@ -1,0 +1,181 @@
+package io.switchboard.outbound;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.provider.ProviderCredentials;
+import io.switchboard.twilio.TwilioCredentials;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends the queued rows of a {@link DispatchKind}, each at most once.
+ * <p>
+ * The never-twice rule: a row is sent to Twilio only from {@code waiting}, and a claim moves it to {@code placing}
+ * first. Only an answer that proves Twilio did nothing (429 / 20429, no connection, breaker open) returns it to
+ * {@code waiting}, unless its send was withdrawn meanwhile (its batch canceled): then it ends {@code canceled}. A 5xx
+ * or timeout on the create, or a claim whose lease ran out (its replica died mid-create), makes it {@code ambiguous}:
+ * then it is reconciled, by the sid a status callback attaches (its URL names the row) or, for a kind that
+ * {@linkplain DispatchKind#searchesTwilio() can search}, by looking for it in Twilio and adopting what no row owns yet.
+ * Only when nothing turned up for the whole grace period ({@code switchboard.outbound.reconcile-grace}) is it sent
+ * again, as many times as the kind allows ({@link DispatchKind#resendsAfterGrace()}, at most once); an ambiguous row
+ * that stays unfound after that ends {@code failed}.
+ */
+@ApplicationScoped
+class Dispatch {
+
+    private static final Logger LOG = Logger.getLogger(Dispatch.class);
+
+    private final DispatchRepository repository;
+    private final Pool pool;
+    private final ProviderCredentials credentials;
+    private final OutboundConfig config;
+
+    Dispatch(DispatchRepository repository, Pool pool, ProviderCredentials credentials, OutboundConfig config) {
+        this.repository = repository;
+        this.pool = pool;
+        this.credentials = credentials;
+        this.config = config;
+    }
+
+    /** Claims the kind's rows due now, one per pace key, and starts sending each; completes once they are claimed. */
+    Uni<Integer> sendDue(DispatchKind kind) {
+        long paceMs = Math.max(1, Math.round(1000 / kind.perSecond()));
+        return pool.withTransaction(db -> repository.claim(db, kind.table(), paceMs, config.claimLimit(),
+                config.lease()))
+                .map(claimed -> startUnderLease(kind, claimed, row -> send(kind, row), "storing the outcome"));
+    }
+
+    /** Claims the kind's ambiguous rows due for a recheck, and starts reconciling each. */
+    Uni<Integer> recheckDue(DispatchKind kind) {
+        return pool.withTransaction(db -> repository.recheck(db, kind.table(), config.claimLimit(), config.lease(),
+                config.reconcileGrace()))
+                .map(claimed -> startUnderLease(kind, claimed, row -> reconcile(kind, row), "reconciling"));
+    }
+
+    /**
+     * Starts the work on every claimed row and returns how many there are. The work runs on after the tick, under
+     * the row's lease: a failure to store its outcome is logged here and repaired when the lease runs out.
+     */
+    private static int startUnderLease(DispatchKind kind, RowSet<Row> rows, Function<Row, Uni<Void>> work,
+            String step) {
+        var claimed = new ArrayList<Row>();
+        rows.forEach(claimed::add);
+        claimed.forEach(row -> work.apply(row).subscribe().with(ok -> {
+        }, failure -> LOG.errorf("outbound %s %s: %s failed, tried again when its lease ends: %s", kind.noun(),
+                row.getUUID("id"), step, failure.getMessage())));
+        return claimed.size();
+    }
+
+    private Uni<Void> send(DispatchKind kind, Row row) {
+        UUID id = row.getUUID("id");
+        TwilioCredentials creds = credentials(kind, row);
+        if (creds == null) {
+            return fail(kind, id, null,
+                    "the provider of this " + kind.noun() + " is gone or its credentials cannot be read");
+        }
+        return kind.send(row, creds)
+                .onItemOrFailure().transformToUni((sid, failure) -> failure == null
+                        ? kind.created(id, sid)
+                        : failed(kind, row, failure));
+    }
+
+    private Uni<Void> failed(DispatchKind kind, Row row, Throwable failure) {
+        UUID id = row.getUUID("id");
+        return switch (Failure.of(failure)) {
+            case RETRY -> {
+                Duration wait = Backoff.after(failure, row.getInteger("attempts"), config.retryBackoff());
+                LOG.warnf("outbound %s %s: not processed by Twilio (%s); again in %d ms", kind.noun(), id,
+                        failure.getMessage(), wait.toMillis());
+                yield repository.backOff(kind.table(), id, wait, failure.getMessage());
+            }
+            case AMBIGUOUS -> {
+                LOG.warnf("outbound %s %s: Twilio may have created it (%s); reconciling, not resending", kind.noun(),
+                        id, failure.getMessage());
+                yield repository.markAmbiguous(kind.table(), id, config.recheckInterval(), failure.getMessage());
+            }
+            case PERMANENT -> refused(kind, row, Failure.code(failure), failure.getMessage());
+        };
+    }
+
+    /** Twilio refused the row: what the kind makes of that and the row's end are one transaction. */
+    private Uni<Void> refused(DispatchKind kind, Row row, Integer code, String error) {
+        UUID id = row.getUUID("id");
+        LOG.warnf("outbound %s %s: refused by Twilio (%s)", kind.noun(), id, code);
+        return pool.withTransaction(db -> kind.refused(db, row, code)
+                .chain(() -> repository.fail(db, kind.table(), id, code, error)));
+    }
+
+    private Uni<Void> fail(DispatchKind kind, UUID id, Integer code, String error) {
+        LOG.warnf("outbound %s %s: failed (%s)", kind.noun(), id, code);
+        return repository.fail(pool, kind.table(), id, code, error);
+    }
+
+    private Uni<Void> reconcile(DispatchKind kind, Row row) {
+        UUID id = row.getUUID("id");
+        String sid = row.getString("sid");
+        if (sid != null) {
+            // A status callback named the row before the create's answer came back.
+            return kind.created(id, sid);
+        }
+        if (!kind.searchesTwilio()) {
+            return unfound(kind, row);
+        }
+        TwilioCredentials creds = credentials(kind, row);
+        if (creds == null) {
+            return fail(kind, id, null,
+                    "the provider of this " + kind.noun() + " is gone; whether Twilio placed it is unknown");
+        }
+        return kind.adopt(row, creds)
+                .chain(adopted -> {
+                    if (adopted != null) {
+                        LOG.infof("outbound %s %s: the ambiguous create exists as %s; adopted", kind.noun(), id,
+                                adopted);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return unfound(kind, row);
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("outbound %s %s: could not look for it in Twilio (%s); checking again later",
+                            kind.noun(), id, failure.getMessage());
+                    return repository.recheckLater(kind.table(), id, config.recheckInterval());
+                });
+    }
+
+    /** Nothing in Twilio names the ambiguous row (yet). */
+    private Uni<Void> unfound(DispatchKind kind, Row row) {
+        UUID id = row.getUUID("id");
+        if (!Boolean.TRUE.equals(row.getBoolean("grace_over"))) {
+            return repository.recheckLater(kind.table(), id, config.recheckInterval());
+        }
+        if (Boolean.TRUE.equals(row.getBoolean("withdrawn"))) {
+            LOG.infof("outbound %s %s: never created, and withdrawn", kind.noun(), id);
+            return repository.cancel(kind.table(), id);
+        }
+        // Only a kind that resends has the resends column.
+        if (kind.resendsAfterGrace() > 0 && row.getInteger("resends") < kind.resendsAfterGrace()) {
+            LOG.warnf("outbound %s %s: not in Twilio after the grace period; sending it once more", kind.noun(), id);
+            return repository.resend(kind.table(), id);
+        }
+        return fail(kind, id, null, kind.unconfirmedError());
+    }
+
+    /**
+     * Null when the provider is gone (the row outlives it) or its secrets no longer open: the row cannot be sent, and
+     * the reason is logged here.
+     */
+    private TwilioCredentials credentials(DispatchKind kind, Row row) {
+        try {
+            return credentials.fromJoinedRow(row);
+        } catch (RuntimeException e) {
+            LOG.errorf("outbound %s %s: the provider's credentials cannot be read: %s", kind.noun(), row.getUUID("id"),
+                    e.getMessage());
+            return null;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.switchboard.outbound;
+
+import io.smallrye.mutiny.Uni;
+import io.switchboard.twilio.TwilioCredentials;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import java.util.UUID;
+
+/**
+ * One kind of outbound send, such as a call or a message. {@link Dispatch} claims its rows, classifies failures and
+ * keeps the never-twice rules; a kind supplies only its table, its request, and what its outcomes mean. Every
+ * {@code @ApplicationScoped} kind is dispatched by {@link OutboundDispatcher}.
+ * <p>
+ * The rows handed to a kind are those its table's claim returns: every column of the row, the provider's
+ * ({@link io.switchboard.provider.ProviderCredentials#JOINED_COLUMNS}) and the table's claimed columns.
+ */
+public interface DispatchKind {
+
+    DispatchTable table();
+
+    /** Pace intervals per second and pace key, across all replicas. */
+    double perSecond();
+
+    /** What one send is called in logs and dispatch errors: {@code call}, {@code message}. */
+    String noun();
+
+    /** Builds the claimed row's request and sends it; completes with the sid of what Twilio created. */
+    Uni<String> send(Row row, TwilioCredentials credentials);
+
+    /** Stores that Twilio created {@code sid} for the row, which is then done. */
+    Uni<Void> created(UUID id, String sid);
+
+    /**
+     * What else Twilio refusing the row means, written in the transaction that ends it failed. Nothing by default.
+     */
+    default Uni<Void> refused(SqlClient db, Row row, Integer code) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Whether an ambiguous send can be looked for in Twilio ({@link #adopt}); when not, only a status callback naming
+     * the row can tell that it exists.
+     */
+    default boolean searchesTwilio() {
+        return false;
+    }
+
+    /**
+     * Looks in Twilio for what an ambiguous send of the row created, and attaches the first match no other row owns;
+     * completes with its sid, or null when there is none.
+     */
+    default Uni<String> adopt(Row row, TwilioCredentials credentials) {
+        return Uni.createFrom().nullItem();
+    }
+
+    /** How many times a send still not found after the grace period is sent again: 0 (never) or 1. */
+    default int resendsAfterGrace() {
+        return 0;
+    }
+
+    /** The dispatch error of a send not found after the grace period, once it may not be sent again. */
+    String unconfirmedError();
+}

@@ -1,0 +1,570 @@
+package io.switchboard.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.support.Await;
+import io.switchboard.support.DirectSeed;
+import io.switchboard.twilio.TwilioCredentials;
+import io.switchboard.twilio.TwilioException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatch state machine against the embedded PostgreSQL, without HTTP or Twilio: a fake kind over a table of its
+ * own, so the dispatcher of the running application never touches these rows.
+ */
+@QuarkusTest
+class DispatchTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final long AN_HOUR = Duration.ofHours(1).toMillis();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A table with exactly the columns {@link DispatchTable} asks for, plus what the fake kind writes. */
+    private static final String CREATE_TABLE = """
+            create table if not exists dispatch_fake (
+                id              uuid primary key,
+                sid             text unique,
+                status          text        not null default 'queued',
+                error_code      integer,
+                pace_key        text        not null,
+                cost            integer     not null default 1,
+                withdrawn       boolean     not null default false,
+                refused_code    integer,
+                provider_id     uuid,
+                created_at      timestamptz not null default clock_timestamp(),
+                updated_at      timestamptz not null default now(),
+                dispatch_state  text,
+                next_attempt_at timestamptz not null default now(),
+                claimed_until   timestamptz,
+                attempts        integer     not null default 0,
+                ambiguous_at    timestamptz,
+                resends         integer     not null default 0,
+                dispatch_error  text,
+                attempted_at    timestamptz,
+                ended_at        timestamptz
+            )""";
+
+    private static volatile UUID providerId;
+
+    @Inject
+    Dispatch dispatch;
+
+    @Inject
+    DispatchRepository repository;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "secrets.encryption-key")
+    String encryptionKey;
+
+    private FakeKind kind;
+
+    @BeforeEach
+    void freshTable() throws Exception {
+        run(CREATE_TABLE);
+        run("truncate dispatch_fake");
+        run("delete from outbound_pace where key like 'fake:%'");
+        if (providerId == null) {
+            try (var c = dataSource.getConnection()) {
+                providerId = DirectSeed.seed(c, encryptionKey, 0).providerId();
+            }
+        }
+        kind = new FakeKind(pool);
+    }
+
+    // --- claim ------------------------------------------------------------------------------------------------------
+
+    @Test
+    void aClaimTakesTheOldestDueRowOfEachPaceKeyOnceAndMovesThePaceByItsCost() {
+        UUID a1 = waiting("a");
+        UUID a2 = waiting("a");
+        UUID b1 = waiting("b");
+        run("update dispatch_fake set cost = 3 where id = $1", b1);
+        UUID unpaced = waiting("c", false);
+        UUID later = waiting("d");
+        run("update dispatch_fake set next_attempt_at = now() + interval '1 hour' where id = $1", later);
+
+        var claimed = ids(claim(AN_HOUR));
+
+        assertThat(claimed).containsExactlyInAnyOrder(a1, b1);
+        for (UUID id : List.of(a1, b1)) {
+            Row row = row(id);
+            assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.PLACING.value());
+            assertThat(row.getInteger("attempts")).isEqualTo(1);
+            assertThat(row.getBoolean("leased_a_lease")).isTrue();
+            assertThat(row.getOffsetDateTime("attempted_at")).isNotNull();
+        }
+        for (UUID id : List.of(a2, unpaced, later)) {
+            assertThat(row(id).getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+            assertThat(row(id).getInteger("attempts")).isZero();
+        }
+        // One pace interval for a, three for b's send of cost 3.
+        assertThat(paceAheadMillis("a")).isBetween(AN_HOUR - 5_000, AN_HOUR);
+        assertThat(paceAheadMillis("b")).isBetween(3 * AN_HOUR - 5_000, 3 * AN_HOUR);
+        // The paces moved on: a2 waits for a's next interval, and the claimed rows are no longer waiting.
+        assertThat(claim(AN_HOUR)).isEmpty();
+    }
+
+    @Test
+    void aClaimedRowComesWithItsProviderAndTheClaimedColumns() {
+        UUID id = waiting("a");
+        var rows = claim(AN_HOUR);
+        assertThat(rows).hasSize(1);
+        Row row = rows.get(0);
+        assertThat(row.getUUID("id")).isEqualTo(id);
+        assertThat(row.getUUID("pr_id")).isEqualTo(providerId);
+        assertThat(row.getString("label")).isEqualTo("fake a");
+    }
+
+    @Test
+    void aClaimDoesNotWaitForAndNeverTakesARowAnotherClaimHolds() {
+        UUID id = waiting("a");
+        // The second claim runs on another connection while the first one's transaction still holds its locks.
+        var both = pool.withTransaction(first -> repository.claim(first, FakeKind.TABLE, AN_HOUR, 50, LEASE)
+                .chain(mine -> repository.claim(pool, FakeKind.TABLE, AN_HOUR, 50, LEASE)
+                        .map(theirs -> List.of(ids(list(mine)), ids(list(theirs))))))
+                .await().atMost(WAIT);
+
+        assertThat(both.get(0)).containsExactly(id);
+        assertThat(both.get(1)).isEmpty();
+        assertThat(claim(1)).isEmpty();
+        assertThat(row(id).getInteger("attempts")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentClaimsTakeEveryRowExactlyOnce() {
+        var rows = new HashSet<UUID>();
+        for (int i = 0; i < 20; i++) {
+            rows.add(waiting("k" + (i % 5)));
+        }
+        var claimed = new ArrayList<UUID>();
+        for (int round = 0; round < 20 && claimed.size() < rows.size(); round++) {
+            List<Uni<List<Row>>> claims = IntStream.range(0, 8)
+                    .mapToObj(i -> pool.withTransaction(db -> repository.claim(db, FakeKind.TABLE, 1, 50, LEASE))
+                            .map(DispatchTest::list))
+                    .toList();
+            Uni.join().all(claims).andFailFast().await().atMost(WAIT)
+                    .forEach(batch -> claimed.addAll(ids(batch)));
+        }
+
+        assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(rows);
+        assertThat(count("attempts = 1 and dispatch_state = '" + DispatchState.PLACING.value() + "'"))
+                .isEqualTo(rows.size());
+    }
+
+    // --- lease expiry and recheck -----------------------------------------------------------------------------------
+
+    @Test
+    void aPlacingRowWhoseLeaseRanOutIsRecheckedAsAmbiguous() {
+        UUID expired = inState("a", DispatchState.PLACING);
+        run("update dispatch_fake set claimed_until = now() - interval '1 second' where id = $1", expired);
+        UUID leased = inState("b", DispatchState.PLACING);
+        run("update dispatch_fake set claimed_until = now() + interval '1 hour' where id = $1", leased);
+        UUID waiting = waiting("c");
+
+        var rechecked = recheck();
+
+        assertThat(ids(rechecked)).containsExactly(expired);
+        assertThat(rechecked.get(0).getBoolean("grace_over")).isFalse();
+        assertThat(rechecked.get(0).getBoolean("withdrawn")).isFalse();
+        Row row = row(expired);
+        assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.AMBIGUOUS.value());
+        assertThat(row.getOffsetDateTime("ambiguous_at")).isNotNull();
+        assertThat(row.getBoolean("leased_a_lease")).isTrue();
+        assertThat(row(leased).getString("dispatch_state")).isEqualTo(DispatchState.PLACING.value());
+        assertThat(row(waiting).getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+        // Rechecking holds it under a lease of its own.
+        assertThat(recheck()).isEmpty();
+    }
+
+    @Test
+    void anAmbiguousRowIsLookedForAgainLaterWithinTheGracePeriodAndNeverSent() {
+        UUID id = ambiguousSince("a", 0);
+
+        assertThat(dispatch.recheckDue(kind).await().atMost(WAIT)).isEqualTo(1);
+
+        Await.until(WAIT, () -> row(id).getOffsetDateTime("claimed_until") == null, "the recheck to end");
+        Row row = row(id);
+        assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.AMBIGUOUS.value());
+        // Looked for again after the test profile's recheck interval.
+        assertThat(row.getLong("wait_ms")).isEqualTo(200);
+        assertThat(kind.searches).hasValue(1);
+        assertThat(kind.sends).hasValue(0);
+    }
+
+    @Test
+    void anAmbiguousRowNotFoundAfterTheGracePeriodIsSentAgainAtMostOnce() {
+        UUID id = ambiguousSince("a", 3600);
+        run("update dispatch_fake set attempts = 1 where id = $1", id);
+
+        dispatch.recheckDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> DispatchState.WAITING.value().equals(row(id).getString("dispatch_state")),
+                "the row to be sent once more");
+        assertThat(row(id).getInteger("resends")).isEqualTo(1);
+        assertThat(row(id).getOffsetDateTime("ambiguous_at")).isNull();
+        assertThat(kind.searches).hasValue(1);
+
+        // The second send is ambiguous too.
+        kind.outcome = () -> Uni.createFrom().failure(twilio(TwilioException.Kind.AMBIGUOUS, 500, 20500));
+        assertThat(dispatch.sendDue(kind).await().atMost(WAIT)).isEqualTo(1);
+        Await.until(WAIT, () -> DispatchState.AMBIGUOUS.value().equals(row(id).getString("dispatch_state")),
+                "the second send to be ambiguous");
+        assertThat(kind.sends).hasValue(1);
+        assertThat(row(id).getInteger("attempts")).isEqualTo(2);
+
+        // Still not found for the whole grace period: it fails, and is never sent a third time.
+        run("""
+                update dispatch_fake set ambiguous_at = now() - interval '1 hour', next_attempt_at = now()
+                 where id = $1""", id);
+        dispatch.recheckDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(id).getString("dispatch_state")),
+                "the row to end");
+        Row row = row(id);
+        assertThat(row.getString("status")).isEqualTo("failed");
+        assertThat(row.getString("dispatch_error")).isEqualTo(FakeKind.UNCONFIRMED);
+        assertThat(row.getOffsetDateTime("ended_at")).isNotNull();
+        assertThat(row.getInteger("resends")).isEqualTo(1);
+        assertThat(kind.searches).hasValue(2);
+        run("update outbound_pace set next_at = now() where key like 'fake:%'");
+        assertThat(dispatch.sendDue(kind).await().atMost(WAIT)).isZero();
+        assertThat(kind.sends).hasValue(1);
+    }
+
+    @Test
+    void aKindThatDoesNotResendFailsAnUnfoundRowAfterTheGracePeriod() {
+        kind.resends = 0;
+        UUID id = ambiguousSince("a", 3600);
+
+        dispatch.recheckDue(kind).await().atMost(WAIT);
+
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(id).getString("dispatch_state")),
+                "the row to end");
+        assertThat(row(id).getString("status")).isEqualTo("failed");
+        assertThat(row(id).getInteger("resends")).isZero();
+    }
+
+    @Test
+    void anAmbiguousRowACallbackNamedOrTwilioListsIsDone() {
+        UUID named = ambiguousSince("a", 0);
+        run("update dispatch_fake set sid = 'SMnamed' where id = $1", named);
+        UUID listed = ambiguousSince("b", 0);
+        kind.found = "SMlisted";
+
+        assertThat(dispatch.recheckDue(kind).await().atMost(WAIT)).isEqualTo(2);
+
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(named).getString("dispatch_state"))
+                && DispatchState.DONE.value().equals(row(listed).getString("dispatch_state")), "both rows to be done");
+        assertThat(row(named).getString("sid")).isEqualTo("SMnamed");
+        assertThat(row(listed).getString("sid")).isEqualTo("SMlisted");
+        // The named one was not looked for.
+        assertThat(kind.searches).hasValue(1);
+        assertThat(kind.sends).hasValue(0);
+    }
+
+    @Test
+    void aSearchThatFailsIsRepeatedLaterNeverTakenForNotFound() {
+        UUID id = ambiguousSince("a", 3600);
+        kind.search = () -> Uni.createFrom().failure(new IllegalStateException("Twilio is away"));
+
+        dispatch.recheckDue(kind).await().atMost(WAIT);
+
+        Await.until(WAIT, () -> row(id).getOffsetDateTime("claimed_until") == null, "the recheck to end");
+        assertThat(row(id).getString("dispatch_state")).isEqualTo(DispatchState.AMBIGUOUS.value());
+        assertThat(row(id).getInteger("resends")).isZero();
+        assertThat(row(id).getLong("wait_ms")).isEqualTo(200);
+    }
+
+    // --- sending and its failures -----------------------------------------------------------------------------------
+
+    @Test
+    void aCreatedSendIsDone() {
+        UUID id = waiting("a");
+        kind.outcome = () -> Uni.createFrom().item("SMcreated");
+
+        dispatch.sendDue(kind).await().atMost(WAIT);
+
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(id).getString("dispatch_state")), "done");
+        assertThat(row(id).getString("sid")).isEqualTo("SMcreated");
+        assertThat(row(id).getOffsetDateTime("claimed_until")).isNull();
+    }
+
+    @Test
+    void aSendTwilioDidNotProcessGoesBackToWaitingAfterABackOffThatDoubles() {
+        UUID id = waiting("a");
+        kind.outcome = () -> Uni.createFrom().failure(twilio(TwilioException.Kind.RETRYABLE, 429, 20429));
+
+        dispatch.sendDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> row(id).getString("dispatch_error") != null, "the back-off");
+        Row first = row(id);
+        assertThat(first.getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+        assertThat(first.getOffsetDateTime("claimed_until")).isNull();
+        // The test profile's retry back-off is 200 ms.
+        assertThat(first.getLong("wait_ms")).isEqualTo(200);
+
+        run("update dispatch_fake set next_attempt_at = now(), dispatch_error = null where id = $1", id);
+        run("update outbound_pace set next_at = now() where key like 'fake:%'");
+        dispatch.sendDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> row(id).getString("dispatch_error") != null, "the second back-off");
+        Row second = row(id);
+        assertThat(second.getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+        assertThat(second.getInteger("attempts")).isEqualTo(2);
+        assertThat(second.getLong("wait_ms")).isEqualTo(400);
+        assertThat(kind.sends).hasValue(2);
+    }
+
+    @Test
+    void aWithdrawnSendEndsCanceledInsteadOfWaitingOrBeingSentAgain() {
+        // Withdrawn while it was being placed: the claim is left to finish, and it is not placed later.
+        UUID backedOff = waiting("a");
+        run("update dispatch_fake set withdrawn = true where id = $1", backedOff);
+        kind.outcome = () -> Uni.createFrom().failure(twilio(TwilioException.Kind.RETRYABLE, 429, 20429));
+        dispatch.sendDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(backedOff).getString("dispatch_state")),
+                "the withdrawn row to end");
+        assertThat(row(backedOff).getString("status")).isEqualTo("canceled");
+        assertThat(row(backedOff).getOffsetDateTime("ended_at")).isNotNull();
+
+        // An ambiguous one never found is canceled after the grace period, not sent again.
+        UUID unfound = ambiguousSince("b", 3600);
+        run("update dispatch_fake set withdrawn = true where id = $1", unfound);
+        dispatch.recheckDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(unfound).getString("dispatch_state")),
+                "the unfound row to end");
+        assertThat(row(unfound).getString("status")).isEqualTo("canceled");
+        assertThat(row(unfound).getInteger("resends")).isZero();
+        assertThat(kind.sends).hasValue(1);
+    }
+
+    @Test
+    void aRefusedSendFailsWithWhatTheKindMakesOfItInOneTransaction() {
+        UUID id = waiting("a");
+        kind.outcome = () -> Uni.createFrom().failure(twilio(TwilioException.Kind.PERMANENT, 400, 21211));
+
+        dispatch.sendDue(kind).await().atMost(WAIT);
+
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(id).getString("dispatch_state")), "the end");
+        Row row = row(id);
+        assertThat(row.getString("status")).isEqualTo("failed");
+        assertThat(row.getInteger("error_code")).isEqualTo(21211);
+        assertThat(row.getInteger("refused_code")).isEqualTo(21211);
+        assertThat(row.getString("dispatch_error")).isEqualTo("refused (21211)");
+        assertThat(row.getOffsetDateTime("ended_at")).isNotNull();
+    }
+
+    @Test
+    void aSendWhoseProviderIsGoneFailsWithoutBeingSent() {
+        UUID id = waiting("a");
+        run("update dispatch_fake set provider_id = null where id = $1", id);
+
+        dispatch.sendDue(kind).await().atMost(WAIT);
+
+        Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(id).getString("dispatch_state")), "the end");
+        assertThat(row(id).getString("status")).isEqualTo("failed");
+        assertThat(row(id).getString("dispatch_error"))
+                .isEqualTo("the provider of this fake send is gone or its credentials cannot be read");
+        assertThat(kind.sends).hasValue(0);
+    }
+
+    @Test
+    void aLateAmbiguousOutcomeDoesNotUndoWhatHappenedMeanwhile() {
+        UUID id = inState("a", DispatchState.DONE);
+        run("update dispatch_fake set sid = 'SMdone' where id = $1", id);
+
+        repository.markAmbiguous(FakeKind.TABLE, id, Duration.ofSeconds(1), "late").await().atMost(WAIT);
+        repository.backOff(FakeKind.TABLE, id, Duration.ofSeconds(1), "late").await().atMost(WAIT);
+        repository.fail(pool, FakeKind.TABLE, id, 1, "late").await().atMost(WAIT);
+
+        Row row = row(id);
+        assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.DONE.value());
+        assertThat(row.getString("status")).isEqualTo("queued");
+        assertThat(row.getString("dispatch_error")).isNull();
+    }
+
+    // --- the fake kind and helpers ----------------------------------------------------------------------------------
+
+    /** Sends nothing anywhere: each outcome is what the test sets, and every call is counted. */
+    static final class FakeKind implements DispatchKind {
+
+        static final DispatchTable TABLE = DispatchTable.of("dispatch_fake", "fake:", "pace_key")
+                .withPaceCost("t.cost")
+                .withClaimedColumns("'fake ' || t.pace_key as label")
+                .withdrawnWhen("t.withdrawn")
+                .timingAttempts()
+                .timingEnds();
+        static final String UNCONFIRMED = "not confirmed, not found";
+
+        private final Pool pool;
+        final AtomicInteger sends = new AtomicInteger();
+        final AtomicInteger searches = new AtomicInteger();
+        volatile Supplier<Uni<String>> outcome = () -> Uni.createFrom().item("SM" + UUID.randomUUID());
+        volatile Supplier<Uni<String>> search = () -> Uni.createFrom().nullItem();
+        volatile String found;
+        volatile int resends = 1;
+
+        FakeKind(Pool pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public DispatchTable table() {
+            return TABLE;
+        }
+
+        @Override
+        public double perSecond() {
+            return 1000;
+        }
+
+        @Override
+        public String noun() {
+            return "fake send";
+        }
+
+        @Override
+        public Uni<String> send(Row row, TwilioCredentials credentials) {
+            sends.incrementAndGet();
+            return outcome.get();
+        }
+
+        @Override
+        public Uni<Void> created(UUID id, String sid) {
+            return pool.preparedQuery(DispatchState.inline("""
+                    update dispatch_fake set sid = coalesce(sid, $2), dispatch_state = {done}, claimed_until = null
+                     where id = $1""")).execute(Tuple.of(id, sid)).replaceWithVoid();
+        }
+
+        @Override
+        public Uni<Void> refused(SqlClient db, Row row, Integer code) {
+            return db.preparedQuery("update dispatch_fake set refused_code = $2 where id = $1")
+                    .execute(Tuple.of(row.getUUID("id"), code)).replaceWithVoid();
+        }
+
+        @Override
+        public boolean searchesTwilio() {
+            return true;
+        }
+
+        @Override
+        public Uni<String> adopt(Row row, TwilioCredentials credentials) {
+            searches.incrementAndGet();
+            if (found == null) {
+                return search.get();
+            }
+            return created(row.getUUID("id"), found).replaceWith(found);
+        }
+
+        @Override
+        public int resendsAfterGrace() {
+            return resends;
+        }
+
+        @Override
+        public String unconfirmedError() {
+            return UNCONFIRMED;
+        }
+    }
+
+    private static TwilioException twilio(TwilioException.Kind what, int status, int code) {
+        return new TwilioException(what, status, code, "refused (" + code + ")", null);
+    }
+
+    /** A waiting row of the pace key, whose pace row exists and is due. */
+    private UUID waiting(String key) {
+        return waiting(key, true);
+    }
+
+    private UUID waiting(String key, boolean paced) {
+        UUID id = inState(key, DispatchState.WAITING);
+        if (paced) {
+            run("insert into outbound_pace (key, next_at) values ($1, now()) on conflict do nothing",
+                    FakeKind.TABLE.paceKey(key));
+        }
+        return id;
+    }
+
+    private UUID inState(String key, DispatchState state) {
+        UUID id = UUID.randomUUID();
+        run("insert into dispatch_fake (id, pace_key, provider_id, dispatch_state) values ($1, $2, $3, $4)", id, key,
+                providerId, state.value());
+        return id;
+    }
+
+    private UUID ambiguousSince(String key, int secondsAgo) {
+        UUID id = waiting(key);
+        run("""
+                update dispatch_fake set dispatch_state = $2, ambiguous_at = now() - $3 * interval '1 second'
+                 where id = $1""", id, DispatchState.AMBIGUOUS.value(), secondsAgo);
+        return id;
+    }
+
+    private List<Row> claim(long paceMillis) {
+        return list(pool.withTransaction(tx -> repository.claim(tx, FakeKind.TABLE, paceMillis, 50, LEASE))
+                .await().atMost(WAIT));
+    }
+
+    private List<Row> recheck() {
+        return list(pool.withTransaction(tx -> repository.recheck(tx, FakeKind.TABLE, 50, LEASE, GRACE))
+                .await().atMost(WAIT));
+    }
+
+    private Row row(UUID id) {
+        return pool.preparedQuery("""
+                select *, claimed_until > now() + interval '50 seconds' as leased_a_lease,
+                       (extract(epoch from next_attempt_at - updated_at) * 1000)::bigint as wait_ms
+                  from dispatch_fake where id = $1""").execute(Tuple.of(id)).await().atMost(WAIT)
+                .iterator().next();
+    }
+
+    private long paceAheadMillis(String key) {
+        return pool.preparedQuery("""
+                select (extract(epoch from next_at - now()) * 1000)::bigint as ahead
+                  from outbound_pace where key = $1""")
+                .execute(Tuple.of(FakeKind.TABLE.paceKey(key))).await().atMost(WAIT)
+                .iterator().next().getLong("ahead");
+    }
+
+    private long count(String condition) {
+        return pool.query("select count(*) as n from dispatch_fake where " + condition).execute().await().atMost(WAIT)
+                .iterator().next().getLong("n");
+    }
+
+    private void run(String sql, Object... args) {
+        var statement = args.length == 0 ? pool.query(sql).execute()
+                : pool.preparedQuery(sql).execute(Tuple.from(args));
+        statement.await().atMost(WAIT);
+    }
+
+    private static List<Row> list(RowSet<Row> rows) {
+        var list = new ArrayList<Row>();
+        rows.forEach(list::add);
+        return list;
+    }
+
+    private static List<UUID> ids(List<Row> rows) {
+        return rows.stream().map(r -> r.getUUID("id")).toList();
+    }
+}
