@@ -69,7 +69,7 @@ public class BenchSetup {
         inbound(out.resolve("inbound-max.txt"), inboundCalls, accountSid, token, baseUrl, numbers);
         inbound(out.resolve("inbound-rate.txt"), inboundCalls, accountSid, token, baseUrl, numbers);
         try (var status = Files.newBufferedWriter(out.resolve("status.txt"))) {
-            String[] steps = {"initiated", "ringing", "in-progress", "completed"};
+            String[] steps = { "initiated", "ringing", "in-progress", "completed" };
             int written = 0;
             while (written < callbacks) {
                 String callSid = "CA" + hex(16);

@@ -16,7 +16,7 @@ import java.util.Optional;
  * hold it while they read or change them. A singleton, not application scoped, so that the monitor is the bean's own
  * and not a client proxy's.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @Singleton
 class Accounts {
 

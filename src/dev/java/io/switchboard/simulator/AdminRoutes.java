@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * {@code /sim/admin}: seeding, faults, inbound traffic and what happened, as JSON, for tools outside the JVM. No
  * authentication: the simulator exists only in dev and test builds.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class AdminRoutes {
 

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * Moves calls and messages through their lives as Twilio does, on Vert.x timers: it fetches TwiML, then sends the
  * status and recording callbacks the request asked for. Nothing here blocks.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class CallFlow {
 
@@ -91,7 +91,7 @@ class CallFlow {
                 .chain(() -> sleep(timing.step()))
                 .chain(() -> ended(call) ? none() : answerOutbound(callbacks, call, authToken, timing, recordings))
                 .chain(() -> finish(callbacks, call, authToken, faults, recordings))
-                .subscribe().with(ignored -> { }, failure -> fail(call, failure));
+                .subscribe().with(ignored -> {}, failure -> fail(call, failure));
     }
 
     private Uni<Void> answerOutbound(Callbacks callbacks, SimCall call, String authToken, Timing timing,
@@ -141,7 +141,7 @@ class CallFlow {
             }
         }
         talk.chain(() -> finish(callbacks, call, authToken, faults, recordings))
-                .subscribe().with(ignored -> { }, failure -> fail(call, failure));
+                .subscribe().with(ignored -> {}, failure -> fail(call, failure));
     }
 
     Uni<SmsAnswer> inboundSms(SimMessage message, SimNumber number, String authToken) {

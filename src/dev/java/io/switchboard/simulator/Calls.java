@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * {@code /2010-04-01/Accounts/{AccountSid}/Calls}: outbound calls created over REST, inbound calls delivered by
  * tests, and the hang-ups and cancels of either. {@link CallFlow} moves each call through its life.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class Calls implements TwilioResource {
 

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The faults and pace the simulator runs with now, and the one-off route failures tests ask for. */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @Singleton
 class Conditions {
 

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** {@code /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists} and their credentials: who may use a SIP trunk. */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class CredentialLists implements TwilioResource {
 

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** {@code /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers}: the numbers an account owns, and their webhooks. */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class IncomingPhoneNumbers implements TwilioResource {
 

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Lookups v2's {@code /v2/PhoneNumbers/{PhoneNumber}}: validity and formatting, from {@link NumberingPlan}. */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class Lookups implements TwilioResource {
 

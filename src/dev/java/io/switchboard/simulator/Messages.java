@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code /2010-04-01/Accounts/{AccountSid}/Messages}: SMS sent over REST, inbound SMS delivered by tests, and the
  * {@code <Message>} replies the service answers them with. {@link CallFlow} moves each message to delivered.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class Messages implements TwilioResource {
 

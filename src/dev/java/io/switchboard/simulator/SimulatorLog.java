@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Everything the simulator received and sent, oldest first; cleared by a reset. A singleton, not application
  * scoped: its fields are read directly, and a client proxy would have fields of its own.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @Singleton
 class SimulatorLog {
 

@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
  * {@code /sim/lookups} (Lookups v2), each resource's routes from its {@link TwilioResource}, and {@code /sim/admin}.
  * Every handler works in memory and answers on the event loop; delays are Vert.x timers.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class SimulatorRouter {
 
@@ -88,8 +88,8 @@ class SimulatorRouter {
         var router = Router.router(vertx);
         router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
         on(router, HttpMethod.GET, "api", TwilioResource.ACCOUNT + ".json", x -> Reply.ok(x.account().toJson()));
-        resources.forEach(resource -> resource.register((method, product, route, operation) ->
-                on(router, method, product, route, operation)));
+        resources.forEach(resource -> resource
+                .register((method, product, route, operation) -> on(router, method, product, route, operation)));
         admin.register(router);
         return router;
     }

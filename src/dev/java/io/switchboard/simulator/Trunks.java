@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Trunking v1's {@code /v1/Trunks}, with the credential lists attached to a trunk and its origination URLs. */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class Trunks implements TwilioResource {
 

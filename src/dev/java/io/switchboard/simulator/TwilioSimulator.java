@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  * {@link Calls}, {@link Messages}, {@link Lookups}). This is the Java API tests use to seed it, inject faults,
  * deliver inbound calls and SMS, and read what happened.
  */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 public class TwilioSimulator {
 

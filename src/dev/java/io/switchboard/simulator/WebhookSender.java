@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /** Sends Twilio's requests to the service, signed as Twilio signs them, and records each. */
-@IfBuildProfile(anyOf = {"dev", "test"})
+@IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class WebhookSender {
 

@@ -33,7 +33,8 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
     /** @throws io.switchboard.common.ApiException a 400 naming every invalid field */
     public void validate() {
         var v = new Validation();
-        v.require(name != null && !name.isBlank() && name.strip().length() <= 100, "name", "must be 1 to 100 characters");
+        v.require(name != null && !name.isBlank() && name.strip().length() <= 100, "name",
+                "must be 1 to 100 characters");
         validateRouting(v);
         validateParameters(v);
         v.require(recording == null || recording.equals("off") || recording.equals("on"), "recording",
@@ -61,7 +62,8 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
                         "must be a sip: or sips: URI such as sip:agent@sip.example.com");
             }
             case Routing.NUMBER -> {
-                v.require(routing.url() == null && routing.uri() == null, "routing", "a number route takes only number");
+                v.require(routing.url() == null && routing.uri() == null, "routing",
+                        "a number route takes only number");
                 v.require(PhoneNumbers.isE164(routing.number()), "routing.number",
                         "must be an E.164 number such as +14155551234");
             }

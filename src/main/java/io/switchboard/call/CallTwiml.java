@@ -66,7 +66,7 @@ public class CallTwiml {
      */
     private record Template(String[] parts, int[] slots, int length) {
 
-        private static final String[] PLACEHOLDERS = {CALL_SID, FROM, TO};
+        private static final String[] PLACEHOLDERS = { CALL_SID, FROM, TO };
 
         static Template of(String xml) {
             var parts = new ArrayList<String>();

@@ -48,7 +48,8 @@ public class InboundCallRecorder {
             CallsConfig config) {
         this.events = events;
         this.vertx = vertx;
-        this.capacity = config.inboundQueueCapacity().orElseGet(() -> defaultCapacity(Runtime.getRuntime().maxMemory()));
+        this.capacity =
+                config.inboundQueueCapacity().orElseGet(() -> defaultCapacity(Runtime.getRuntime().maxMemory()));
         LOG.debugf("inbound-call write-behind queue: at most %d calls", this.capacity);
         this.dropped = metrics.counter("switchboard.calls.inbound.dropped");
         this.failed = metrics.counter("switchboard.calls.inbound.refused");

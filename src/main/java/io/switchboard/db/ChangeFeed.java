@@ -43,7 +43,8 @@ public final class ChangeFeed {
         static Change parse(String payload) {
             int sep = payload.indexOf(':');
             try {
-                return sep <= 0 ? null : new Change(payload.substring(0, sep), UUID.fromString(payload.substring(sep + 1)));
+                return sep <= 0 ? null
+                        : new Change(payload.substring(0, sep), UUID.fromString(payload.substring(sep + 1)));
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -87,9 +88,10 @@ public final class ChangeFeed {
     public Uni<Void> start() {
         stopped = false;
         return Uni.createFrom().deferred(() -> stopped || subscriber.actualConnection() != null
-                        ? Uni.createFrom().voidItem()
-                        : subscriber.close().chain(subscriber::connect))
-                .onFailure().invoke(e -> LOG.warnf("%s: cannot listen for changes yet: %s; retrying", channel, e.getMessage()))
+                ? Uni.createFrom().voidItem()
+                : subscriber.close().chain(subscriber::connect))
+                .onFailure()
+                .invoke(e -> LOG.warnf("%s: cannot listen for changes yet: %s; retrying", channel, e.getMessage()))
                 .onFailure(e -> !stopped).retry()
                 .withBackOff(Duration.ofMillis(backoffMillis(0)), Duration.ofMillis(backoffMillis(Integer.MAX_VALUE)))
                 .indefinitely();

@@ -42,7 +42,7 @@ public final class SmsEncoding {
         // Units per character: septets for GSM-7 (an extension character takes two), UTF-16 units for UCS-2 (a
         // surrogate pair takes two and is kept whole).
         int total = 0;
-        for (int i = 0; i < body.length(); ) {
+        for (int i = 0; i < body.length();) {
             int w = width(body, i, gsm);
             total += w;
             i += gsm ? 1 : w;
@@ -53,7 +53,7 @@ public final class SmsEncoding {
         int part = gsm ? GSM_PART : UCS_PART;
         int segments = 1;
         int used = 0;
-        for (int i = 0; i < body.length(); ) {
+        for (int i = 0; i < body.length();) {
             int w = width(body, i, gsm);
             if (used + w > part) {
                 segments++;

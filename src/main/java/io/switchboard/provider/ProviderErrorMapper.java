@@ -30,9 +30,11 @@ public class ProviderErrorMapper {
     @ServerExceptionMapper
     public Response numbersUnreachable(ProviderFailure.NumbersUnreachable e) {
         return new ApiError("numbers_unreachable", e.numbers().size() + " imported number(s) are not reachable with "
-                + "the new credentials; the old credentials stay", e.numbers().stream()
+                + "the new credentials; the old credentials stay",
+                e.numbers().stream()
                         .map(n -> new ApiError.FieldError(n, "not in the account reachable with the new credentials"))
-                        .toList()).toResponse(422);
+                        .toList())
+                .toResponse(422);
     }
 
     @ServerExceptionMapper

@@ -37,7 +37,8 @@ public class ProviderService {
     };
 
     /** A number of the account as {@code available-numbers} lists it. */
-    public record AvailableNumber(String number, String sid, String friendlyName, IncomingNumber.Capabilities capabilities,
+    public record AvailableNumber(String number, String sid, String friendlyName,
+            IncomingNumber.Capabilities capabilities,
             boolean imported) {
     }
 
@@ -99,7 +100,7 @@ public class ProviderService {
     /** Runs every check now and stores the outcome. */
     public Uni<ProviderView> verify(UUID id) {
         return load(id).chain(loaded -> verifier.verify(loaded.provider(), secrets.credentials(loaded.provider()),
-                        loaded.numbers())
+                loaded.numbers())
                 .chain(checks -> Panache.withTransaction(() -> providers.findById(id).invoke(p -> {
                     if (p != null) {
                         recordVerification(p, checks);

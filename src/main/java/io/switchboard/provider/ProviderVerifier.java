@@ -77,7 +77,8 @@ public class ProviderVerifier {
                         : check("trunk", WARNING, "trunk " + provider.trunkSid + " lost credential list "
                                 + provider.credentialListSid))
                 .onFailure(TwilioProblems::isNotFound)
-                .recoverWithItem(e -> check("trunk", FAILED, "trunk " + provider.trunkSid + " is gone from the account"));
+                .recoverWithItem(
+                        e -> check("trunk", FAILED, "trunk " + provider.trunkSid + " is gone from the account"));
     }
 
     private Uni<Check> numbers(TwilioCredentials creds, List<String> numbers) {

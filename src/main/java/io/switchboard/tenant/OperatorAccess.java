@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * organization's API key.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.TYPE, ElementType.METHOD})
+@Target({ ElementType.TYPE, ElementType.METHOD })
 public @interface OperatorAccess {
 
     /** Whether an organization's API key is accepted too. */

@@ -16,7 +16,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @OperatorAccess
 public class OrganizationResource {
 
-    public record CreateOrganizationRequest(@NotBlank @Size(max = 100, message = "must be 1 to 100 characters") String name) {
+    public record CreateOrganizationRequest(
+            @NotBlank @Size(max = 100, message = "must be 1 to 100 characters") String name) {
     }
 
     public record OrganizationCreated(UUID id, String name, String apiKey) {

@@ -83,7 +83,8 @@ public class WebhookRoutes {
             return;
         }
         String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !(type.startsWith("application/x-www-form-urlencoded") || type.startsWith("application/json"))) {
+        if (type == null
+                || !(type.startsWith("application/x-www-form-urlencoded") || type.startsWith("application/json"))) {
             ctx.response().setStatusCode(415).end();
             return;
         }

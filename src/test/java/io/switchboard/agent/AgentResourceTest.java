@@ -28,9 +28,9 @@ class AgentResourceTest {
     @Test
     void createsEachRoutingType() {
         Api.as(org).body(Map.of("name", "Stream bot",
-                        "routing", Map.of("type", "stream", "url", "wss://agents.example.com/media"),
-                        "parameters", Map.of("tenant", "acme", "voice", "alloy"),
-                        "recording", "on", "transferNumber", "+14155550100"))
+                "routing", Map.of("type", "stream", "url", "wss://agents.example.com/media"),
+                "parameters", Map.of("tenant", "acme", "voice", "alloy"),
+                "recording", "on", "transferNumber", "+14155550100"))
                 .post("/v1/agents")
                 .then().statusCode(201)
                 .body("id", notNullValue())
@@ -41,7 +41,7 @@ class AgentResourceTest {
                 .body("transferNumber", equalTo("+14155550100"))
                 .body("createdAt", notNullValue());
         Api.as(org).body(Map.of("name", "SIP bot", "routing", Map.of("type", "sip",
-                        "uri", "sips:agent@sip.example.com:5061;transport=tls")))
+                "uri", "sips:agent@sip.example.com:5061;transport=tls")))
                 .post("/v1/agents")
                 .then().statusCode(201)
                 .body("routing.uri", equalTo("sips:agent@sip.example.com:5061;transport=tls"))
@@ -82,7 +82,7 @@ class AgentResourceTest {
         parameters.put("bad name", "x");
         parameters.put("long", "x".repeat(501));
         Api.as(org).body(Map.of("name", "", "routing", Map.of("type", "stream", "url", "wss://a.example.com/s"),
-                        "parameters", parameters, "recording", "sometimes", "transferNumber", "555-0100"))
+                "parameters", parameters, "recording", "sometimes", "transferNumber", "555-0100"))
                 .post("/v1/agents")
                 .then().statusCode(400)
                 .body("details.field", hasItem("name"))
@@ -96,7 +96,7 @@ class AgentResourceTest {
             tooMany.put("p" + i, "v");
         }
         Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "sip", "uri", "sip:a@b.example.com"),
-                        "parameters", tooMany))
+                "parameters", tooMany))
                 .post("/v1/agents")
                 .then().statusCode(400).body("details.field", hasItem("parameters"));
         Api.as(org).body(Map.of("name", "x")).post("/v1/agents")
@@ -107,7 +107,7 @@ class AgentResourceTest {
     void patchMergesValidatesAndClears() {
         String id = createStreamAgent();
         Api.as(org).body(Map.of("routing", Map.of("type", "sip", "uri", "sip:bot@sip.example.com"),
-                        "parameters", Map.of("lang", "fr")))
+                "parameters", Map.of("lang", "fr")))
                 .patch("/v1/agents/" + id)
                 .then().statusCode(200)
                 .body("name", equalTo("Support"))
@@ -153,8 +153,8 @@ class AgentResourceTest {
 
     private String createStreamAgent() {
         return Api.as(org).body(Map.of("name", "Support",
-                        "routing", Map.of("type", "stream", "url", "wss://agents.example.com/media"),
-                        "transferNumber", "+14155550100"))
+                "routing", Map.of("type", "stream", "url", "wss://agents.example.com/media"),
+                "transferNumber", "+14155550100"))
                 .post("/v1/agents")
                 .then().statusCode(201).extract().path("id");
     }

@@ -204,8 +204,9 @@ class CallCallbackTest {
         var victim = connectedWithAgent("off");
         String sid = callAndWait(victim);
         JsonPath before = awaitCall(victim, sid, "completed");
-        Await.until(Duration.ofSeconds(5), () -> events(victim, before.getString("id")).size()
-                == callbacksSent(sid).size() + 1, "the victim's own callbacks to be stored");
+        Await.until(Duration.ofSeconds(5),
+                () -> events(victim, before.getString("id")).size() == callbacksSent(sid).size() + 1,
+                "the victim's own callbacks to be stored");
         int eventsBefore = events(victim, before.getString("id")).size();
 
         // A connected account of another organization signs a "completed" for the victim's sid, to its own number.

@@ -145,7 +145,7 @@ class CallEventWriteTest {
         Tuple tuple = CallEventRepository.tuple(write);
 
         assertThat(tuple.getValue(19)).isEqualTo("https://api.twilio.com/rec/RE1");
-        for (int i : new int[] {7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}) {
+        for (int i : new int[] { 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18 }) {
             assertThat(tuple.getValue(i)).as("$%d", i + 1).isNull();
         }
         assertThat(tuple.getValue(20)).isEqualTo(ACCOUNT);

@@ -32,9 +32,9 @@ class CallTwimlTest {
             "c1", "\u0085\u009f\u00a0",
             "empty", "");
     private static final List<String[]> CALLS = List.of(
-            new String[] {"CA0123456789abcdef0123456789abcdef", "+15105550123", "+14155550100"},
-            new String[] {"CA<&>\"'", "Anonymous é 😀", "sip:+1415@example.com;x=\"1\"\n\t\r\u0085"},
-            new String[] {"", "", ""});
+            new String[] { "CA0123456789abcdef0123456789abcdef", "+15105550123", "+14155550100" },
+            new String[] { "CA<&>\"'", "Anonymous é 😀", "sip:+1415@example.com;x=\"1\"\n\t\r\u0085" },
+            new String[] { "", "", "" });
 
     private final CallTwiml twiml = new CallTwiml(URLS);
 
@@ -118,7 +118,7 @@ class CallTwimlTest {
 
     private static List<Route.Agent> agents() {
         var agents = new ArrayList<Route.Agent>();
-        for (boolean recording : new boolean[] {false, true}) {
+        for (boolean recording : new boolean[] { false, true }) {
             agents.add(agent(Routing.STREAM, "wss://agents.example.com/media", Map.of(), recording));
             agents.add(agent(Routing.STREAM, "wss://agents.example.com/media/a&b<c>\"d\"", ESCAPED, recording));
             agents.add(agent(Routing.SIP, "sip:bot@sip.example.com;transport=tls", Map.of(), recording));

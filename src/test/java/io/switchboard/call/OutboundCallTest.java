@@ -241,8 +241,9 @@ class OutboundCallTest {
         long canceled = Api.as(s.c().org()).post("/v1/calls/batches/" + batchId + "/cancel")
                 .then().statusCode(200).extract().jsonPath().getLong("canceled");
         assertThat(canceled).isGreaterThan(CallBatchRequest.MAX_TARGETS - 5L);
-        Await.until(Duration.ofSeconds(5), () -> creates(s.c().account().accountSid()).size()
-                == CallBatchRequest.MAX_TARGETS - canceled, "the calls claimed before the cancel to be sent");
+        Await.until(Duration.ofSeconds(5),
+                () -> creates(s.c().account().accountSid()).size() == CallBatchRequest.MAX_TARGETS - canceled,
+                "the calls claimed before the cancel to be sent");
     }
 
     @Test

@@ -117,10 +117,10 @@ class ErrorMappersTest {
 
     /** Only the path and the message are read by the mapper. */
     private static ConstraintViolation<?> violation(String path, String message) {
-        Path propertyPath = (Path) Proxy.newProxyInstance(Path.class.getClassLoader(), new Class<?>[] {Path.class},
+        Path propertyPath = (Path) Proxy.newProxyInstance(Path.class.getClassLoader(), new Class<?>[] { Path.class },
                 (proxy, method, args) -> method.getName().equals("toString") ? path : null);
         return (ConstraintViolation<?>) Proxy.newProxyInstance(ConstraintViolation.class.getClassLoader(),
-                new Class<?>[] {ConstraintViolation.class}, (proxy, method, args) -> switch (method.getName()) {
+                new Class<?>[] { ConstraintViolation.class }, (proxy, method, args) -> switch (method.getName()) {
                     case "getPropertyPath" -> propertyPath;
                     case "getMessage" -> message;
                     case "hashCode" -> System.identityHashCode(proxy);

@@ -19,7 +19,8 @@ class SecretCipherTest {
         String first = cipher.encrypt("0123456789abcdef0123456789abcdef", "provider:1:authToken");
         String second = cipher.encrypt("0123456789abcdef0123456789abcdef", "provider:1:authToken");
 
-        assertThat(first).isNotEqualTo(second).doesNotContain("0123456789abcdef").startsWith("v1." + cipher.currentKeyId());
+        assertThat(first).isNotEqualTo(second).doesNotContain("0123456789abcdef")
+                .startsWith("v1." + cipher.currentKeyId());
         assertThat(cipher.decrypt(first, "provider:1:authToken")).isEqualTo("0123456789abcdef0123456789abcdef");
         assertThat(cipher.decrypt(second, "provider:1:authToken")).isEqualTo("0123456789abcdef0123456789abcdef");
         assertThat(cipher.decrypt(cipher.encrypt("ünïcode ✓"))).isEqualTo("ünïcode ✓");
@@ -37,7 +38,8 @@ class SecretCipherTest {
         assertThatThrownBy(() -> cipher.decrypt(tampered))
                 .isInstanceOf(SecretDecryptionException.class)
                 .hasMessageNotContaining("secret");
-        assertThatThrownBy(() -> cipher.decrypt("v1." + parts[1] + ".AAAA")).isInstanceOf(SecretDecryptionException.class);
+        assertThatThrownBy(() -> cipher.decrypt("v1." + parts[1] + ".AAAA"))
+                .isInstanceOf(SecretDecryptionException.class);
         assertThatThrownBy(() -> cipher.decrypt("plain text")).isInstanceOf(SecretDecryptionException.class);
     }
 

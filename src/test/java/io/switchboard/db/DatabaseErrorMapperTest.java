@@ -19,7 +19,7 @@ class DatabaseErrorMapperTest {
     private final DatabaseErrorMapper mapper = new DatabaseErrorMapper();
 
     @ParameterizedTest
-    @ValueSource(strings = {"23505", "23503", "23514"})
+    @ValueSource(strings = { "23505", "23503", "23514" })
     void aConstraintARacingRequestWonIsAConflictThatNamesNoConstraint(String state) {
         var body = ErrorBody.of(mapper.database(pg(CONSTRAINT, state)));
         assertThat(body).isEqualTo(new ErrorBody(409, "conflict",
@@ -27,7 +27,7 @@ class DatabaseErrorMapperTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"08006", "53300", "57P01"})
+    @ValueSource(strings = { "08006", "53300", "57P01" })
     void aDatabaseGoingAwayOrOverloadedIsUnavailable(String state) {
         var body = ErrorBody.of(mapper.database(pg("the database system is shutting down", state)));
         assertThat(body).isEqualTo(unavailable());

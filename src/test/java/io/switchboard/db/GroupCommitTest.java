@@ -154,8 +154,8 @@ class GroupCommitTest {
             var call = new Sent(batch, tuples.stream().map(t -> t.getString(0)).toList());
             Promise<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> result = Promise.promise();
             if (args.length > 1 && args[1] instanceof Handler<?> handler) {
-                result.future().onComplete((Handler<AsyncResult<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>>)
-                        handler);
+                result.future()
+                        .onComplete((Handler<AsyncResult<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>>>) handler);
             }
             sent.add(call);
             pending.add(new Held(call, result));
@@ -198,7 +198,7 @@ class GroupCommitTest {
 
         @SuppressWarnings("unchecked")
         private static <T> T fake(Class<T> type, Answer answer) {
-            return (T) Proxy.newProxyInstance(GroupCommitTest.class.getClassLoader(), new Class<?>[] {type},
+            return (T) Proxy.newProxyInstance(GroupCommitTest.class.getClassLoader(), new Class<?>[] { type },
                     (proxy, method, args) -> switch (method.getName()) {
                         case "hashCode" -> System.identityHashCode(proxy);
                         case "equals" -> proxy == args[0];

@@ -107,7 +107,8 @@ class MessageCallbackTest {
         assertThat(sms(c, from, "HELP").body()).isEqualTo(EMPTY);
         Await.until(Duration.ofSeconds(5), () -> simulator.messages().stream()
                 .anyMatch(m -> m.to().equals(from) && m.from().equals(c.number(0))
-                        && SmsReplies.HELP_TEXT.equals(m.body())), "the help reply over REST");
+                        && SmsReplies.HELP_TEXT.equals(m.body())),
+                "the help reply over REST");
         assertThat(simulator.messages().stream().filter(m -> m.to().equals(from))).hasSize(1);
     }
 

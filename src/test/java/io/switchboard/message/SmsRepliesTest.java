@@ -27,7 +27,7 @@ class SmsRepliesTest {
         assertThat(replies.twiml(route(TwilioRegion.US1), OptOutWords.HELP)).isEqualTo(HELP);
         assertThat(replies.twiml(route(TwilioRegion.IE1), OptOutWords.HELP)).isEqualTo(EMPTY);
         assertThat(replies.twiml(null, OptOutWords.HELP)).isEqualTo(EMPTY);
-        for (var word : new OptOutWords[] {OptOutWords.STOP, OptOutWords.START, OptOutWords.NONE}) {
+        for (var word : new OptOutWords[] { OptOutWords.STOP, OptOutWords.START, OptOutWords.NONE }) {
             assertThat(replies.twiml(route(TwilioRegion.US1), word)).as(word.name()).isEqualTo(EMPTY);
         }
     }

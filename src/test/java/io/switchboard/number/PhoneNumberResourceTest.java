@@ -128,7 +128,7 @@ class PhoneNumberResourceTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "4155550100", "+0155550100", "+1 415 555 0100", "+1415555010012345", "", "tel:+14155550100"})
+        "4155550100", "+0155550100", "+1 415 555 0100", "+1415555010012345", "", "tel:+14155550100" })
     void aNumberThatIsNotE164IsA400NamingIt(String number) {
         Api.as(org).body(Map.of("number", number, "providerId", providerId)).post("/v1/phone-numbers")
                 .then().statusCode(400)
@@ -142,7 +142,7 @@ class PhoneNumberResourceTest {
         Api.as(org).body(Map.of("number", account.numbers().get(0))).post("/v1/phone-numbers")
                 .then().statusCode(400).body("details.field", hasItem("providerId"));
         Api.as(org).body(Map.of("number", account.numbers().get(0), "providerId", providerId,
-                        "label", "x".repeat(101))).post("/v1/phone-numbers")
+                "label", "x".repeat(101))).post("/v1/phone-numbers")
                 .then().statusCode(400).body("details.field", hasItem("label"));
         Api.as(org).body(Map.of("number", account.numbers().get(0), "providerId", "not-an-id"))
                 .post("/v1/phone-numbers")
@@ -230,7 +230,7 @@ class PhoneNumberResourceTest {
         String agentA = agent("A");
         String agentB = agent("B");
         String id = Api.as(org).body(Map.of("number", account.numbers().get(0), "providerId", providerId,
-                        "agentId", agentA)).post("/v1/phone-numbers")
+                "agentId", agentA)).post("/v1/phone-numbers")
                 .then().statusCode(201).body("agentId", equalTo(agentA)).extract().path("id");
 
         patch(id, Map.of("agentId", agentB)).then().statusCode(200).body("agentId", equalTo(agentB));

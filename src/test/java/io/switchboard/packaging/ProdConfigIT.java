@@ -21,7 +21,7 @@ class ProdConfigIT {
             "QUARKUS_DATASOURCE_PASSWORD", "nothing");
 
     @ParameterizedTest
-    @ValueSource(strings = {"ADMIN_TOKEN", "SECRETS_ENCRYPTION_KEY", "TWILIO_WEBHOOK_PUBLIC_BASE_URL"})
+    @ValueSource(strings = { "ADMIN_TOKEN", "SECRETS_ENCRYPTION_KEY", "TWILIO_WEBHOOK_PUBLIC_BASE_URL" })
     void refusesToStartWithoutARequiredKey(String missing) throws Exception {
         var env = new HashMap<>(COMPLETE);
         env.remove(missing);
@@ -32,7 +32,7 @@ class ProdConfigIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"c2hvcnQ=", "not base64!"})
+    @ValueSource(strings = { "c2hvcnQ=", "not base64!" })
     void refusesAMalformedEncryptionKey(String key) throws Exception {
         var env = new HashMap<>(COMPLETE);
         env.put("SECRETS_ENCRYPTION_KEY", key);

@@ -61,7 +61,8 @@ class ProviderErrorMapperTest {
         var body = ErrorBody.of(mapper.cleanupRefused(new ProviderFailure.CleanupRefused("TK1", "CL1", cause)));
         assertThat(body).isEqualTo(new ErrorBody(502, "twilio_cleanup_failed",
                 "could not remove trunk TK1 and credential list CL1 from the Twilio account (Permission denied "
-                        + "(20403)); retry, or delete with ?force=true to keep them in Twilio", List.of()));
+                        + "(20403)); retry, or delete with ?force=true to keep them in Twilio",
+                List.of()));
     }
 
     @Test

@@ -325,10 +325,12 @@ class ProviderResourceTest {
     private long credentialListsOf(SimAccount owner) {
         long created = simulator.requests().stream()
                 .filter(r -> r.method().equals("POST") && r.route().equals(CREDENTIAL_LISTS)
-                        && owner.accountSid().equals(r.accountSid()) && r.status() == 201).count();
+                        && owner.accountSid().equals(r.accountSid()) && r.status() == 201)
+                .count();
         long deleted = simulator.requests().stream()
                 .filter(r -> r.method().equals("DELETE") && r.route().startsWith(CREDENTIAL_LISTS.replace(".json", ""))
-                        && owner.accountSid().equals(r.accountSid()) && r.status() == 204).count();
+                        && owner.accountSid().equals(r.accountSid()) && r.status() == 204)
+                .count();
         return created - deleted;
     }
 }

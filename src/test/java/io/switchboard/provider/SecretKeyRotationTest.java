@@ -42,7 +42,8 @@ class SecretKeyRotationTest {
         assertThat(rotated.needsReencryption(before)).isTrue();
         int changed;
         try {
-            changed = new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(rotated)).reencryptAll().await().atMost(Duration.ofSeconds(20));
+            changed = new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(rotated))
+                    .reencryptAll().await().atMost(Duration.ofSeconds(20));
             check(id, rotated, c);
         } finally {
             // Every provider of the shared test database back under the key the running service has.
@@ -64,7 +65,8 @@ class SecretKeyRotationTest {
         assertThat(rotated.decrypt(after.getString("auth_token_enc"), field)).isEqualTo(c.account().authToken());
 
         // Done once: a second pass over this row changes nothing.
-        new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(rotated)).reencryptAll().await().atMost(Duration.ofSeconds(20));
+        new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(rotated)).reencryptAll().await()
+                .atMost(Duration.ofSeconds(20));
         assertThat(row(id).getString("auth_token_enc")).isEqualTo(after.getString("auth_token_enc"));
     }
 

@@ -222,7 +222,7 @@ class RoutingTableTest {
         // The service's own table heard all of it; the replica, disconnected, none of it.
         await().atMost(PROPAGATION).pollInterval(POLL).until(() -> table.find(numbers.get(2)).isPresent()
                 && table.find(numbers.get(1)).isEmpty() && "sip".equals(table.find(numbers.get(0))
-                .map(r -> r.agent().type()).orElse(null)));
+                        .map(r -> r.agent().type()).orElse(null)));
         assertThat(replica.find(numbers.get(2))).isEmpty();
         assertThat(replica.find(numbers.get(1))).isPresent();
         assertThat(replica.find(numbers.get(0)).orElseThrow().agent().type()).isEqualTo("stream");
@@ -245,9 +245,7 @@ class RoutingTableTest {
         sql("alter role " + replicaRole + " nologin");
         try (var logs = LogCapture.start()) {
             replica = new RoutingTable(vertx, pool, json, replicaOptions());
-            replica.start().subscribe().with(ok -> {
-            }, e -> {
-            });
+            replica.start().subscribe().with(ok -> {}, e -> {});
             await().atMost(CATCH_UP).pollInterval(POLL).until(() -> logs.lines().stream()
                     .filter(line -> line.contains("cannot listen for changes yet")).count() >= 2);
         }

@@ -131,7 +131,7 @@ class SimulatorApiTest {
                 .extract().path("sid");
         String credentials = API + "/SIP/CredentialLists/" + list + "/Credentials.json";
 
-        for (String weak : new String[] {"Short1a", "alllowercase123", "ALLUPPERCASE123", "NoDigitsAtAllHere"}) {
+        for (String weak : new String[] { "Short1a", "alllowercase123", "ALLUPPERCASE123", "NoDigitsAtAllHere" }) {
             asAccount().formParam("Username", "agent").formParam("Password", weak).post(credentials).then()
                     .statusCode(400).body("code", equalTo(21250)).body("status", equalTo(400));
         }

@@ -1,11 +1,11 @@
 package io.switchboard.simulator;
 
+import static io.restassured.RestAssured.given;
 import static io.switchboard.simulator.SimAccounts.ACCOUNT;
 import static io.switchboard.simulator.SimAccounts.API;
 import static io.switchboard.simulator.SimAccounts.NUMBER;
 import static io.switchboard.simulator.SimAccounts.TOKEN;
 import static io.switchboard.simulator.SimAccounts.asAccount;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.equalTo;

@@ -92,7 +92,7 @@ class SimulatorFaultsTest {
         var client = HttpClient.newHttpClient();
         String form = "To=" + enc("+14155550999") + "&From=" + enc(NUMBER) + "&Url=" + enc(hooks + "/twiml/say");
         var request = HttpRequest.newBuilder(URI.create(root + "sim/api/2010-04-01/Accounts/" + ACCOUNT
-                        + "/Calls.json"))
+                + "/Calls.json"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                         (ACCOUNT + ":" + TOKEN).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")

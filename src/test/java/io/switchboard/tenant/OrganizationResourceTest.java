@@ -2,8 +2,8 @@ package io.switchboard.tenant;
 
 import static io.restassured.RestAssured.given;
 import static io.switchboard.support.Api.asAdmin;
-import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
 

@@ -17,9 +17,9 @@ class RetryAfterBackoffTest {
         backoff.init(100);
 
         assertThat(new long[] {
-                backoff.nextDelayInMillis(RATE_LIMITED), backoff.nextDelayInMillis(RATE_LIMITED),
-                backoff.nextDelayInMillis(RATE_LIMITED), backoff.nextDelayInMillis(RATE_LIMITED),
-                backoff.nextDelayInMillis(RATE_LIMITED), backoff.nextDelayInMillis(RATE_LIMITED) })
+            backoff.nextDelayInMillis(RATE_LIMITED), backoff.nextDelayInMillis(RATE_LIMITED),
+            backoff.nextDelayInMillis(RATE_LIMITED), backoff.nextDelayInMillis(RATE_LIMITED),
+            backoff.nextDelayInMillis(RATE_LIMITED), backoff.nextDelayInMillis(RATE_LIMITED) })
                 .containsExactly(100, 200, 400, 800, 1600, 1600);
     }
 

@@ -32,7 +32,7 @@ class TwilioErrorMapperTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"429, 20429", "429,", "400, 20429"})
+    @CsvSource({ "429, 20429", "429,", "400, 20429" })
     void rateLimitingIsA503ByStatusOrByCode(int status, Integer code) {
         var body = map(new TwilioException(Kind.RETRYABLE, status, code, "Too Many Requests", null));
         assertThat(body).isEqualTo(new ErrorBody(503, "twilio_rate_limited",
@@ -40,7 +40,7 @@ class TwilioErrorMapperTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"AMBIGUOUS, 0", "AMBIGUOUS, 500", "AMBIGUOUS, 503", "RETRYABLE, 0"})
+    @CsvSource({ "AMBIGUOUS, 0", "AMBIGUOUS, 500", "AMBIGUOUS, 503", "RETRYABLE, 0" })
     void noAnswerOrAServerErrorIsA502(Kind kind, int status) {
         var body = map(new TwilioException(kind, status, null, "no answer", null));
         assertThat(body).isEqualTo(new ErrorBody(502, "twilio_unavailable", "Twilio could not be reached or failed",

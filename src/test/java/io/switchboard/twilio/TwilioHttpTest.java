@@ -163,7 +163,7 @@ class TwilioHttpTest {
                 Optional.empty())).fetchAccount(key));
 
         for (var text : new String[] { e.getMessage(), e.toString(), refused.getMessage(), key.toString(),
-                CREDS.toString() }) {
+            CREDS.toString() }) {
             assertThat(text).doesNotContain(AUTH_TOKEN).doesNotContain("api-key-secret-0123456789abcdef")
                     .doesNotContain(twilio.requests().get(0).headers().get("Authorization").substring(6));
         }

@@ -35,7 +35,8 @@ class TwimlTest {
                     .as("characters from U+%04X", (int) chunk.charAt(0))
                     .isEqualTo(xml(new VoiceResponse.Builder().connect(new Connect.Builder()
                             .stream(new Stream.Builder().url("u").parameter(new Parameter.Builder().name("n")
-                                    .value(chunk).build()).build()).build()).build()));
+                                    .value(chunk).build()).build())
+                            .build()).build()));
         }
     }
 

@@ -117,11 +117,12 @@ class WebhookGateTest {
     private static HttpResponse<String> chunkedPost(String signature, String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         // An input-stream body has no known length: the client sends it chunked.
-        var request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/twilio/voice/inbound"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header(TwilioSignature.HEADER, signature)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
-                .build();
+        var request =
+                HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/twilio/voice/inbound"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header(TwilioSignature.HEADER, signature)
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                        .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -136,7 +137,8 @@ class WebhookGateTest {
     @Test
     void acceptsUnknownAndRepeatedParametersAndThePortVariants() {
         var c = Connected.create(simulator, 1);
-        String agentId = c.createAgent(Map.of("name", "Sip", "routing", Map.of("type", "sip", "uri", "sip:a@b.example.com")));
+        String agentId =
+                c.createAgent(Map.of("name", "Sip", "routing", Map.of("type", "sip", "uri", "sip:a@b.example.com")));
         c.importNumber(0, agentId);
         awaitRouted(c.number(0), agentId);
         var params = inboundParams(c.account().accountSid(), c.number(0));
