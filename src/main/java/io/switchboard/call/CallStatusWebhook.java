@@ -35,9 +35,8 @@ public class CallStatusWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = webhook.param("CallSid");
-        if (sid == null || sid.isBlank()) {
-            ctx.response().setStatusCode(400).end();
+        String sid = CallbackAnswers.requireSid(webhook, "CallSid", ctx);
+        if (sid == null) {
             return;
         }
         var write = CallEventWrite.statusCallback(webhook, inboundRoute(webhook));

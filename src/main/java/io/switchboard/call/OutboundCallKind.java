@@ -56,16 +56,11 @@ class OutboundCallKind implements DispatchKind {
     }
 
     @Override
-    public String noun() {
-        return "call";
-    }
-
-    @Override
     public Uni<String> send(Row row, TwilioCredentials credentials) {
         UUID id = row.getUUID("id");
         var request = CallRequest.of(row.getString("to_number"), row.getString("from_number"),
                 urls.voiceOutbound(id.toString()))
-                .withStatusCallback(urls.voiceStatus() + "?callId=" + id, "POST", CALL_EVENTS);
+                .withStatusCallback(urls.voiceStatus(id.toString()), "POST", CALL_EVENTS);
         if ("on".equals(row.getString("recording"))) {
             request = request.withRecording(urls.recordingStatus(), RECORDING_EVENTS);
         }

@@ -24,9 +24,8 @@ public class RecordingStatusWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = webhook.param("CallSid");
-        if (sid == null || sid.isBlank()) {
-            ctx.response().setStatusCode(400).end();
+        String sid = CallbackAnswers.requireSid(webhook, "CallSid", ctx);
+        if (sid == null) {
             return;
         }
         var write = CallEventWrite.recording(webhook);

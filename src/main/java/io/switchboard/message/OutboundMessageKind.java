@@ -52,15 +52,10 @@ class OutboundMessageKind implements DispatchKind {
     }
 
     @Override
-    public String noun() {
-        return "message";
-    }
-
-    @Override
     public Uni<String> send(Row row, TwilioCredentials credentials) {
         UUID id = row.getUUID("id");
         var request = MessageRequest.from(row.getString("to_number"), row.getString("from_number"),
-                row.getString("body")).withStatusCallback(urls.messagingStatus() + "?messageId=" + id);
+                row.getString("body")).withStatusCallback(urls.messagingStatus(id.toString()));
         LOG.infof("outbound message %s: sending (attempt %d)", id, row.getInteger("attempts"));
         return twilio.createMessage(credentials, request).map(TwilioMessage::sid);
     }

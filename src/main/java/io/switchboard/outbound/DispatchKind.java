@@ -21,8 +21,10 @@ public interface DispatchKind {
     /** Pace intervals per second and pace key, across all replicas. */
     double perSecond();
 
-    /** What one send is called in logs and dispatch errors: {@code call}, {@code message}. */
-    String noun();
+    /** What the kind sends, as its log lines and errors name it: its table. */
+    default String noun() {
+        return table().name();
+    }
 
     /** Builds the claimed row's request and sends it; completes with the sid of what Twilio created. */
     Uni<String> send(Row row, TwilioCredentials credentials);

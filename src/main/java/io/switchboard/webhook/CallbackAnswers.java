@@ -15,6 +15,19 @@ public final class CallbackAnswers {
     private CallbackAnswers() {
     }
 
+    /**
+     * The callback's sid, named by the parameter {@code name}; null when it is missing or blank, and then the
+     * callback has been answered 400: without a sid there is nothing to record it against.
+     */
+    public static String requireSid(VerifiedWebhook webhook, String name, RoutingContext ctx) {
+        String sid = webhook.param(name);
+        if (sid == null || sid.isBlank()) {
+            ctx.response().setStatusCode(400).end();
+            return null;
+        }
+        return sid;
+    }
+
     /** 204 once {@code stored} completes, 503 if it fails. */
     public static void noContentOnceStored(RoutingContext ctx, CallbackEvent event, Uni<?> stored) {
         stored.subscribe().with(ok -> ctx.response().setStatusCode(204).end(), failure -> unavailable(ctx, event,

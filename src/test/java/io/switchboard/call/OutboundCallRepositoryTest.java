@@ -35,7 +35,7 @@ class OutboundCallRepositoryTest {
     @Inject
     AgroalDataSource dataSource;
 
-    @ConfigProperty(name = "secrets.encryption-key")
+    @ConfigProperty(name = "switchboard.secrets.encryption-key")
     String encryptionKey;
 
     record Batch(DirectSeed.Seeded seeded, UUID batchId, UUID[] calls) {

@@ -78,7 +78,7 @@ class DispatchTest {
     @Inject
     AgroalDataSource dataSource;
 
-    @ConfigProperty(name = "secrets.encryption-key")
+    @ConfigProperty(name = "switchboard.secrets.encryption-key")
     String encryptionKey;
 
     private FakeKind kind;
