@@ -5,6 +5,7 @@ import io.switchboard.db.GroupCommit;
 import io.switchboard.db.JsonColumns;
 import io.switchboard.routing.Route;
 import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.CallbackEventRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -41,8 +42,7 @@ public class CallEventRepository {
                 select organization_id from call
                  where sid = $1::text and (account_sid is null or account_sid = $21::text)
             ), ev as (
-                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
-                                                 received_at, params, dedupe_key)
+                %2$s
                 values (coalesce((select organization_id from known), $8::uuid), 'call', $1::text, $2::text, $3::text,
                         $4::int, $5::timestamptz, $6::text::jsonb, $7::text)
                 on conflict (dedupe_key) do nothing
@@ -81,7 +81,7 @@ public class CallEventRepository {
             select count(*) as inserted from ev""".formatted("""
             ($14::text is not null and %1$s < %2$d and $15::int >= %1$s
                              and ($4::int is null or call.last_sequence is null or $4::int > call.last_sequence))"""
-            .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL));
+            .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL), CallbackEventRepository.INSERT);
 
     private final Pool pool;
     private final JsonColumns json;
@@ -171,8 +171,7 @@ public class CallEventRepository {
                     as r(sid, event_status, received_at, params, dedupe_key, organization_id, id, from_number,
                          to_number, agent_id, phone_number_id, status, account_sid)
             ), ev as (
-                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
-                                                 received_at, params, dedupe_key)
+                %s
                 select r.organization_id, 'call', r.sid, 'voice-inbound', r.event_status, null, r.received_at,
                        r.params::jsonb, r.dedupe_key
                   from r
@@ -193,7 +192,7 @@ public class CallEventRepository {
                     account_sid = coalesce(call.account_sid, excluded.account_sid)
                   where call.account_sid is null or call.account_sid = excluded.account_sid
             )
-            select count(*) from ev""";
+            select count(*) from ev""".formatted(CallbackEventRepository.INSERT);
 
     /** In sid order, like the callback groups, so the two never deadlock on a call row. */
     Uni<Void> storeInbound(List<InboundRecord> records) {

@@ -3,6 +3,7 @@ package io.switchboard.message;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
 import io.switchboard.webhook.CallbackEvent;
+import io.switchboard.webhook.CallbackEventRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -28,8 +29,7 @@ public class MessageEventRepository {
                 select organization_id from message
                  where sid = $1::text and (account_sid is null or account_sid = $9::text)
             ), ev as (
-                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
-                                                 received_at, params, dedupe_key)
+                %2$s
                 values ((select organization_id from known), 'message', $1::text, $2::text, $3::text, null,
                         $4::timestamptz, $5::text::jsonb, $6::text)
                 on conflict (dedupe_key) do nothing
@@ -40,9 +40,9 @@ public class MessageEventRepository {
                   from ev
                  where message.sid = $1::text and ev.organization_id is not null
                    and (message.account_sid is null or message.account_sid = $9::text)
-                   and $7::int is not null and $7::int > %s
+                   and $7::int is not null and $7::int > %1$s
             )
-            select count(*) as inserted from ev""".formatted(MessageStatuses.SQL_RANK);
+            select count(*) as inserted from ev""".formatted(MessageStatuses.SQL_RANK, CallbackEventRepository.INSERT);
 
     /*
      * $1 sid, $2 received at, $3 params, $4 dedupe key, $5 organization (null: number not imported), $6 id,
@@ -50,8 +50,7 @@ public class MessageEventRepository {
      */
     static final String INBOUND = """
             with ev as (
-                insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
-                                                 received_at, params, dedupe_key)
+                %s
                 values ($5::uuid, 'message', $1::text, 'sms-inbound', 'received', null, $2::timestamptz,
                         $3::text::jsonb, $4::text)
                 on conflict (dedupe_key) do nothing
@@ -74,7 +73,7 @@ public class MessageEventRepository {
                 delete from opt_out o using ev
                  where o.organization_id = ev.organization_id and o.number = $7::text and $12::text = 'start'
             )
-            select count(*) as inserted from ev""";
+            select count(*) as inserted from ev""".formatted(CallbackEventRepository.INSERT);
 
     /** What an inbound SMS writes. */
     record Inbound(CallbackEvent event, String accountSid, UUID organizationId, String from, String to, String body,

@@ -28,6 +28,15 @@ public class CallbackEventRepository {
         }
     }
 
+    /**
+     * The head of every statement that stores a callback event, the columns in the order its values follow. Each
+     * statement stores its event once, by the dedupe key ({@code on conflict (dedupe_key) do nothing}), and goes on
+     * only when the event is new, so a redelivered callback changes nothing.
+     */
+    public static final String INSERT = """
+            insert into communication_event (organization_id, resource_type, sid, type, status, sequence_number,
+                                             received_at, params, dedupe_key)""";
+
     private final Pool pool;
     private final JsonColumns json;
 
