@@ -1,6 +1,9 @@
 package io.switchboard.support;
 
+import io.quarkus.arc.Arc;
 import io.switchboard.simulator.TwilioSimulator;
+import io.switchboard.webhook.WebhookKeys;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,6 +17,11 @@ public record Connected(Api.Org org, SimAccount account, String providerId) {
         var account = SimAccount.create(simulator, numbers);
         String providerId = Api.as(org).body(account.providerRequest("Acme")).post("/v1/providers")
                 .then().statusCode(201).extract().path("id");
+        // The service learns the account's signing keys from the change feed, a moment after the 201: a webhook
+        // signed before then would be refused.
+        var keys = Arc.container().instance(WebhookKeys.class).get();
+        Await.until(Duration.ofSeconds(10), () -> !keys.tokensFor(account.accountSid()).isEmpty(),
+                "the service to know the new account's signing keys");
         return new Connected(org, account, providerId);
     }
 
