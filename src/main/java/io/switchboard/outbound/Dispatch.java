@@ -66,9 +66,9 @@ class Dispatch {
             String step) {
         var claimed = new ArrayList<Row>();
         rows.forEach(claimed::add);
-        claimed.forEach(row -> work.apply(row).subscribe().with(ok -> {
-        }, failure -> LOG.errorf("outbound %s %s: %s failed, tried again when its lease ends: %s", kind.noun(),
-                row.getUUID("id"), step, failure.getMessage())));
+        claimed.forEach(row -> work.apply(row).subscribe().with(ok -> {},
+                failure -> LOG.errorf("outbound %s %s: %s failed, tried again when its lease ends: %s", kind.noun(),
+                        row.getUUID("id"), step, failure.getMessage())));
         return claimed.size();
     }
 

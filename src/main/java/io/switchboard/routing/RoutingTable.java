@@ -53,8 +53,8 @@ public class RoutingTable {
     }
 
     void onStart(@Observes StartupEvent event) {
-        start().subscribe().with(ok -> {
-        }, e -> LOG.errorf("routing table stopped before it could listen for changes: %s", e.getMessage()));
+        start().subscribe().with(ok -> {},
+                e -> LOG.errorf("routing table stopped before it could listen for changes: %s", e.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -46,8 +46,8 @@ public class WebhookKeys {
     }
 
     void onStart(@Observes StartupEvent event) {
-        feed.start().subscribe().with(ok -> {
-        }, e -> LOG.errorf("webhook keys stopped before they could listen for changes: %s", e.getMessage()));
+        feed.start().subscribe().with(ok -> {},
+                e -> LOG.errorf("webhook keys stopped before they could listen for changes: %s", e.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
