@@ -39,19 +39,28 @@ public class OutboundCallWebhook implements WebhookHandler {
             answer(ctx, twiml.hangup());
             return;
         }
-        calls.findOutboundAnswer(callId).subscribe().with(call -> {
-            if (call == null) {
-                answer(ctx, twiml.hangup());
-            } else if (!call.accountSid().equals(webhook.accountSid())) {
+        // The answer is built before the subscription, so that a failure to build it is answered too.
+        calls.findOutboundAnswer(callId).map(call -> answerFor(call, webhook)).subscribe().with(answer -> {
+            if (answer == null) {
                 ctx.response().setStatusCode(403).end();
             } else {
-                answer(ctx, twiml.connect(call.agent(), webhook.param("CallSid"), webhook.param("From"),
-                        webhook.param("To")));
+                answer(ctx, answer);
             }
         }, failure -> {
-            LOG.errorf("outbound call %s: could not read the call: %s", callId, failure.getMessage());
+            LOG.errorf("outbound call %s: could not answer: %s", callId, failure.getMessage());
             ctx.response().setStatusCode(503).end();
         });
+    }
+
+    /** The TwiML for the answered call; null when another account signed the webhook. */
+    private String answerFor(CallEventRepository.OutboundAnswer call, VerifiedWebhook webhook) {
+        if (call == null) {
+            return twiml.hangup();
+        }
+        if (!call.accountSid().equals(webhook.accountSid())) {
+            return null;
+        }
+        return twiml.connect(call.agent(), webhook.param("CallSid"), webhook.param("From"), webhook.param("To"));
     }
 
     private static void answer(RoutingContext ctx, String twiml) {

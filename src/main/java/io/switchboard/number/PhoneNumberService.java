@@ -13,8 +13,8 @@ import io.switchboard.common.PageRequest;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.db.Database;
 import io.switchboard.provider.Provider;
+import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.provider.ProviderRepository;
-import io.switchboard.provider.ProviderSecrets;
 import io.switchboard.twilio.IncomingNumber;
 import io.switchboard.twilio.NumberConfiguration;
 import io.switchboard.twilio.TwilioClient;
@@ -47,17 +47,17 @@ public class PhoneNumberService {
     private final PhoneNumberRepository numbers;
     private final ProviderRepository providers;
     private final AgentRepository agents;
-    private final ProviderSecrets secrets;
+    private final ProviderCredentials credentials;
     private final TwilioClient twilio;
     private final WebhookUrls urls;
     private final ObjectMapper json;
 
     public PhoneNumberService(PhoneNumberRepository numbers, ProviderRepository providers, AgentRepository agents,
-            ProviderSecrets secrets, TwilioClient twilio, WebhookUrls urls, ObjectMapper json) {
+            ProviderCredentials credentials, TwilioClient twilio, WebhookUrls urls, ObjectMapper json) {
         this.numbers = numbers;
         this.providers = providers;
         this.agents = agents;
-        this.secrets = secrets;
+        this.credentials = credentials;
         this.twilio = twilio;
         this.urls = urls;
         this.json = json;
@@ -68,7 +68,7 @@ public class PhoneNumberService {
         request.validate();
         return Panache.withSession(() -> provider(request.providerId()).call(() -> agentIfAny(request.agentId())))
                 .chain(provider -> {
-                    var creds = secrets.credentials(provider);
+                    var creds = credentials.of(provider);
                     return notImportedYet(request.number())
                             .chain(() -> findInAccount(creds, request.number()))
                             .chain(found -> claimAndConfigure(provider, creds, found, request.label(),
@@ -84,7 +84,7 @@ public class PhoneNumberService {
         }
         var wanted = new LinkedHashSet<>(request.numbers());
         return Panache.withSession(() -> provider(providerId)).chain(provider -> {
-            var creds = secrets.credentials(provider);
+            var creds = credentials.of(provider);
             return twilio.listIncomingNumbers(creds).chain(inAccount -> {
                 Map<String, IncomingNumber> byNumber = inAccount.stream()
                         .collect(Collectors.toMap(IncomingNumber::phoneNumber, Function.identity(), (a, b) -> a));
@@ -194,7 +194,7 @@ public class PhoneNumberService {
     }
 
     private Uni<Void> configure(Owned owned, NumberConfiguration configuration) {
-        return twilio.updateIncomingNumber(secrets.credentials(owned.provider()), owned.number().twilioSid,
+        return twilio.updateIncomingNumber(credentials.of(owned.provider()), owned.number().twilioSid,
                 configuration).replaceWithVoid();
     }
 

@@ -58,6 +58,11 @@ public class ProviderCredentials {
         return sealed == null ? null : open(sealed);
     }
 
+    /** The REST credentials of a provider entity the caller has already read (its secrets still sealed). */
+    public TwilioCredentials of(Provider provider) {
+        return secrets.credentials(provider);
+    }
+
     /** Every provider's signing keys; a provider whose tokens no longer open has none (and is logged). */
     public Uni<List<SigningKeys>> signingKeys() {
         return repository.findAll().map(this::signingKeys);
@@ -71,21 +76,35 @@ public class ProviderCredentials {
     private List<SigningKeys> signingKeys(List<SealedProvider> providers) {
         var keys = new ArrayList<SigningKeys>(providers.size());
         for (SealedProvider p : providers) {
+            String current;
             try {
-                Instant expires = p.previousAuthTokenExpiresAt() == null ? null
-                        : p.previousAuthTokenExpiresAt().toInstant();
-                String previous = expires == null ? null
-                        : secrets.open(p.id(), SecretField.PREVIOUS_AUTH_TOKEN, p.previousAuthTokenEnc());
-                keys.add(new SigningKeys(p.id(), p.accountSid(),
-                        secrets.open(p.id(), SecretField.AUTH_TOKEN, p.authTokenEnc()), previous,
-                        previous == null ? null : expires));
+                current = secrets.open(p.id(), SecretField.AUTH_TOKEN, p.authTokenEnc());
             } catch (RuntimeException e) {
                 // A token that no longer decrypts (a dropped encryption key) must not hide every other account's.
                 LOG.errorf("provider %s: its auth token cannot be decrypted (%s); its webhooks will be refused",
                         p.id(), e.getMessage());
+                continue;
             }
+            String previous = previousToken(p);
+            keys.add(new SigningKeys(p.id(), p.accountSid(), current, previous,
+                    previous == null ? null : p.previousAuthTokenExpiresAt().toInstant()));
         }
         return keys;
+    }
+
+    /** The replaced token while it is still in its grace; one that no longer decrypts is dropped alone. */
+    private String previousToken(SealedProvider p) {
+        if (p.previousAuthTokenExpiresAt() == null || p.previousAuthTokenEnc() == null) {
+            return null;
+        }
+        try {
+            return secrets.open(p.id(), SecretField.PREVIOUS_AUTH_TOKEN, p.previousAuthTokenEnc());
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    "provider %s: its previous auth token cannot be decrypted (%s); only the current one is accepted",
+                    p.id(), e.getMessage());
+            return null;
+        }
     }
 
     private TwilioCredentials open(SealedProvider p) {

@@ -16,11 +16,11 @@ public class ProviderSecrets {
         this.cipher = cipher;
     }
 
-    public String seal(Provider provider, SecretField field, String secret) {
+    String seal(Provider provider, SecretField field, String secret) {
         return secret == null ? null : cipher.encrypt(secret, field.context(provider.id));
     }
 
-    public String open(UUID providerId, SecretField field, String sealed) {
+    String open(UUID providerId, SecretField field, String sealed) {
         return sealed == null ? null : cipher.decrypt(sealed, field.context(providerId));
     }
 
@@ -35,7 +35,7 @@ public class ProviderSecrets {
     }
 
     /** How the client reaches this provider's account. */
-    public TwilioCredentials credentials(Provider provider) {
+    TwilioCredentials credentials(Provider provider) {
         return credentials(provider.id, provider.accountSid, provider.authTokenEnc, provider.apiKeySid,
                 provider.apiKeySecretEnc, provider.region, provider.edge);
     }
