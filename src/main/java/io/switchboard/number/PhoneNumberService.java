@@ -1,8 +1,6 @@
 package io.switchboard.number;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +10,7 @@ import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.db.Database;
+import io.switchboard.db.JsonColumns;
 import io.switchboard.provider.Provider;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.provider.ProviderRepository;
@@ -50,10 +49,10 @@ public class PhoneNumberService {
     private final ProviderCredentials credentials;
     private final TwilioClient twilio;
     private final WebhookUrls urls;
-    private final ObjectMapper json;
+    private final JsonColumns json;
 
     public PhoneNumberService(PhoneNumberRepository numbers, ProviderRepository providers, AgentRepository agents,
-            ProviderCredentials credentials, TwilioClient twilio, WebhookUrls urls, ObjectMapper json) {
+            ProviderCredentials credentials, TwilioClient twilio, WebhookUrls urls, JsonColumns json) {
         this.numbers = numbers;
         this.providers = providers;
         this.agents = agents;
@@ -290,19 +289,11 @@ public class PhoneNumberService {
     }
 
     private NumberConfiguration previousConfiguration(PhoneNumber number) {
-        try {
-            return json.readValue(number.previousConfig, NumberConfiguration.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored previous configuration is not valid JSON", e);
-        }
+        return json.read(number.previousConfig, NumberConfiguration.class);
     }
 
     private String write(NumberConfiguration configuration) {
-        try {
-            return json.writeValueAsString(configuration);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json.write(configuration);
     }
 
     private static String text(JsonNode node, String field) {

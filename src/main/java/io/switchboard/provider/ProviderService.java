@@ -1,14 +1,13 @@
 package io.switchboard.provider;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.db.Database;
+import io.switchboard.db.JsonColumns;
 import io.switchboard.provider.ProviderView.Check;
 import io.switchboard.tenant.TenantContext;
 import io.switchboard.twilio.IncomingNumber;
@@ -49,12 +48,12 @@ public class ProviderService {
     private final ProviderVerifier verifier;
     private final TwilioClient twilio;
     private final ProvidersConfig config;
-    private final ObjectMapper json;
+    private final JsonColumns json;
     private final TenantContext tenant;
 
     public ProviderService(ProviderRepository providers, ImportedNumbers numbers, ProviderSecrets secrets,
             TrunkProvisioner provisioner, ProviderVerifier verifier, TwilioClient twilio, ProvidersConfig config,
-            ObjectMapper json, TenantContext tenant) {
+            JsonColumns json, TenantContext tenant) {
         this.providers = providers;
         this.numbers = numbers;
         this.secrets = secrets;
@@ -349,11 +348,7 @@ public class ProviderService {
         if (provider.createdAt == null) {
             provider.createdAt = now;
         }
-        try {
-            provider.verification = json.writeValueAsString(checks);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        provider.verification = json.write(checks);
     }
 
     private static boolean refused(List<Check> checks) {
@@ -363,11 +358,7 @@ public class ProviderService {
     ProviderView view(Provider p, long numberCount) {
         ProviderView.Verification verification = null;
         if (p.verification != null) {
-            try {
-                verification = new ProviderView.Verification(json.readValue(p.verification, CHECKS));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("stored verification is not valid JSON", e);
-            }
+            verification = new ProviderView.Verification(json.read(p.verification, CHECKS));
         }
         return new ProviderView(p.id, p.name, p.type, p.accountSid, p.region, p.edge, p.verificationStatus,
                 p.lastVerifiedAt, verification, numberCount, p.trunkSid, p.terminationUri, p.sipUsername,
