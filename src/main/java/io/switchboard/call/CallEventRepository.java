@@ -3,6 +3,7 @@ package io.switchboard.call;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
 import io.switchboard.db.JsonColumns;
+import io.switchboard.reconcile.ReconcileTable;
 import io.switchboard.routing.Route;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.CallbackEventRepository;
@@ -82,6 +83,13 @@ public class CallEventRepository {
             ($14::text is not null and %1$s < %2$d and $15::int >= %1$s
                              and ($4::int is null or call.last_sequence is null or $4::int > call.last_sequence))"""
             .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL), CallbackEventRepository.INSERT);
+
+    /**
+     * The call table as reconciliation sees it: unfinished calls, and the provider an outbound call was placed
+     * through or the one whose number an inbound call came to.
+     */
+    static final ReconcileTable RECONCILE = new ReconcileTable("call", CallStatuses.SQL_UNFINISHED,
+            "coalesce(t.provider_id, (select n.provider_id from phone_number n where n.id = t.phone_number_id))");
 
     private final Pool pool;
     private final JsonColumns json;

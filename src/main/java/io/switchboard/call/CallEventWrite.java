@@ -1,9 +1,12 @@
 package io.switchboard.call;
 
+import io.switchboard.reconcile.ReconciledEvent;
 import io.switchboard.routing.Route;
+import io.switchboard.twilio.TwilioCall;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.VerifiedWebhook;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 
 /**
  * What one call callback writes: its event, and the facts it brings to the call row. Built only by the factories
@@ -63,6 +66,31 @@ final class CallEventWrite {
                 errorCode == null || errorCode == 0 ? null : errorCode,
                 "in-progress".equals(status) ? at : null, terminal ? at : null,
                 terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null, null);
+    }
+
+    /**
+     * A status Twilio reported when asked about the call, written as its status callback would be: the call was
+     * answered at its start time (in progress), or ended at its end time with its duration (a terminal status).
+     * Only an existing row of the account is updated.
+     */
+    static CallEventWrite reconciled(TwilioCall call, String sid, String accountSid) {
+        var params = new LinkedHashMap<String, String>();
+        params.put("AccountSid", accountSid);
+        params.put("CallSid", sid);
+        params.put("CallStatus", call.status());
+        params.put("Direction", call.direction());
+        params.put("CallDuration", call.durationSeconds() == null ? null : call.durationSeconds().toString());
+        var event = ReconciledEvent.of(sid, call.status(), params);
+        String status = CallStatuses.isKnown(call.status()) ? call.status() : null;
+        boolean terminal = CallStatuses.isTerminal(status);
+        OffsetDateTime answeredAt = "in-progress".equals(status) ? orElse(call.startTime(), event.receivedAt()) : null;
+        OffsetDateTime endedAt = terminal ? orElse(call.endTime(), event.receivedAt()) : null;
+        return new CallEventWrite(event, accountSid, null, null, null, status, null, answeredAt, endedAt,
+                terminal ? call.durationSeconds() : null, null);
+    }
+
+    private static OffsetDateTime orElse(OffsetDateTime time, OffsetDateTime otherwise) {
+        return time != null ? time : otherwise;
     }
 
     /** A recording status callback: only a completed recording brings its URL; nothing else of the call changes. */

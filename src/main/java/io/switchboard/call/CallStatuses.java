@@ -1,6 +1,7 @@
 package io.switchboard.call;
 
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Twilio's CallStatus values in lifecycle order. A status only moves forward: a later rank replaces an earlier one, a
@@ -17,6 +18,10 @@ final class CallStatuses {
     static final String SQL_RANK = """
             case call.status when 'queued' then 0 when 'initiated' then 1 when 'ringing' then 2
                              when 'in-progress' then 3 else 4 end""";
+
+    /** The row's status is not final, as a condition over {@code t}: Twilio may know how the call went on. */
+    static final String SQL_UNFINISHED = RANK.entrySet().stream().filter(e -> e.getValue() < TERMINAL)
+            .map(e -> "'" + e.getKey() + "'").sorted().collect(Collectors.joining(", ", "t.status in (", ")"));
 
     private CallStatuses() {
     }

@@ -2,6 +2,7 @@ package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
+import io.switchboard.reconcile.ReconcileTable;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.CallbackEventRepository;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -74,6 +75,10 @@ public class MessageEventRepository {
                  where o.organization_id = ev.organization_id and o.number = $7::text and $12::text = 'start'
             )
             select count(*) as inserted from ev""".formatted(CallbackEventRepository.INSERT);
+
+    /** The message table as reconciliation sees it: unfinished messages, and the provider each was sent through. */
+    static final ReconcileTable RECONCILE = new ReconcileTable("message", MessageStatuses.SQL_UNFINISHED,
+            "t.provider_id");
 
     /** What an inbound SMS writes. */
     record Inbound(CallbackEvent event, String accountSid, UUID organizationId, String from, String to, String body,

@@ -1,6 +1,7 @@
 package io.switchboard.message;
 
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Twilio's message statuses in lifecycle order; a status only moves to a higher rank, so a late {@code sent} never
@@ -18,6 +19,13 @@ final class MessageStatuses {
             case message.status when 'accepted' then 0 when 'scheduled' then 0 when 'queued' then 1
                                 when 'sending' then 2 when 'sent' then 3 when 'receiving' then 3
                                 when 'partially_delivered' then 4 when 'read' then 6 else 5 end""";
+
+    /** The rank from which a message's status is final (only {@code read} follows). */
+    static final int FINAL = 5;
+
+    /** The row's status is not final, as a condition over {@code t}: Twilio may know how the message went on. */
+    static final String SQL_UNFINISHED = RANK.entrySet().stream().filter(e -> e.getValue() < FINAL)
+            .map(e -> "'" + e.getKey() + "'").sorted().collect(Collectors.joining(", ", "t.status in (", ")"));
 
     private MessageStatuses() {
     }

@@ -49,7 +49,8 @@ final class TwilioMapper {
     static TwilioCall call(JsonNode n) {
         return new TwilioCall(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "status"),
                 text(n, "direction"), text(n, "parent_call_sid"), integer(n, "duration"),
-                TwilioDates.parse(text(n, "date_created")));
+                TwilioDates.parse(text(n, "date_created")), TwilioDates.parse(text(n, "start_time")),
+                TwilioDates.parse(text(n, "end_time")));
     }
 
     static TwilioMessage message(JsonNode n) {

@@ -51,6 +51,7 @@ class PackageDependenciesTest {
         assertThat(dependencies().get("webhook")).doesNotContain("call", "message", "routing", "agent", "number",
                 "outbound");
         assertThat(dependencies().get("outbound")).doesNotContain("call", "message");
+        assertThat(dependencies().get("reconcile")).doesNotContain("call", "message");
     }
 
     private static void findCycle(Map<String, Set<String>> graph, String start, List<String> path,

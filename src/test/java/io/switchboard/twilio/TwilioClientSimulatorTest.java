@@ -9,6 +9,7 @@ import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.SimAccount;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,24 @@ class TwilioClientSimulatorTest {
 
         assertThat(fetched.sid()).isEqualTo(call.sid());
         assertThat(requests("GET", CALL)).isEqualTo(3);
+    }
+
+    @Test
+    void aFinishedCallIsFetchedWithItsStatusTimesAndDurationAndAnUnknownOneIsNotFound() throws Exception {
+        var call = twilio.createCall(creds, request()).await().atMost(Duration.ofSeconds(10));
+        var finished = simulator.callFinished(call.sid()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        var fetched = twilio.fetchCall(creds, call.sid()).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(fetched.status()).isEqualTo(finished.status()).isEqualTo("completed");
+        assertThat(fetched.durationSeconds()).isEqualTo(finished.durationSeconds());
+        assertThat(fetched.startTime()).isNotNull();
+        assertThat(fetched.endTime()).isNotNull().isAfterOrEqualTo(fetched.startTime());
+        assertThat(requests("GET", CALL)).isEqualTo(1);
+        assertThatThrownBy(() -> twilio.fetchCall(creds, "CA" + SimAccount.hex(16)).await()
+                .atMost(Duration.ofSeconds(10)))
+                .isInstanceOfSatisfying(TwilioException.class, e -> assertThat(e.isNotFound()).isTrue());
+        assertThat(requests("GET", CALL)).as("a 404 is not retried").isEqualTo(2);
     }
 
     @Test
