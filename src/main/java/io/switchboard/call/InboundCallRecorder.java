@@ -191,6 +191,11 @@ public class InboundCallRecorder {
      */
     void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) ShutdownEvent event) {
         Duration timeout = shutdown.inboundTimeout();
+        int pending;
+        synchronized (this) {
+            pending = queue.size() + inBatches;
+        }
+        LOG.infof("shutdown: writing the %d inbound calls still queued, for at most %s", pending, timeout);
         Drained drained = drainOnShutdown(timeout);
         if (drained.unwritten() == 0) {
             LOG.infof("shutdown: %d inbound calls written from the write-behind queue, %d refused by the database",
