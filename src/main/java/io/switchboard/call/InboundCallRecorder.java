@@ -5,21 +5,28 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.Route;
+import io.switchboard.shutdown.ShutdownConfig;
+import io.switchboard.shutdown.ShutdownWait;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
  * Records each answered inbound call (the call row and a {@code voice-inbound} event) without delaying the answer: a
  * bounded in-memory write-behind queue, drained in batches by one writer, retried with backoff while the database is
  * down. Beyond the bound the newest item is dropped and counted ({@code switchboard.calls.inbound.dropped}); the
- * call's status callbacks still create the row, since they carry the same facts.
+ * call's status callbacks still create the row, since they carry the same facts. On shutdown the queue is written out
+ * before the service exits, within {@code switchboard.shutdown.inbound-timeout}.
  */
 @ApplicationScoped
 public class InboundCallRecorder {
@@ -35,19 +42,30 @@ public class InboundCallRecorder {
 
     private final CallEventRepository events;
     private final Vertx vertx;
+    private final ShutdownConfig shutdown;
     private final int capacity;
     private final Counter dropped;
     private final Counter failed;
     private final ArrayDeque<InboundRecord> queue = new ArrayDeque<>();
     /** Batches being written; two keep PostgreSQL busy while the next batch is prepared and sent. */
     private int writing;
+    /** The calls in those batches. */
+    private int inBatches;
     private long backoffMs = MIN_BACKOFF_MS;
+    /** Set once the shutdown's drain is over: later calls are dropped, as nothing would write them. */
     private volatile boolean stopped;
+    /** Calls whose batch the database has answered (written, or refused one by one): the shutdown reports them. */
+    private long settled;
+    /** Completed once nothing is queued or being written, for a shutdown that waits for it; else null. */
+    private CompletableFuture<Void> whenIdle;
+    /** While set, nothing is written: lets a test fill the queue. */
+    private boolean held;
 
     public InboundCallRecorder(CallEventRepository events, Vertx vertx, MeterRegistry metrics,
-            CallsConfig config) {
+            CallsConfig config, ShutdownConfig shutdown) {
         this.events = events;
         this.vertx = vertx;
+        this.shutdown = shutdown;
         this.capacity =
                 config.inboundQueueCapacity().orElseGet(() -> defaultCapacity(Runtime.getRuntime().maxMemory()));
         LOG.debugf("inbound-call write-behind queue: at most %d calls", this.capacity);
@@ -79,6 +97,11 @@ public class InboundCallRecorder {
 
     void enqueue(InboundRecord write, String sid) {
         synchronized (this) {
+            if (stopped) {
+                dropped.increment();
+                LOG.errorf("inbound call %s not recorded: answered after the shutdown's drain", sid);
+                return;
+            }
             if (queue.size() >= capacity) {
                 dropped.increment();
                 LOG.errorf("inbound call %s not recorded: the write-behind queue is full (%d)", sid, capacity);
@@ -96,7 +119,7 @@ public class InboundCallRecorder {
     private void drain() {
         List<InboundRecord> batch;
         synchronized (this) {
-            if (writing >= WRITERS || queue.isEmpty() || stopped) {
+            if (writing >= WRITERS || queue.isEmpty() || stopped || held) {
                 return;
             }
             writing++;
@@ -104,15 +127,19 @@ public class InboundCallRecorder {
             for (int i = 0; i < BATCH && !queue.isEmpty(); i++) {
                 batch.add(queue.poll());
             }
+            inBatches += batch.size();
         }
         events.storeInbound(batch)
                 .onFailure(InboundCallRecorder::isAboutTheData).recoverWithUni(failure -> oneByOne(batch))
                 .subscribe().with(ok -> {
                     synchronized (this) {
                         writing--;
+                        inBatches -= batch.size();
+                        settled += batch.size();
                         backoffMs = MIN_BACKOFF_MS;
                     }
                     drain();
+                    signalIfIdle();
                 }, failure -> retryLater(batch, failure));
     }
 
@@ -139,6 +166,7 @@ public class InboundCallRecorder {
                 queue.addFirst(batch.get(i));
             }
             writing--;
+            inBatches -= batch.size();
             delay = backoffMs;
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
@@ -157,11 +185,70 @@ public class InboundCallRecorder {
         return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        stopped = true;
-        int left = size();
-        if (left > 0) {
-            LOG.warnf("shutting down with %d inbound calls not yet recorded", left);
+    /**
+     * Writes out the queue before the service exits. It runs after the dispatcher's observer
+     * ({@code OutboundDispatcher.stop}), so the queue goes on being written while that one waits.
+     */
+    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) ShutdownEvent event) {
+        Duration timeout = shutdown.inboundTimeout();
+        int pending;
+        synchronized (this) {
+            pending = queue.size() + inBatches;
         }
+        LOG.infof("shutdown: writing the %d inbound calls still queued, for at most %s", pending, timeout);
+        Drained drained = drainOnShutdown(timeout);
+        if (drained.unwritten() == 0) {
+            LOG.infof("shutdown: %d inbound calls written from the write-behind queue, %d refused by the database",
+                    drained.written(), drained.refused());
+        } else {
+            LOG.errorf("shutdown: %d inbound calls written from the write-behind queue, %d refused by the database, "
+                    + "%d not written within %s", drained.written(), drained.refused(), drained.unwritten(), timeout);
+        }
+    }
+
+    /** What the shutdown's drain did: calls written, refused by the database, and left queued or still being written. */
+    record Drained(long written, long refused, int unwritten) {
+    }
+
+    /**
+     * Writes what is queued, in batches as always, and what is answered meanwhile (the HTTP server still takes
+     * requests), until nothing is left or the timeout passes; from then on it takes no more calls. Blocks the calling
+     * thread (see {@link ShutdownWait#atMost}); the writes run on the event loop.
+     */
+    Drained drainOnShutdown(Duration timeout) {
+        var idle = new CompletableFuture<Void>();
+        double refusedBefore = failed.count();
+        long settledBefore;
+        synchronized (this) {
+            held = false;
+            whenIdle = idle;
+            settledBefore = settled;
+        }
+        drain();
+        signalIfIdle();
+        ShutdownWait.atMost(idle, timeout);
+        synchronized (this) {
+            stopped = true;
+            whenIdle = null;
+            long refused = Math.round(failed.count() - refusedBefore);
+            return new Drained(settled - settledBefore - refused, refused, queue.size() + inBatches);
+        }
+    }
+
+    private void signalIfIdle() {
+        CompletableFuture<Void> idle;
+        synchronized (this) {
+            if (whenIdle == null || writing > 0 || !queue.isEmpty()) {
+                return;
+            }
+            idle = whenIdle;
+            whenIdle = null;
+        }
+        idle.complete(null);
+    }
+
+    /** Stops writing until the shutdown's drain, so that a test can fill the queue first. */
+    synchronized void hold() {
+        held = true;
     }
 }

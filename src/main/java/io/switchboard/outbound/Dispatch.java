@@ -35,6 +35,8 @@ class Dispatch {
     private final Pool pool;
     private final ProviderCredentials credentials;
     private final OutboundConfig config;
+    /** The sends and reconciliations started here and not yet finished, which a shutdown waits for. */
+    private final InFlight underLease = new InFlight();
 
     Dispatch(DispatchRepository repository, Pool pool, ProviderCredentials credentials, OutboundConfig config) {
         this.repository = repository;
@@ -58,15 +60,19 @@ class Dispatch {
                 .map(claimed -> startUnderLease(kind, claimed, row -> reconcile(kind, row), "reconciling"));
     }
 
+    /** The work started on claimed rows that has not finished yet (its outcome not stored). */
+    InFlight underLease() {
+        return underLease;
+    }
+
     /**
      * Starts the work on every claimed row and returns how many there are. The work runs on after the tick, under
      * the row's lease: a failure to store its outcome is logged here and repaired when the lease runs out.
      */
-    private static int startUnderLease(DispatchKind kind, RowSet<Row> rows, Function<Row, Uni<Void>> work,
-            String step) {
+    private int startUnderLease(DispatchKind kind, RowSet<Row> rows, Function<Row, Uni<Void>> work, String step) {
         var claimed = new ArrayList<Row>();
         rows.forEach(claimed::add);
-        claimed.forEach(row -> work.apply(row).subscribe().with(ok -> {},
+        claimed.forEach(row -> underLease.track(work.apply(row)).subscribe().with(ok -> {},
                 failure -> LOG.errorf("outbound %s %s: %s failed, tried again when its lease ends: %s", kind.noun(),
                         row.getUUID("id"), step, failure.getMessage())));
         return claimed.size();

@@ -4,9 +4,14 @@ import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.shutdown.ShutdownConfig;
+import io.switchboard.shutdown.ShutdownWait;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +22,8 @@ import org.jboss.logging.Logger;
  * {@link DispatchKind} (calls, messages) from the database and hands them to Twilio through {@link Dispatch}.
  * Everything it does is non-blocking (reactive PostgreSQL client, Vert.x web client), so it runs on the event loop.
  * Claims use {@code for update skip locked} and a lease, so any number of replicas share the work without overlap,
- * and the pace rows make the rate limits hold across all of them.
+ * and the pace rows make the rate limits hold across all of them. On shutdown it claims nothing more and waits, within
+ * {@code switchboard.shutdown.outbound-timeout}, for what it started to store its outcome.
  */
 @ApplicationScoped
 public class OutboundDispatcher {
@@ -27,15 +33,22 @@ public class OutboundDispatcher {
     private final Dispatch dispatch;
     private final List<DispatchKind> kinds;
     private final OutboundConfig config;
+    private final ShutdownConfig shutdown;
     private final Vertx vertx;
     /** One tick at a time: a slow database must not pile up overlapping claims. */
     private final AtomicBoolean ticking = new AtomicBoolean();
+    /** The tick in progress, which a shutdown waits for: the sends it claims start when its claims commit. */
+    private final InFlight ticks = new InFlight();
     private volatile long timer = -1;
+    /** Set on shutdown: no tick claims anything from then on. */
+    private volatile boolean stopping;
 
-    OutboundDispatcher(Dispatch dispatch, @All List<DispatchKind> kinds, OutboundConfig config, Vertx vertx) {
+    OutboundDispatcher(Dispatch dispatch, @All List<DispatchKind> kinds, OutboundConfig config,
+            ShutdownConfig shutdown, Vertx vertx) {
         this.dispatch = dispatch;
         this.kinds = List.copyOf(kinds);
         this.config = config;
+        this.shutdown = shutdown;
         this.vertx = vertx;
     }
 
@@ -55,10 +68,31 @@ public class OutboundDispatcher {
         return Math.max(1, Math.min(config.pollInterval().toMillis(), paced));
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Runs before the inbound-call recorder's observer, which goes on writing meanwhile. */
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION) ShutdownEvent event) {
+        Duration timeout = shutdown.outboundTimeout();
+        int left = stopClaiming(timeout);
+        if (left > 0) {
+            LOG.warnf("shutdown: %d outbound sends or claims still running after %s; each stays claimed and is "
+                    + "reconciled once its lease runs out", left, timeout);
+        }
+    }
+
+    /**
+     * Claims nothing more, then waits up to the timeout for the tick in progress and for the sends and
+     * reconciliations already started to store their outcome; returns how many are still running. Blocks the calling
+     * thread (see {@link ShutdownWait#atMost}).
+     */
+    int stopClaiming(Duration timeout) {
+        stopping = true;
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ShutdownWait.atMost(ticks.none(), timeout);
+        // Every send starts inside a tick, so once no tick runs, none can start any more.
+        ShutdownWait.atMost(dispatch.underLease().none(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return ticks.running() + dispatch.underLease().running();
     }
 
     private volatile boolean failing;
@@ -68,12 +102,7 @@ public class OutboundDispatcher {
         if (!ticking.compareAndSet(false, true)) {
             return;
         }
-        var due = new ArrayList<Uni<Integer>>();
-        for (DispatchKind kind : kinds) {
-            due.add(dispatch.sendDue(kind));
-            due.add(dispatch.recheckDue(kind));
-        }
-        Uni.join().all(due).andCollectFailures()
+        ticks.track(Uni.createFrom().deferred(this::claimDue))
                 .subscribe().with(counts -> {
                     ticking.set(false);
                     if (failing) {
@@ -90,5 +119,21 @@ public class OutboundDispatcher {
                         LOG.debugf("outbound dispatch still fails: %s", failure.getMessage());
                     }
                 });
+    }
+
+    /**
+     * Looks at {@code stopping} only once the tick is counted: a shutdown beginning meanwhile either waits for this
+     * tick or finds that it claimed nothing.
+     */
+    private Uni<List<Integer>> claimDue() {
+        if (stopping) {
+            return Uni.createFrom().item(List.of());
+        }
+        var due = new ArrayList<Uni<Integer>>();
+        for (DispatchKind kind : kinds) {
+            due.add(dispatch.sendDue(kind));
+            due.add(dispatch.recheckDue(kind));
+        }
+        return Uni.join().all(due).andCollectFailures();
     }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.shutdown.ShutdownConfig;
 import io.switchboard.support.Await;
 import io.switchboard.support.DirectSeed;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioException;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -77,6 +81,12 @@ class DispatchTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    OutboundConfig outbound;
+
+    @Inject
+    Vertx vertx;
 
     @ConfigProperty(name = "switchboard.secrets.encryption-key")
     String encryptionKey;
@@ -402,6 +412,49 @@ class DispatchTest {
         assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.DONE.value());
         assertThat(row.getString("status")).isEqualTo("queued");
         assertThat(row.getString("dispatch_error")).isNull();
+    }
+
+    // --- shutdown ---------------------------------------------------------------------------------------------------
+
+    @Test
+    void aStoppingDispatcherClaimsNothingMoreAndWaitsForWhatItStartedToStoreItsOutcome() throws Exception {
+        var release = new CompletableFuture<String>();
+        kind.outcome = () -> Uni.createFrom().completionStage(release);
+        UUID started = waiting("a");
+        var dispatcher = new OutboundDispatcher(dispatch, List.of(kind), outbound, shutdown(), vertx);
+        dispatcher.tick();
+        Await.until(WAIT, () -> kind.sends.get() == 1, "the send to start");
+        UUID due = waiting("b");
+
+        // The send is held: the wait is bounded, and reports it still running.
+        assertThat(dispatcher.stopClaiming(Duration.ofMillis(200))).isPositive();
+        dispatcher.tick();
+        // Waits for that tick too: had it claimed, the row would be placing by now.
+        dispatcher.stopClaiming(Duration.ofMillis(200));
+        assertThat(row(due).getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+        assertThat(row(due).getInteger("attempts")).isZero();
+        assertThat(kind.sends).hasValue(1);
+
+        var stopped = CompletableFuture.supplyAsync(() -> dispatcher.stopClaiming(WAIT));
+        release.complete("SMheld");
+        stopped.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // Stored before the wait returned, not some time later.
+        assertThat(row(started).getString("dispatch_state")).isEqualTo(DispatchState.DONE.value());
+        assertThat(row(started).getString("sid")).isEqualTo("SMheld");
+    }
+
+    private static ShutdownConfig shutdown() {
+        return new ShutdownConfig() {
+            @Override
+            public Duration outboundTimeout() {
+                return WAIT;
+            }
+
+            @Override
+            public Duration inboundTimeout() {
+                return WAIT;
+            }
+        };
     }
 
     // --- the fake kind and helpers ----------------------------------------------------------------------------------

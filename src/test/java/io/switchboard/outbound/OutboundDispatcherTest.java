@@ -2,7 +2,11 @@ package io.switchboard.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smallrye.mutiny.Uni;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class OutboundDispatcherTest {
@@ -14,6 +18,35 @@ class OutboundDispatcherTest {
         assertThat(OutboundDispatcher.period(config(1, 30, 250))).isEqualTo(33);
         assertThat(OutboundDispatcher.period(config(5_000, 1, 250))).isEqualTo(10);
         assertThat(OutboundDispatcher.period(config(1, 1, 50))).isEqualTo(50);
+    }
+
+    @Test
+    void aTickClaimsNothingOnceTheShutdownBegan() {
+        var claims = new AtomicInteger();
+        var dispatch = new Dispatch(null, null, null, config(1, 1, 250)) {
+            @Override
+            Uni<Integer> sendDue(DispatchKind kind) {
+                claims.incrementAndGet();
+                return Uni.createFrom().item(0);
+            }
+
+            @Override
+            Uni<Integer> recheckDue(DispatchKind kind) {
+                claims.incrementAndGet();
+                return Uni.createFrom().item(0);
+            }
+        };
+        var kind = (DispatchKind) Proxy.newProxyInstance(DispatchKind.class.getClassLoader(),
+                new Class<?>[] { DispatchKind.class }, (proxy, method, args) -> null);
+        var dispatcher = new OutboundDispatcher(dispatch, List.of(kind), config(1, 1, 250), null, null);
+
+        dispatcher.tick();
+        assertThat(claims).as("a send and a recheck claim").hasValue(2);
+
+        assertThat(dispatcher.stopClaiming(Duration.ofSeconds(1))).as("nothing runs").isZero();
+        dispatcher.tick();
+        dispatcher.tick();
+        assertThat(claims).hasValue(2);
     }
 
     private static OutboundConfig config(double calls, double segments, long pollMillis) {
