@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import io.switchboard.common.LogText;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.switchboard.webhook.WebhookHandler;
@@ -49,7 +50,7 @@ public class OutboundCallWebhook implements WebhookHandler {
                         webhook.param("To")));
             }
         }, failure -> {
-            LOG.errorf("outbound call %s: could not read the call: %s", callId, failure.getMessage());
+            LOG.errorf("outbound call %s: could not read the call: %s", callId, LogText.safe(failure.getMessage()));
             ctx.response().setStatusCode(503).end();
         });
     }
