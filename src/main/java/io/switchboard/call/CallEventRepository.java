@@ -2,6 +2,7 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
+import io.switchboard.db.GroupCommits;
 import io.switchboard.db.JsonColumns;
 import io.switchboard.reconcile.ReconcileTable;
 import io.switchboard.routing.Route;
@@ -95,10 +96,10 @@ public class CallEventRepository {
     private final JsonColumns json;
     private final GroupCommit grouped;
 
-    public CallEventRepository(Pool pool, JsonColumns json) {
+    public CallEventRepository(Pool pool, JsonColumns json, GroupCommits commits) {
         this.pool = pool;
         this.json = json;
-        this.grouped = new GroupCommit(pool, UPSERT, 128, 4);
+        this.grouped = commits.open("call_event", UPSERT, 128, 4);
     }
 
     /** Stores one callback; completes once committed, with whether it was new (false: a redelivery). */

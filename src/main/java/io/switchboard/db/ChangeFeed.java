@@ -3,6 +3,8 @@ package io.switchboard.db;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -22,15 +26,31 @@ import org.jboss.logging.Logger;
  * overwrites a newer one. A reload that fails (the database briefly unreachable) is not retried in place: a full
  * reload is scheduled with back-off instead, and repeated until one succeeds, so no change is lost while the queue
  * keeps moving.
+ * <p>
+ * A listening connection can look alive and hear nothing: half-open, its backend stopped, or a transaction-mode
+ * pooler in between. So the feed notifies its own channel through the pool every heartbeat interval, and when that
+ * heartbeat has not come back within the timeout it closes the connection, which reconnects and reloads in full. A
+ * full reload also runs every {@code fullReloadInterval} while listening, as a backstop for whatever a feed missed.
  */
 public final class ChangeFeed {
 
     private static final Logger LOG = Logger.getLogger(ChangeFeed.class);
 
+    /** Payload prefix of heartbeats; every feed on the channel hears every replica's and ignores all but its own. */
+    static final String HEARTBEAT = "heartbeat:";
+
     private final Vertx vertx;
+    private final Pool pool;
+    private final Timing timing;
     private final String channel;
     private final Supplier<Uni<Void>> reloadAll;
     private final PgSubscriber subscriber;
+    /** The heartbeat sent and not heard back yet, or null. */
+    private final AtomicReference<Beat> awaited = new AtomicReference<>();
+    private final AtomicLong heartbeatsMissed = new AtomicLong();
+    private final AtomicBoolean timersStarted = new AtomicBoolean();
+    private volatile long heartbeatTimer = -1;
+    private volatile long reloadTimer = -1;
     private final Queue<Supplier<Uni<Void>>> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean resyncScheduled = new AtomicBoolean();
@@ -52,18 +72,39 @@ public final class ChangeFeed {
     }
 
     /**
+     * How a feed watches its connection.
+     *
+     * @param heartbeatInterval how often the feed notifies itself through the pool
+     * @param heartbeatTimeout how long a heartbeat may take to come back before the connection is held dead
+     * @param fullReloadInterval how often everything is reloaded while listening, whatever the notifications say
+     */
+    public record Timing(Duration heartbeatInterval, Duration heartbeatTimeout, Duration fullReloadInterval) {
+    }
+
+    private record Beat(String payload, long sentAtNanos) {
+    }
+
+    /**
+     * @param listenOn where to LISTEN, on a connection of the feed's own
+     * @param pool where the heartbeats are sent from: any connection but the listening one
      * @param reloadAll the full reload, run after every (re)connection and to repair a failed reload; it must reset
      *        the failure count with {@link #loadedInFull()} when it succeeds
      * @param onChange turns one change into a targeted reload, or null to ignore it
      */
-    public ChangeFeed(Vertx vertx, PgConnectOptions listenOn, String channel, Supplier<Uni<Void>> reloadAll,
-            Function<Change, Supplier<Uni<Void>>> onChange) {
+    public ChangeFeed(Vertx vertx, PgConnectOptions listenOn, Pool pool, Timing timing, String channel,
+            Supplier<Uni<Void>> reloadAll, Function<Change, Supplier<Uni<Void>>> onChange) {
         this.vertx = vertx;
+        this.pool = pool;
+        this.timing = timing;
         this.channel = channel;
         this.reloadAll = reloadAll;
         this.subscriber = PgSubscriber.subscriber(vertx, listenOn).reconnectPolicy(ChangeFeed::backoffMillis);
         subscriber.channel(channel)
                 .handler(payload -> {
+                    if (payload.startsWith(HEARTBEAT)) {
+                        heard(payload);
+                        return;
+                    }
                     var change = Change.parse(payload);
                     var reload = change == null ? null : onChange.apply(change);
                     if (reload != null) {
@@ -87,6 +128,7 @@ public final class ChangeFeed {
      */
     public Uni<Void> start() {
         stopped = false;
+        startTimers();
         return Uni.createFrom().deferred(() -> stopped || subscriber.actualConnection() != null
                 ? Uni.createFrom().voidItem()
                 : subscriber.close().chain(subscriber::connect))
@@ -100,7 +142,25 @@ public final class ChangeFeed {
     /** Once stopped, a feed cannot be started again: the subscriber drops its channel handlers. */
     public void stop() {
         stopped = true;
+        vertx.cancelTimer(heartbeatTimer);
+        vertx.cancelTimer(reloadTimer);
         subscriber.closeAndForget();
+    }
+
+    /** Connected, and no heartbeat overdue. */
+    public boolean isListening() {
+        Beat beat = awaited.get();
+        return !stopped && subscriber.actualConnection() != null
+                && (beat == null || !overdue(beat, System.nanoTime()));
+    }
+
+    /** Heartbeats that did not come back in time, each followed by a reconnect, since the feed was created. */
+    public long heartbeatsMissed() {
+        return heartbeatsMissed.get();
+    }
+
+    public String channel() {
+        return channel;
     }
 
     /** To be called by the full reload when it succeeded: the next failure starts the back-off from the beginning. */
@@ -119,6 +179,60 @@ public final class ChangeFeed {
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         return options;
+    }
+
+    private void startTimers() {
+        if (!timersStarted.compareAndSet(false, true)) {
+            return;
+        }
+        heartbeatTimer = vertx.setPeriodic(timing.heartbeatInterval().toMillis(), id -> beat());
+        reloadTimer = vertx.setPeriodic(timing.fullReloadInterval().toMillis(), id -> {
+            // While not listening a reconnect is under way, and it reloads in full anyway.
+            if (!stopped && subscriber.actualConnection() != null) {
+                enqueue(reloadAll);
+            }
+        });
+    }
+
+    /**
+     * Sends a heartbeat when none is awaited; when the awaited one is overdue, closes the listening connection: the
+     * subscriber reconnects and its subscription reloads everything. The send may fail (the pool's database away too):
+     * the heartbeat then never comes back, which is the point.
+     */
+    private void beat() {
+        var connection = subscriber.actualConnection();
+        if (stopped || connection == null) {
+            awaited.set(null);
+            return;
+        }
+        long now = System.nanoTime();
+        Beat beat = awaited.get();
+        if (beat != null) {
+            if (overdue(beat, now) && awaited.compareAndSet(beat, null)) {
+                heartbeatsMissed.incrementAndGet();
+                LOG.warnf("%s: a heartbeat did not come back within %d ms; reconnecting and reloading in full",
+                        channel, timing.heartbeatTimeout().toMillis());
+                connection.closeAndForget();
+            }
+            return;
+        }
+        var next = new Beat(HEARTBEAT + UUID.randomUUID(), now);
+        if (awaited.compareAndSet(null, next)) {
+            pool.preparedQuery("select pg_notify($1, $2)").execute(Tuple.of(channel, next.payload()))
+                    .subscribe().with(ok -> {}, e -> LOG.debugf("%s: heartbeat not sent: %s", channel,
+                            e.getMessage()));
+        }
+    }
+
+    private void heard(String payload) {
+        Beat beat = awaited.get();
+        if (beat != null && beat.payload().equals(payload)) {
+            awaited.compareAndSet(beat, null);
+        }
+    }
+
+    private boolean overdue(Beat beat, long nowNanos) {
+        return nowNanos - beat.sentAtNanos() > timing.heartbeatTimeout().toNanos();
     }
 
     private void enqueue(Supplier<Uni<Void>> reload) {

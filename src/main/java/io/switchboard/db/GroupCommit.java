@@ -25,6 +25,11 @@ import java.util.List;
  * group is therefore sorted by the statement's first parameter, the sid, which every grouped statement locks by: all
  * groups take their locks in the same order and cannot deadlock (PostgreSQL would only break a deadlock after a
  * second, failing a whole group). The sort is stable, so one sid's callbacks keep their arrival order.
+ * <p>
+ * Every wait is bounded. At most {@code maxWaiting} callers wait behind the groups in flight; one more is refused at
+ * once ({@link Saturated}), and its callback answered 503. A group lost with its connection (the database not
+ * answering within the response timeout, see {@link DatabaseConnections}) fails everyone waiting behind it too: they
+ * would wait as long again for the same database, and Twilio would have given up on them meanwhile.
  */
 public final class GroupCommit {
 
@@ -40,24 +45,59 @@ public final class GroupCommit {
     private final String sql;
     private final int maxGroup;
     private final int maxInFlight;
+    private final int maxWaiting;
     private List<Pending> waiting = new ArrayList<>();
     private int inFlight;
+    private long refused;
 
-    public GroupCommit(Pool pool, String sql, int maxGroup, int maxInFlight) {
+    /** Too many callers wait already: the database is not keeping up, or not answering. */
+    public static final class Saturated extends RuntimeException {
+
+        Saturated(int waiting) {
+            super(waiting + " statements wait for the database already", null, false, false);
+        }
+    }
+
+    /** Use {@link GroupCommits}, which takes the bound from configuration and reports it in metrics. */
+    GroupCommit(Pool pool, String sql, int maxGroup, int maxInFlight, int maxWaiting) {
         this.pool = pool;
         this.sql = sql;
         this.maxGroup = maxGroup;
         this.maxInFlight = maxInFlight;
+        this.maxWaiting = maxWaiting;
     }
 
-    /** The statement's result for these parameters, once committed, on the caller's Vert.x context. */
+    /**
+     * The statement's result for these parameters, once committed, on the caller's Vert.x context; {@link Saturated}
+     * at once when {@code maxWaiting} callers wait already.
+     */
     public Uni<RowSet<Row>> execute(Tuple params) {
         return Uni.createFrom().emitter(emitter -> {
+            boolean accepted;
             synchronized (this) {
-                waiting.add(new Pending(params, emitter, Vertx.currentContext()));
+                accepted = waiting.size() < maxWaiting;
+                if (accepted) {
+                    waiting.add(new Pending(params, emitter, Vertx.currentContext()));
+                } else {
+                    refused++;
+                }
             }
-            flush();
+            if (accepted) {
+                flush();
+            } else {
+                emitter.fail(new Saturated(maxWaiting));
+            }
         });
+    }
+
+    /** Callers waiting for a group to take them, now. */
+    public synchronized int waiting() {
+        return waiting.size();
+    }
+
+    /** Callers refused so far because {@code maxWaiting} waited already. */
+    public synchronized long refused() {
+        return refused;
     }
 
     private void flush() {
@@ -75,7 +115,7 @@ public final class GroupCommit {
                 waiting = new ArrayList<>(waiting.subList(maxGroup, waiting.size()));
             }
         }
-        run(group).subscribe().with(ignored -> done(), failure -> done());
+        lost(run(group)).subscribe().with(ignored -> done(), failure -> done());
     }
 
     private void done() {
@@ -106,6 +146,18 @@ public final class GroupCommit {
                 .replaceWithVoid()
                 .onFailure(GroupCommit::isRefusedByDatabase).recoverWithUni(failure -> alone(group))
                 .onFailure().invoke(failure -> group.forEach(pending -> fail(pending, failure)));
+    }
+
+    /** The group's connection is gone: those waiting behind it are failed with it, before another group goes out. */
+    private Uni<Void> lost(Uni<Void> group) {
+        return group.onFailure(failure -> !isRefusedByDatabase(failure)).invoke(failure -> {
+            List<Pending> behind;
+            synchronized (this) {
+                behind = waiting;
+                waiting = new ArrayList<>();
+            }
+            behind.forEach(pending -> fail(pending, failure));
+        });
     }
 
     /** After a refused group: each statement on its own, one after another, so only the bad one fails. */

@@ -2,6 +2,7 @@ package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
+import io.switchboard.db.GroupCommits;
 import io.switchboard.reconcile.ReconcileTable;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.CallbackEventRepository;
@@ -89,10 +90,10 @@ public class MessageEventRepository {
     private final GroupCommit statuses;
     private final GroupCommit inbound;
 
-    public MessageEventRepository(Pool pool) {
+    public MessageEventRepository(Pool pool, GroupCommits commits) {
         this.pool = pool;
-        this.statuses = new GroupCommit(pool, STATUS, 128, 4);
-        this.inbound = new GroupCommit(pool, INBOUND, 128, 4);
+        this.statuses = commits.open("message_status", STATUS, 128, 4);
+        this.inbound = commits.open("message_inbound", INBOUND, 128, 4);
     }
 
     /** Completes once committed, with whether the callback was new. */

@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.db.ChangeFeed;
 import io.switchboard.db.ChangeFeeds;
 import io.switchboard.db.JsonColumns;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,14 +41,15 @@ public class RoutingTable {
     private volatile Map<String, Route> byNumber = new ConcurrentHashMap<>();
 
     @Inject
-    public RoutingTable(Vertx vertx, Pool pool, JsonColumns json, ChangeFeeds feeds) {
-        this(vertx, pool, json, feeds.listenOn());
+    public RoutingTable(Pool pool, JsonColumns json, ChangeFeeds feeds) {
+        this.loader = new RouteLoader(pool, json);
+        this.feed = feeds.open(ChangeFeeds.ROUTING_CHANGED, this::reloadAll, this::reload);
     }
 
-    /** A table of its own, for tests that play a second replica. */
-    public RoutingTable(Vertx vertx, Pool pool, JsonColumns json, PgConnectOptions listenOn) {
+    /** A table of its own, listening elsewhere and reading through {@code pool}: for tests that play a replica. */
+    public RoutingTable(Pool pool, JsonColumns json, ChangeFeeds feeds, PgConnectOptions listenOn) {
         this.loader = new RouteLoader(pool, json);
-        this.feed = new ChangeFeed(vertx, listenOn, ChangeFeeds.ROUTING_CHANGED, this::reloadAll, this::reload);
+        this.feed = feeds.open(listenOn, pool, ChangeFeeds.ROUTING_CHANGED, this::reloadAll, this::reload);
     }
 
     void onStart(@Observes StartupEvent event) {

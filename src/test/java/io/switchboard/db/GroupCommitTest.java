@@ -23,15 +23,17 @@ import org.junit.jupiter.api.Test;
 /**
  * What a group is retried as when PostgreSQL refuses it, and what each waiting caller is given, against a pool that
  * holds every statement until the test answers it. One group in flight at a time: whatever arrives meanwhile waits
- * and goes out as the next group.
+ * and goes out as the next group, and at most {@link #MAX_WAITING} callers wait.
  */
 class GroupCommitTest {
 
     private static final PgException CHECK_VIOLATION = new PgException("new row violates check constraint", "ERROR",
             "23514", null);
 
+    private static final int MAX_WAITING = 3;
+
     private final ScriptedPool db = new ScriptedPool();
-    private final GroupCommit commit = new GroupCommit(db.pool(), "insert ...", 128, 1);
+    private final GroupCommit commit = new GroupCommit(db.pool(), "insert ...", 128, 1, MAX_WAITING);
 
     @Test
     void aRefusedGroupIsRetriedOneStatementAtATimeAndOnlyTheBadOneFails() {
@@ -107,6 +109,63 @@ class GroupCommitTest {
         assertThat(label(z.getItem())).isEqualTo("CA-z");
         assertThat(label(first.getItem())).isEqualTo("CA-first");
         assertThat(db.sent).hasSize(2);
+    }
+
+    @Test
+    void beyondItsBoundACallerIsRefusedAtOnceAndTheWaitListDoesNotGrow() {
+        var first = execute("CA-first");
+        var waiting = List.of(execute("CA-a"), execute("CA-b"), execute("CA-c"));
+        assertThat(commit.waiting()).isEqualTo(MAX_WAITING);
+
+        var refused = execute("CA-d");
+        refused.assertFailedWith(GroupCommit.Saturated.class, "3 statements wait");
+        assertThat(commit.waiting()).isEqualTo(MAX_WAITING);
+        assertThat(commit.refused()).isEqualTo(1);
+        waiting.forEach(UniAssertSubscriber::assertNotTerminated);
+        assertThat(db.sent).hasSize(1);
+
+        // Once the group in flight is done, the waiting ones go out together, and there is room again.
+        db.answer(db.rows("CA-first"));
+        first.assertCompleted();
+        assertThat(db.next()).isEqualTo(new Sent(true, List.of("CA-a", "CA-b", "CA-c")));
+        assertThat(commit.waiting()).isZero();
+        var later = execute("CA-e");
+        later.assertNotTerminated();
+        assertThat(commit.waiting()).isEqualTo(1);
+        db.answer(db.rows("CA-a", "CA-b", "CA-c"));
+        waiting.forEach(UniAssertSubscriber::assertCompleted);
+        assertThat(db.next()).isEqualTo(new Sent(false, List.of("CA-e")));
+        db.answer(db.rows("CA-e"));
+        later.assertCompleted();
+        assertThat(commit.refused()).isEqualTo(1);
+    }
+
+    @Test
+    void aGroupLostWithTheConnectionFailsThoseWaitingBehindItInsteadOfSendingThem() {
+        var first = execute("CA-first");
+        var a = execute("CA-a");
+        var b = execute("CA-b");
+        db.fail(new IllegalStateException("connection closed: no answer within the response timeout"));
+
+        first.assertFailedWith(IllegalStateException.class, "no answer");
+        a.assertFailedWith(IllegalStateException.class, "no answer");
+        b.assertFailedWith(IllegalStateException.class, "no answer");
+        assertThat(commit.waiting()).isZero();
+        assertThat(db.sent).containsExactly(new Sent(false, List.of("CA-first")));
+        assertThat(db.pending).isEmpty();
+    }
+
+    @Test
+    void aGroupRefusedByTheDatabaseLeavesThoseWaitingBehindItWaiting() {
+        var first = execute("CA-first");
+        var a = execute("CA-a");
+        db.fail(CHECK_VIOLATION);
+
+        first.assertFailedWith(PgException.class, "check constraint");
+        a.assertNotTerminated();
+        assertThat(db.next()).isEqualTo(new Sent(false, List.of("CA-a")));
+        db.answer(db.rows("CA-a"));
+        a.assertCompleted();
     }
 
     private UniAssertSubscriber<RowSet<Row>> execute(String sid) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.switchboard.db.ChangeFeed;
+import io.switchboard.db.ChangeFeeds;
 import io.switchboard.db.JsonColumns;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
@@ -21,10 +21,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,12 +56,8 @@ class RoutingTableTest {
     Pool pool;
     @Inject
     JsonColumns json;
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String url;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    Optional<String> username;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
+    @Inject
+    ChangeFeeds feeds;
 
     private Api.Org org;
     private SimAccount account;
@@ -244,7 +238,7 @@ class RoutingTableTest {
         createReplicaRole();
         sql("alter role " + replicaRole + " nologin");
         try (var logs = LogCapture.start()) {
-            replica = new RoutingTable(vertx, pool, json, replicaOptions());
+            replica = new RoutingTable(pool, json, feeds, replicaOptions());
             replica.start().subscribe().with(ok -> {}, e -> {});
             await().atMost(CATCH_UP).pollInterval(POLL).until(() -> logs.lines().stream()
                     .filter(line -> line.contains("cannot listen for changes yet")).count() >= 2);
@@ -263,7 +257,7 @@ class RoutingTableTest {
         createReplicaRole();
         // The replica reads through a pool of its own role, so that its reads alone can be refused.
         replicaPool = PgPool.pool(vertx, replicaOptions(), new PoolOptions().setMaxSize(2));
-        replica = new RoutingTable(vertx, replicaPool, json, replicaOptions());
+        replica = new RoutingTable(replicaPool, json, feeds, replicaOptions());
         replica.start().await().atMost(PROPAGATION);
         await().atMost(PROPAGATION).pollInterval(POLL).until(replica::isLoaded);
 
@@ -282,7 +276,7 @@ class RoutingTableTest {
 
     private void startReplica() {
         createReplicaRole();
-        replica = new RoutingTable(vertx, pool, json, replicaOptions());
+        replica = new RoutingTable(pool, json, feeds, replicaOptions());
         replica.start().await().atMost(PROPAGATION);
         await().atMost(PROPAGATION).pollInterval(POLL).until(replica::isLoaded);
     }
@@ -295,7 +289,7 @@ class RoutingTableTest {
     }
 
     private PgConnectOptions replicaOptions() {
-        var options = ChangeFeed.connectOptions(url, username, password);
+        var options = feeds.listenOn();
         options.setUser(replicaRole);
         options.setPassword("");
         return options;
