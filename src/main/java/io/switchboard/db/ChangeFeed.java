@@ -75,10 +75,12 @@ public final class ChangeFeed {
      * How a feed watches its connection.
      *
      * @param heartbeatInterval how often the feed notifies itself through the pool
-     * @param heartbeatTimeout how long a heartbeat may take to come back before the connection is held dead
+     * @param heartbeatTimeout how long a heartbeat may take to come back before the connection is held deaf
+     * @param responseTimeout how long the connection may stay silent before it is closed ({@link ResponseDeadline})
      * @param fullReloadInterval how often everything is reloaded while listening, whatever the notifications say
      */
-    public record Timing(Duration heartbeatInterval, Duration heartbeatTimeout, Duration fullReloadInterval) {
+    public record Timing(Duration heartbeatInterval, Duration heartbeatTimeout, Duration responseTimeout,
+            Duration fullReloadInterval) {
     }
 
     private record Beat(String payload, long sentAtNanos) {
@@ -113,7 +115,13 @@ public final class ChangeFeed {
                         LOG.debugf("ignoring %s notification %s", channel, payload);
                     }
                 })
-                .subscribeHandler(() -> enqueue(reloadAll));
+                .subscribeHandler(() -> {
+                    var connection = subscriber.actualConnection();
+                    if (connection != null) {
+                        ResponseDeadline.install(connection.getDelegate(), timing.responseTimeout());
+                    }
+                    enqueue(reloadAll);
+                });
     }
 
     /**
@@ -212,7 +220,8 @@ public final class ChangeFeed {
                 heartbeatsMissed.incrementAndGet();
                 LOG.warnf("%s: a heartbeat did not come back within %d ms; reconnecting and reloading in full",
                         channel, timing.heartbeatTimeout().toMillis());
-                connection.closeAndForget();
+                // At the socket: a polite close would wait for the server that is not answering.
+                ResponseDeadline.closeNow(connection.getDelegate());
             }
             return;
         }

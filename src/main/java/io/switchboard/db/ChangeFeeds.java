@@ -44,7 +44,8 @@ public class ChangeFeeds {
         this.pool = pool;
         this.listenOn = connections.bound(ChangeFeed.connectOptions(url, username, password),
                 DatabaseConnections.APPLICATION_NAME + "-listener");
-        this.timing = new ChangeFeed.Timing(config.changeFeed().heartbeatInterval(), config.responseTimeout(),
+        this.timing = new ChangeFeed.Timing(config.changeFeed().heartbeatInterval(),
+                config.changeFeed().heartbeatTimeout(), config.responseTimeout(),
                 config.changeFeed().fullReloadInterval());
         Gauge.builder("switchboard.database.change_feeds.listening", this, feeds -> feeds.listening())
                 .description("change feeds connected with their heartbeat on time").register(metrics);
@@ -52,6 +53,11 @@ public class ChangeFeeds {
                 feeds -> feeds.opened.stream().mapToLong(ChangeFeed::heartbeatsMissed).sum())
                 .description("heartbeats that did not come back in time, each followed by a reconnect")
                 .register(metrics);
+    }
+
+    /** How the service's feeds watch their connections. */
+    public ChangeFeed.Timing timing() {
+        return timing;
     }
 
     /** Where the service's feeds listen: the database of the pool, on a connection of their own. A copy. */

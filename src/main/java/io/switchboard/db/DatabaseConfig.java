@@ -25,8 +25,8 @@ public interface DatabaseConfig {
 
     /**
      * The service closes a connection on which nothing was sent or received for this long, so a statement fails
-     * rather than waiting for ever; also the longest wait for a pooled connection and for a change feed's heartbeat.
-     * Must exceed the statement timeout, within which a live server always answers.
+     * rather than waiting for ever; also the longest wait for a pooled connection. Must exceed the statement timeout,
+     * within which a live server always answers.
      */
     @WithDefault("15s")
     Duration responseTimeout();
@@ -68,12 +68,17 @@ public interface DatabaseConfig {
 
     interface ChangeFeedTiming {
 
-        /**
-         * How often each feed notifies itself through the pool; a heartbeat that has not come back on the listening
-         * connection within the response timeout makes the feed reconnect and reload in full.
-         */
+        /** How often each feed notifies itself through the pool, to hear it back on its listening connection. */
         @WithDefault("5s")
         Duration heartbeatInterval();
+
+        /**
+         * A heartbeat not heard back within this makes the feed reconnect and reload in full: its connection is
+         * dead, or alive and deaf (a pooler in between, the wrong server). Shorter than the response timeout, which
+         * closes a connection that went silent, so a deaf one is found first.
+         */
+        @WithDefault("10s")
+        Duration heartbeatTimeout();
 
         /** A full reload this often, whatever the notifications say: the backstop for any change a feed missed. */
         @WithDefault("5m")

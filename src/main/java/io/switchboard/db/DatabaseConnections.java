@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +15,12 @@ import java.util.concurrent.TimeUnit;
  * and each change feed's. Quarkus offers no setting for a client-side deadline or TCP keepalive, hence the creator.
  * <p>
  * The session parameters go in the startup message, so PostgreSQL applies them to the service's sessions only. A
- * connection on which nothing moved for the response timeout is closed by the service: a statement on it then fails
- * instead of waiting for a server that stopped answering, which TCP alone would not notice while the server's kernel
- * still acknowledges. The pool drops idle connections well before that, so a borrowed connection never arrives near
- * its deadline.
+ * connection on which nothing moved for the response timeout is closed by the service ({@link ResponseDeadline}): a
+ * statement on it then fails instead of waiting for a server that stopped answering, which TCP alone would not notice
+ * while the server's kernel still acknowledges. The pool drops idle connections well before that, so a borrowed
+ * connection never arrives near its deadline. A connection attempt stuck in its handshake is not bounded (the client
+ * offers no hook before it is established); it holds one place in the pool until the server answers or TCP gives up,
+ * and whoever waits for a connection gives up after the response timeout all the same.
  */
 @Singleton
 public class DatabaseConnections implements PgPoolCreator {
@@ -39,12 +42,23 @@ public class DatabaseConnections implements PgPoolCreator {
     @Override
     public Pool create(Input input) {
         input.pgConnectOptionsList().forEach(options -> bound(options, APPLICATION_NAME));
-        return PgDriver.INSTANCE.createPool(input.vertx(), input.pgConnectOptionsList(), bound(input.poolOptions()));
+        var pool = PgDriver.INSTANCE.createPool(input.vertx(), input.pgConnectOptionsList(),
+                bound(input.poolOptions()));
+        // Each new connection gets its deadline before it joins the pool; closing it here hands it to the pool.
+        return pool.connectHandler(connection -> {
+            deadline(connection);
+            connection.close();
+        });
+    }
+
+    /** The response deadline on an established connection ({@link ResponseDeadline}). */
+    public void deadline(SqlConnection connection) {
+        ResponseDeadline.install(connection, config.responseTimeout());
     }
 
     /**
-     * The service's bounds on one connection's options, in place: session parameters, the response deadline, TCP
-     * keepalive and the connect timeout.
+     * The service's bounds on one connection's options, in place: session parameters, TCP keepalive and the connect
+     * timeout. The response deadline is put on each connection once established ({@link #deadline}).
      */
     public PgConnectOptions bound(PgConnectOptions options, String applicationName) {
         var keepalive = config.keepalive();
@@ -54,8 +68,6 @@ public class DatabaseConnections implements PgPoolCreator {
                 .addProperty("tcp_keepalives_idle", seconds(keepalive.idle()))
                 .addProperty("tcp_keepalives_interval", seconds(keepalive.interval()))
                 .addProperty("tcp_keepalives_count", Integer.toString(keepalive.count()));
-        options.setIdleTimeout((int) config.responseTimeout().toMillis());
-        options.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         options.setConnectTimeout((int) config.responseTimeout().toMillis());
         // The JDK transport applies only SO_KEEPALIVE, with the host's timing (see deployment/); the native one
         // also takes the intervals.
