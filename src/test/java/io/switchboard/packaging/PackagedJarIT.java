@@ -107,8 +107,11 @@ class PackagedJarIT {
                 assertThat(answer.body()).contains("<Stream url=\"wss://agents.example.com/media\">")
                         .contains("<Parameter name=\"tenant\" value=\"seed\"/>");
 
-                // Not ready for new work while the database is away, but alive: no restart loop.
+                // Still ready, as it still answers Twilio: an outage must not take every replica out of the Service
+                // at once. The database reports its absence in its own group. Alive: no restart loop.
                 assertThat(http.send(HttpRequest.newBuilder(app.uri("/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                assertThat(http.send(HttpRequest.newBuilder(app.uri("/q/health/group/database")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
                 assertThat(http.send(HttpRequest.newBuilder(app.uri("/q/health/live")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
