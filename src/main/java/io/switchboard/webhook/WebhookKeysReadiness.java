@@ -5,7 +5,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** A replica takes webhooks only once it knows the tokens to check their signatures with. */
+/**
+ * A replica takes webhooks only once it knows the tokens to check their signatures with; held in memory, they serve
+ * through a database outage too.
+ */
 @Readiness
 @ApplicationScoped
 public class WebhookKeysReadiness implements HealthCheck {
