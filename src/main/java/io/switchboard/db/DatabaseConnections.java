@@ -5,7 +5,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -46,19 +45,14 @@ public class DatabaseConnections implements PgPoolCreator {
                 bound(input.poolOptions()));
         // Each new connection gets its deadline before it joins the pool; closing it here hands it to the pool.
         return pool.connectHandler(connection -> {
-            deadline(connection);
+            ResponseDeadline.install(connection, config.responseTimeout());
             connection.close();
         });
     }
 
-    /** The response deadline on an established connection ({@link ResponseDeadline}). */
-    public void deadline(SqlConnection connection) {
-        ResponseDeadline.install(connection, config.responseTimeout());
-    }
-
     /**
      * The service's bounds on one connection's options, in place: session parameters, TCP keepalive and the connect
-     * timeout. The response deadline is put on each connection once established ({@link #deadline}).
+     * timeout. The response deadline is put on each connection once established ({@link ResponseDeadline}).
      */
     public PgConnectOptions bound(PgConnectOptions options, String applicationName) {
         var keepalive = config.keepalive();
@@ -80,8 +74,7 @@ public class DatabaseConnections implements PgPoolCreator {
 
     /**
      * Waiting for a connection is bounded like a statement, and an idle connection leaves the pool after half the
-     * response timeout (the pool looks every second at most), long before the deadline could close it under a
-     * borrower.
+     * response timeout (looked for at least every second), long before the deadline could close it under a borrower.
      */
     PoolOptions bound(PoolOptions pool) {
         long deadline = config.responseTimeout().toMillis();
