@@ -2,6 +2,7 @@ package io.switchboard.agent;
 
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;
+import io.switchboard.twilio.Twiml;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
@@ -16,6 +17,13 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
     static final int MAX_PARAMETER_VALUE = 500;
     /** The service sets these on every stream itself. */
     static final Set<String> RESERVED_PARAMETERS = Set.of("callSid", "from", "to", "agentId");
+
+    /**
+     * Every call's TwiML carries these settings: a character XML does not allow would reach Twilio as U+FFFD, so it is
+     * refused here, where the customer can still see and fix it.
+     */
+    private static final String NO_XML_FORBIDDEN = "no character XML forbids (a control character but tab, line feed"
+            + " and carriage return, an unpaired surrogate, U+FFFE, U+FFFF)";
 
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     private static final Pattern SIP_URI = Pattern.compile(
@@ -53,13 +61,13 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
             case Routing.STREAM -> {
                 v.require(routing.uri() == null && routing.number() == null, "routing", "a stream takes only url");
                 v.require(isStreamUrl(routing.url()), "routing.url",
-                        "must be a wss:// URL without a query string (Twilio drops it; pass data as parameters)");
+                        "must be a wss:// URL without a query string (Twilio drops it; pass data as parameters)"
+                                + " with " + NO_XML_FORBIDDEN);
             }
             case Routing.SIP -> {
                 v.require(routing.url() == null && routing.number() == null, "routing", "a sip route takes only uri");
-                v.require(routing.uri() != null && routing.uri().length() <= 1024
-                        && SIP_URI.matcher(routing.uri()).matches(), "routing.uri",
-                        "must be a sip: or sips: URI such as sip:agent@sip.example.com");
+                v.require(isSipUri(routing.uri()), "routing.uri",
+                        "must be a sip: or sips: URI such as sip:agent@sip.example.com, with " + NO_XML_FORBIDDEN);
             }
             case Routing.NUMBER -> {
                 v.require(routing.url() == null && routing.uri() == null, "routing",
@@ -83,13 +91,32 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
             } else if (RESERVED_PARAMETERS.contains(key)) {
                 v.error(field, "is set by the service on every call");
             }
-            v.require(value != null && value.length() <= MAX_PARAMETER_VALUE, field,
-                    "must be a string of at most " + MAX_PARAMETER_VALUE + " characters");
+            if (value == null || value.length() > MAX_PARAMETER_VALUE) {
+                v.error(field, "must be a string of at most " + MAX_PARAMETER_VALUE + " characters");
+            } else if (!Twiml.isAllowedInXml(value)) {
+                v.error(field, "must contain " + NO_XML_FORBIDDEN);
+            }
         });
     }
 
+    /**
+     * A SIP URI that the answer to a call can carry: the builders write an empty {@code <Sip/>} for one that
+     * {@link URI} does not parse.
+     */
+    private static boolean isSipUri(String uri) {
+        if (uri == null || uri.length() > 1024 || !SIP_URI.matcher(uri).matches() || !Twiml.isAllowedInXml(uri)) {
+            return false;
+        }
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
     private static boolean isStreamUrl(String url) {
-        if (url == null || url.length() > 2048) {
+        if (url == null || url.length() > 2048 || !Twiml.isAllowedInXml(url)) {
             return false;
         }
         try {

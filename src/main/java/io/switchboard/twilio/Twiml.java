@@ -13,13 +13,16 @@ import java.util.TreeMap;
  * name, an element without content closed as {@code <Hangup/>}, and the serializer's escaping, which is not the same
  * for attribute values as for text (see {@link #appendAttributeValue}).
  * <p>
- * Characters XML 1.0 does not allow (controls other than tab, line feed and carriage return; unpaired surrogates) are
- * refused with an {@link IllegalArgumentException}, as the builders refuse them on Java 25: Twilio would fail a
- * document that carried them anyway.
+ * A character XML 1.0 does not allow (a control other than tab, line feed and carriage return; an unpaired surrogate;
+ * U+FFFE, U+FFFF) is written as U+FFFD, the replacement character, where the builders would refuse the document or
+ * write one no parser reads: whatever a caller sent or an old row holds, Twilio gets a document it can read. Stored
+ * settings are refused at the API instead ({@link #isAllowedInXml}), so only per-call values are ever replaced.
  */
 public final class Twiml {
 
     public static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    /** What a character XML does not allow is written as. */
+    public static final char REPLACEMENT = '\uFFFD';
 
     private final String name;
     private final String text;
@@ -168,13 +171,16 @@ public final class Twiml {
                 case '"' -> attribute ? "&quot;" : null;
                 default -> null;
             };
-            int reference = entity == null ? reference(value, i, attribute) : -1;
-            if (entity == null && reference < 0) {
+            boolean allowed = entity != null || isAllowedAt(value, i);
+            int reference = entity == null && allowed ? reference(value, i, attribute) : -1;
+            if (entity == null && allowed && reference < 0) {
                 continue;
             }
             out.append(value, copied, i);
             if (entity != null) {
                 out.append(entity);
+            } else if (!allowed) {
+                out.append(REPLACEMENT);
             } else {
                 out.append("&#").append(reference).append(';');
             }
@@ -186,6 +192,34 @@ public final class Twiml {
         return out.append(value, copied, length);
     }
 
+    /** Whether XML 1.0 allows every character of {@code value}, so that it is written as it is meant. */
+    public static boolean isAllowedInXml(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!isAllowedAt(value, i)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(value.charAt(i))) {
+                i++;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the character at {@code i} is one XML 1.0 allows: tab, line feed, carriage return, U+0020 to U+FFFD
+     * but for surrogates, and a high surrogate followed by a low one (read at the high one, where the pair starts).
+     */
+    private static boolean isAllowedAt(String value, int i) {
+        char c = value.charAt(i);
+        if (c < ' ') {
+            return c == '\t' || c == '\n' || c == '\r';
+        }
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+        }
+        return !Character.isLowSurrogate(c) && c != '\uFFFE' && c != '\uFFFF';
+    }
+
     /** The code point to write as a character reference at {@code i}, or -1 to write the character as it is. */
     private static int reference(String value, int i, boolean attribute) {
         char c = value.charAt(i);
@@ -195,18 +229,11 @@ public final class Twiml {
         if (c == '\r') {
             return c;
         }
-        if (c < ' ') {
-            throw notAllowed(c);
-        }
         if (c >= '\u007f' && c <= '\u009f') {
             return attribute ? -1 : c;
         }
-        if (Character.isSurrogate(c)) {
-            char next = i + 1 < value.length() ? value.charAt(i + 1) : 0;
-            if (Character.isHighSurrogate(c) && Character.isLowSurrogate(next)) {
-                return Character.toCodePoint(c, next);
-            }
-            throw notAllowed(c);
+        if (Character.isHighSurrogate(c)) {
+            return Character.toCodePoint(c, value.charAt(i + 1));
         }
         return -1;
     }
@@ -222,10 +249,5 @@ public final class Twiml {
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    /** Names the character, never the value: it may be a phone number. */
-    private static IllegalArgumentException notAllowed(char c) {
-        return new IllegalArgumentException(String.format("U+%04X is not allowed in XML", (int) c));
     }
 }

@@ -7,12 +7,16 @@ import io.switchboard.agent.Routing;
 import io.switchboard.routing.Route;
 import io.switchboard.twilio.TwilioConfig;
 import io.switchboard.twilio.WebhookUrls;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
 
 /**
  * Every routing type and option, with values that need escaping in the agent, the calls and the public URL, answered
@@ -93,20 +97,53 @@ class CallTwimlTest {
         assertThat(twiml.hangup()).isEqualTo(SdkTwiml.hangup());
     }
 
+    /**
+     * A character XML does not allow, in a stored setting or in what a call sent, is written as U+FFFD: the call is
+     * still answered, with a document Twilio can read, the rest of it byte for byte what the builders write.
+     */
     @Test
-    void refusesCharactersXmlDoesNotAllowWithoutNamingTheValue() {
+    void replacesCharactersXmlDoesNotAllowAndStillAnswers() {
         var withControl = agent(Routing.STREAM, "wss://agents.example.com/media", Map.of("tenant", "a\u0001b"), false);
-        assertThatThrownBy(() -> twiml.connect(withControl, "CA1", "+15105550123", "+14155550100"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("U+0001 is not allowed in XML");
+        var replaced = new Route.Agent(withControl.id(), Routing.STREAM, withControl.target(),
+                Map.of("tenant", "a\uFFFDb"), false, null);
+        for (int round = 0; round < 2; round++) {
+            String answer = twiml.connect(withControl, "CA1", "+15105550123", "+14155550100");
+            assertThat(answer).isEqualTo(SdkTwiml.connect(URLS.recordingStatus(), replaced, "CA1", "+15105550123",
+                    "+14155550100"));
+            assertThat(parameters(answer)).containsEntry("tenant", "a\uFFFDb");
+        }
 
         var stream = agent(Routing.STREAM, "wss://agents.example.com/media", Map.of(), false);
-        assertThatThrownBy(() -> twiml.connect(stream, "CA1", "+1510555\u00000123", "+14155550100"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("U+0000 is not allowed in XML");
-        assertThatThrownBy(() -> twiml.connect(stream, "CA1", "+15105550123", "+1415\uD83D"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("U+D83D is not allowed in XML");
-        // The refused call left the template as it was.
+        for (String[] call : List.of(
+                new String[] { "CA\u0000\r\n1", "+1510555\u00000123", "+1415\uD83D", "CA\uFFFD\r\n1",
+                    "+1510555\uFFFD0123", "+1415\uFFFD" },
+                new String[] { "CA\u001b[2J", "\uDE00+1", "\uFFFF", "CA\uFFFD[2J", "\uFFFD+1", "\uFFFD" })) {
+            String answer = twiml.connect(stream, call[0], call[1], call[2]);
+            assertThat(answer).isEqualTo(SdkTwiml.connect(URLS.recordingStatus(), stream, call[3], call[4], call[5]))
+                    .isEqualTo(twiml.build(stream, call[0], call[1], call[2]));
+            assertThat(parameters(answer)).containsEntry("callSid", call[3]).containsEntry("from", call[4])
+                    .containsEntry("to", call[5]);
+        }
+        // The replaced values left the template as it was.
         assertThat(twiml.connect(stream, "CA1", "+15105550123", "+14155550100"))
                 .isEqualTo(SdkTwiml.connect(URLS.recordingStatus(), stream, "CA1", "+15105550123", "+14155550100"));
+    }
+
+    /** The {@code <Parameter>}s of a stream answer, read by the JDK's XML parser, which refuses what XML forbids. */
+    private static Map<String, String> parameters(String xml) {
+        try {
+            var document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new InputSource(new StringReader(xml)));
+            var nodes = document.getElementsByTagName("Parameter");
+            var parameters = new LinkedHashMap<String, String>();
+            for (int i = 0; i < nodes.getLength(); i++) {
+                var element = (Element) nodes.item(i);
+                parameters.put(element.getAttribute("name"), element.getAttribute("value"));
+            }
+            return parameters;
+        } catch (Exception e) {
+            throw new AssertionError("not a well-formed XML document: " + xml, e);
+        }
     }
 
     @Test

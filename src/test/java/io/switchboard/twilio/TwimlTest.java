@@ -1,7 +1,6 @@
 package io.switchboard.twilio;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.twilio.twiml.MessagingResponse;
 import com.twilio.twiml.TwiML;
@@ -17,15 +16,20 @@ import com.twilio.twiml.voice.Reject;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Sip;
 import com.twilio.twiml.voice.Stream;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.xml.sax.InputSource;
 
 /** The writer against twilio-java's builders, character by character in attribute values and in text. */
 class TwimlTest {
 
     /** Characters per document: the escaping of one character does not depend on its neighbours (but for pairs). */
     private static final int CHUNK = 512;
+    private static final DocumentBuilderFactory XML = DocumentBuilderFactory.newInstance();
 
     @Test
     void escapesEveryCharacterOfAnAttributeValueAsTheBuildersDo() {
@@ -61,23 +65,55 @@ class TwimlTest {
                         .stream(new Stream.Builder().url(value).build()).build()).build()));
     }
 
+    /**
+     * Where the builders refuse the document (controls, unpaired surrogates) or write one no parser reads (U+FFFE,
+     * U+FFFF), the writer puts U+FFFD: the answer to a call stays a document Twilio can read.
+     */
     @Test
-    void refusesWhatXmlDoesNotAllow() {
+    void replacesWhatXmlDoesNotAllowWithTheReplacementCharacter() {
+        var forbidden = new ArrayList<String>();
         for (char c = 0; c < ' '; c++) {
-            if (c == '\t' || c == '\n' || c == '\r') {
-                continue;
+            if (c != '\t' && c != '\n' && c != '\r') {
+                forbidden.add(String.valueOf(c));
             }
+        }
+        forbidden.addAll(List.of("\uFFFE", "\uFFFF", "\uD800", "\uDBFF", "\uDC00", "\uDFFF"));
+        for (String c : forbidden) {
             String value = "a" + c + "b";
-            assertThatThrownBy(() -> Twiml.say(value).toXml()).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage(String.format("U+%04X is not allowed in XML", (int) c));
-            assertThatThrownBy(() -> Twiml.appendAttributeValue(new StringBuilder(), value))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(Twiml.isAllowedInXml(value)).as("U+%04X", (int) c.charAt(0)).isFalse();
+            String say = Twiml.response().child(Twiml.say(value)).toXml();
+            assertThat(say).isEqualTo(Twiml.DECLARATION + "<Response><Say>a\uFFFDb</Say></Response>");
+            assertThat(parse(say).getTextContent()).isEqualTo("a\uFFFDb");
+            String parameter = Twiml.parameter("n", value).toXml();
+            assertThat(parameter).isEqualTo(Twiml.DECLARATION + "<Parameter name=\"n\" value=\"a\uFFFDb\"/>");
+            assertThat(parse(parameter).getAttribute("value")).isEqualTo("a\uFFFDb");
+            assertThat(Twiml.appendAttributeValue(new StringBuilder(), value).toString()).isEqualTo("a\uFFFDb");
         }
-        for (String unpaired : List.of("\uD800b", "a\uDC00", "\uDC00\uD800", "a\uDBFF")) {
-            assertThatThrownBy(() -> Twiml.message(unpaired).toXml()).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> Twiml.appendAttributeValue(new StringBuilder(), unpaired))
-                    .isInstanceOf(IllegalArgumentException.class);
+        // Each unpaired half on its own, next to a pair that stays a pair.
+        for (String[] pair : List.of(new String[] { "\uD800b", "\uFFFDb" }, new String[] { "a\uDC00", "a\uFFFD" },
+                new String[] { "\uDC00\uD800", "\uFFFD\uFFFD" }, new String[] { "a\uDBFF", "a\uFFFD" },
+                new String[] { "\uD83D\uD83D\uDE00", "\uFFFD&#128512;" })) {
+            assertThat(Twiml.message(pair[0]).toXml()).isEqualTo(Twiml.DECLARATION + "<Message>" + pair[1]
+                    + "</Message>");
+            assertThat(Twiml.appendAttributeValue(new StringBuilder(), pair[0]).toString()).isEqualTo(pair[1]);
         }
+    }
+
+    @Test
+    void everyCharacterOfTheBasicPlaneGivesADocumentAParserReads() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            String value = "a" + (char) c + "b";
+            boolean allowed = Twiml.isAllowedInXml(value);
+            String expected = allowed ? value : "a\uFFFDb";
+            assertThat(allowed).as("U+%04X", c).isEqualTo(c == '\t' || c == '\n' || c == '\r'
+                    || (c >= ' ' && c <= 0xFFFD && !Character.isSurrogate((char) c)));
+            // Read back as written: tab, line feed and carriage return too, which are written as references where a
+            // parser would otherwise normalise them.
+            assertThat(parse(Twiml.parameter("n", value).toXml()).getAttribute("value")).as("U+%04X", c)
+                    .isEqualTo(expected);
+            assertThat(parse(Twiml.say(value).toXml()).getTextContent()).as("U+%04X", c).isEqualTo(expected);
+        }
+        assertThat(Twiml.isAllowedInXml("😀 ok 𝄞 \uFFFD")).isTrue();
     }
 
     @Test
@@ -137,10 +173,13 @@ class TwimlTest {
                 .isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Say/><Hangup/><Reject/></Response>");
     }
 
-    /** Every character of the Basic Multilingual Plane that XML allows, in chunks; surrogates are tested in pairs. */
+    /**
+     * Every character of the Basic Multilingual Plane that XML allows (up to U+FFFD), in chunks; surrogates are tested
+     * in pairs.
+     */
     private static List<String> chunks() {
         var text = new StringBuilder("\t\n\r");
-        for (int c = ' '; c <= Character.MAX_VALUE; c++) {
+        for (int c = ' '; c <= 0xFFFD; c++) {
             if (!Character.isSurrogate((char) c)) {
                 text.append((char) c);
             }
@@ -150,6 +189,15 @@ class TwimlTest {
             chunks.add(text.substring(i, Math.min(text.length(), i + CHUNK)));
         }
         return chunks;
+    }
+
+    /** The root element of the document, read by the JDK's XML 1.0 parser, which refuses what XML does not allow. */
+    private static Element parse(String xml) {
+        try {
+            return XML.newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
+        } catch (Exception e) {
+            throw new AssertionError("not a well-formed XML document: " + xml, e);
+        }
     }
 
     private static String xml(TwiML twiml) {
