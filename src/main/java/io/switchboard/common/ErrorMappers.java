@@ -9,6 +9,7 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -44,18 +45,31 @@ public class ErrorMappers {
             return ApiError.of("malformed_request", "the request body has the wrong shape").toResponse(400);
         }
         String message = e instanceof UnrecognizedPropertyException ? "unknown field"
-                : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
+                : e instanceof StrictJson.NulCharacter ? "must not contain the NUL character (U+0000)"
+                        : e instanceof InvalidFormatException ? "has the wrong format" : "has the wrong type";
         return ApiException.badRequest(field, message).toBody().toResponse(400);
     }
 
+    /** Not JSON, or JSON that names a field twice: then which one, since the two values cannot both be meant. */
     @ServerExceptionMapper(priority = Priorities.USER - 100)
     public Response malformedJson(JsonProcessingException e) {
-        return ApiError.of("malformed_request", "the request body is not valid JSON").toResponse(400);
+        return StrictJson.duplicateField(e).map(ErrorMappers::duplicated)
+                .orElseGet(() -> ApiError.of("malformed_request", "the request body is not valid JSON")
+                        .toResponse(400));
     }
 
+    private static Response duplicated(String field) {
+        return ApiException.badRequest(field, "is given more than once").toBody().toResponse(400);
+    }
+
+    /** The JSON provider answers a body it could not parse (a field given twice, too) with a 400 of its own. */
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        var duplicate = status == 400 ? StrictJson.duplicateField(e.getCause()) : Optional.<String>empty();
+        if (duplicate.isPresent()) {
+            return duplicated(duplicate.get());
+        }
         if (status >= 500) {
             LOG.errorf("request failed with %d: %s", status, e.getClass().getSimpleName());
         }

@@ -10,11 +10,9 @@ import io.switchboard.tenant.TenantContext;
 import io.switchboard.webhook.EventView;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -90,10 +88,10 @@ public class MessageService {
         int size = PageRequest.of(limit, null).limit();
         String after = null;
         if (cursor != null && !cursor.isBlank()) {
-            try {
-                after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("cursor", "is not a cursor returned by this API");
+            after = PageRequest.decodeCursor(cursor);
+            // Opt-outs are paged on their number: any other position was never written by this API.
+            if (!PhoneNumbers.isE164(after)) {
+                throw PageRequest.badCursor();
             }
         }
         return messages.optOuts(tenant.requireOrganization(), size, after);

@@ -41,7 +41,6 @@ import org.jboss.logging.Logger;
 public class PhoneNumberService {
 
     private static final Logger LOG = Logger.getLogger(PhoneNumberService.class);
-    static final int MAX_BULK = 500;
 
     private final PhoneNumberRepository numbers;
     private final ProviderRepository providers;
@@ -78,9 +77,7 @@ public class PhoneNumberService {
 
     /** Each number succeeds or fails on its own; the account's numbers are read from Twilio once. */
     public Uni<BulkImportResult> importNumbers(UUID providerId, BulkImportRequest request) {
-        if (request.numbers() == null || request.numbers().isEmpty() || request.numbers().size() > MAX_BULK) {
-            throw ApiException.badRequest("numbers", "must list 1 to " + MAX_BULK + " numbers");
-        }
+        request.validate();
         var wanted = new LinkedHashSet<>(request.numbers());
         return Panache.withSession(() -> provider(providerId)).chain(provider -> {
             var creds = credentials.of(provider);

@@ -3,8 +3,10 @@ package io.switchboard.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.switchboard.support.ErrorBody;
 import io.switchboard.support.ErrorBody.Detail;
 import jakarta.validation.ConstraintViolation;
@@ -13,6 +15,7 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +31,66 @@ class ErrorMappersTest {
     record Sample(String name, int count, List<Item> items) {
     }
 
+    /** Strings of every shape a body holds them in: a field, a list, a map, a raw tree (as patches read them). */
+    record Texts(String name, List<String> tags, Map<String, String> labels, JsonNode tree, List<Texts> nested) {
+    }
+
+    private static final ObjectMapper STRICT = strict();
+
     private final ErrorMappers mappers = new ErrorMappers();
+
+    @Test
+    void aNulInAnyStringOfTheBodyNamesWhereItIs() {
+        var cases = Map.of(
+                "{\"name\": \"a\\u0000b\"}", "name",
+                "{\"tags\": [\"ok\", \"\\u0000\"]}", "tags[1]",
+                "{\"labels\": {\"k\": \"v\\u0000\"}}", "labels.k",
+                "{\"tree\": {\"a\": [1, {\"b\": \"\\u0000\"}]}}", "tree.a[1].b",
+                "{\"tree\": \"\\u0000\"}", "tree",
+                "{\"nested\": [{\"name\": \"x\"}, {\"tree\": [\"\\u0000\"]}]}", "nested[1].tree[0]");
+        cases.forEach((body, field) -> {
+            var e = assertThrows(() -> STRICT.readValue(body, Texts.class));
+            assertThat(e).as(body).isInstanceOf(MismatchedInputException.class);
+            assertThat(ErrorBody.of(mappers.mismatchedJson((MismatchedInputException) e))).as(body).isEqualTo(
+                    new ErrorBody(400, "invalid_request", field + ": must not contain the NUL character (U+0000)",
+                            List.of(new Detail(field, "must not contain the NUL character (U+0000)"))));
+        });
+    }
+
+    @Test
+    void strictReadingKeepsWhatIsNotNulAndTellsAbsentFromNull() throws JsonProcessingException {
+        var read = STRICT.readValue("{\"name\": \"tab\\tline\\n\\u0001\", \"tags\": [null], \"tree\": null}",
+                Texts.class);
+        assertThat(read.name()).isEqualTo("tab\tline\n\u0001");
+        assertThat(read.tags()).containsExactly((String) null);
+        assertThat(read.tree()).isEqualTo(NullNode.getInstance());
+        assertThat(STRICT.readValue("{}", Texts.class).tree()).isNull();
+    }
+
+    @Test
+    void aFieldGivenTwiceIsNamed() {
+        var cases = Map.of(
+                "{\"name\": \"a\", \"name\": \"b\"}", "name",
+                "{\"labels\": {\"k\": \"1\", \"k\": \"2\"}}", "labels.k",
+                "{\"nested\": [{}, {\"tags\": [], \"tags\": []}]}", "nested[1].tags",
+                "{\"tree\": {\"a\": {\"b\": 1, \"b\": 2}}}", "tree.a.b");
+        cases.forEach((body, field) -> {
+            var e = assertThrows(() -> STRICT.readValue(body, Texts.class));
+            assertThat(ErrorBody.of(mappers.malformedJson(e))).as(body).isEqualTo(new ErrorBody(400,
+                    "invalid_request", field + ": is given more than once",
+                    List.of(new Detail(field, "is given more than once"))));
+        });
+        // The JSON provider hands a body it could not parse on as a 400 of its own.
+        var wrapped = new WebApplicationException(assertThrows(() -> STRICT.readValue(
+                "{\"nested\": [{\"name\": \"a\", \"name\": \"b\"}]}", Texts.class)), 400);
+        assertThat(ErrorBody.of(mappers.webApplication(wrapped))).isEqualTo(new ErrorBody(400, "invalid_request",
+                "nested[0].name: is given more than once", List.of(new Detail("nested[0].name",
+                        "is given more than once"))));
+        // Other malformed JSON names no field, even where the parser was inside one.
+        var notJson = assertThrows(() -> STRICT.readValue("{\"name\": \"a\", \"tags\": [}", Texts.class));
+        assertThat(ErrorBody.of(mappers.malformedJson(notJson))).isEqualTo(
+                new ErrorBody(400, "malformed_request", "the request body is not valid JSON", List.of()));
+    }
 
     @Test
     void anApiExceptionIsAnsweredAsItSays() {
@@ -100,6 +162,12 @@ class ErrorMappersTest {
         var e = assertThrows(() -> JSON.readValue(body, Sample.class));
         assertThat(e).isInstanceOf(MismatchedInputException.class);
         return (MismatchedInputException) e;
+    }
+
+    private static ObjectMapper strict() {
+        var mapper = new ObjectMapper();
+        new StrictJson().customize(mapper);
+        return mapper;
     }
 
     private interface Read {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.support.ErrorBody;
 import io.vertx.pgclient.PgException;
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.List;
 import org.hibernate.HibernateException;
+import org.hibernate.exception.ConstraintViolationException;
+import org.hibernate.exception.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +34,29 @@ class DatabaseErrorMapperTest {
     void aDatabaseGoingAwayOrOverloadedIsUnavailable(String state) {
         var body = ErrorBody.of(mapper.database(pg("the database system is shutting down", state)));
         assertThat(body).isEqualTo(unavailable());
+    }
+
+    /** NUL in text, a malformed literal, a number or a date out of range, an index row too large: 400, never 5xx. */
+    @ParameterizedTest
+    @ValueSource(strings = { "22021", "22P02", "22003", "22008", "22001", "54000" })
+    void aValueTheDatabaseCannotHoldIsTheCallersBadInput(String state) {
+        var expected = new ErrorBody(400, "invalid_request",
+                "the request carries a value that cannot be stored or searched for", List.of());
+        assertThat(ErrorBody.of(mapper.database(pg("invalid byte sequence for encoding \"UTF8\": 0x00", state))))
+                .isEqualTo(expected);
+        // Hibernate Reactive reports it as a JDBCException carrying the SQLSTATE, with no driver error beneath.
+        assertThat(ErrorBody.of(mapper.database(new DataException("could not execute statement",
+                new SQLException("ERROR: invalid byte sequence", state))))).isEqualTo(expected);
+    }
+
+    @Test
+    void hibernateIsAnsweredByTheSqlStateItCarries() {
+        assertThat(ErrorBody.of(mapper.database(new ConstraintViolationException("duplicate",
+                new SQLException("duplicate key", "23505"), "phone_number_number_key"))).status()).isEqualTo(409);
+        assertThat(ErrorBody.of(mapper.database(new DataException("x", new SQLException("x", "57P01")))))
+                .isEqualTo(unavailable());
+        assertThat(ErrorBody.of(mapper.database(new DataException("x", new SQLException("x", "42P01")))).status())
+                .isEqualTo(500);
     }
 
     @Test
