@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import io.switchboard.common.LogText;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
 import io.switchboard.twilio.WebhookEndpoint;
@@ -49,7 +50,8 @@ public class CallStatusWebhook implements WebhookHandler {
         // is stored all the same.
         events.attachOutboundSid(callId, sid, webhook.accountSid())
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("outbound call %s: sid %s not attached: %s", callId, sid, failure.getMessage());
+                    LOG.warnf("outbound call %s: sid %s not attached: %s", callId, sid,
+                            LogText.safe(failure.getMessage()));
                     return null;
                 })
                 .subscribe().with(ok -> store(ctx, write), failure -> store(ctx, write));

@@ -4,12 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.common.LogText;
+import io.switchboard.db.Database;
 import io.switchboard.routing.Route;
 import io.switchboard.shutdown.ShutdownConfig;
 import io.switchboard.shutdown.ShutdownWait;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -89,10 +90,13 @@ public class InboundCallRecorder {
      */
     void record(Route route, VerifiedWebhook webhook) {
         String sid = webhook.param("CallSid");
-        if (sid == null || sid.isBlank()) {
+        if (sid == null) {
             return;
         }
-        enqueue(InboundRecord.of(webhook, route), sid);
+        var record = InboundRecord.of(webhook, route);
+        if (!record.sid().isBlank()) {
+            enqueue(record, record.sid());
+        }
     }
 
     void enqueue(InboundRecord write, String sid) {
@@ -104,7 +108,8 @@ public class InboundCallRecorder {
             }
             if (queue.size() >= capacity) {
                 dropped.increment();
-                LOG.errorf("inbound call %s not recorded: the write-behind queue is full (%d)", sid, capacity);
+                LOG.errorf("inbound call %s not recorded: the write-behind queue is full (%d)", LogText.safe(sid),
+                        capacity);
                 return;
             }
             queue.add(write);
@@ -130,7 +135,7 @@ public class InboundCallRecorder {
             inBatches += batch.size();
         }
         events.storeInbound(batch)
-                .onFailure(InboundCallRecorder::isAboutTheData).recoverWithUni(failure -> oneByOne(batch))
+                .onFailure(InboundCallRecorder::isRefused).recoverWithUni(failure -> oneByOne(batch))
                 .subscribe().with(ok -> {
                     synchronized (this) {
                         writing--;
@@ -147,11 +152,11 @@ public class InboundCallRecorder {
     private Uni<Void> oneByOne(List<InboundRecord> batch) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (InboundRecord write : batch) {
-            chain = chain.chain(() -> events.storeInbound(List.of(write)).onFailure(InboundCallRecorder::isAboutTheData)
+            chain = chain.chain(() -> events.storeInbound(List.of(write)).onFailure(InboundCallRecorder::isRefused)
                     .recoverWithItem(failure -> {
                         failed.increment();
-                        LOG.errorf("inbound call %s refused by the database, not recorded: %s", write.sid(),
-                                failure.getMessage());
+                        LOG.errorf("inbound call %s refused by the database, not recorded: %s",
+                                LogText.safe(write.sid()), LogText.safe(failure.getMessage()));
                         return null;
                     }));
         }
@@ -170,19 +175,20 @@ public class InboundCallRecorder {
             delay = backoffMs;
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
-        LOG.warnf("recording %d inbound calls failed (%s); retrying in %d ms", batch.size(), failure.getMessage(),
-                delay);
+        LOG.warnf("recording %d inbound calls failed (%s); retrying in %d ms", batch.size(),
+                LogText.safe(failure.getMessage()), delay);
         if (!stopped) {
             vertx.setTimer(delay, id -> drain());
         }
     }
 
-    /** An error PostgreSQL answered about the statement (class 22 data, 23 integrity): retrying will not help. */
-    static boolean isAboutTheData(Throwable failure) {
-        if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
-            return false;
-        }
-        return pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23");
+    /**
+     * PostgreSQL answered about the statement and what it carries (a data error, a constraint, a limit such as an
+     * index row too large): the same rows will be refused however often they are sent, so they are written alone and
+     * the refused ones dropped. Only a database that could not be reached or could not finish is retried.
+     */
+    static boolean isRefused(Throwable failure) {
+        return !Database.isTransient(failure);
     }
 
     /**

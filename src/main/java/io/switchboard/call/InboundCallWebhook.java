@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import io.switchboard.common.LogText;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
 import io.switchboard.twilio.WebhookEndpoint;
@@ -37,7 +38,9 @@ public class InboundCallWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        Route route = routing.find(webhook.param("To")).orElse(null);
+        // Without To it cannot be a call to a number imported here, and is answered as one.
+        String to = webhook.param("To");
+        Route route = to == null ? null : routing.find(to).orElse(null);
         String answer;
         if (route == null) {
             answer = twiml.reject();
@@ -48,13 +51,14 @@ public class InboundCallWebhook implements WebhookHandler {
         } else if (route.agent() == null) {
             answer = twiml.noAgent();
         } else {
-            answer = twiml.connect(route.agent(), webhook.param("CallSid"), webhook.param("From"), webhook.param("To"));
+            answer = twiml.connect(route.agent(), webhook.param("CallSid"), webhook.param("From"), to);
         }
         ctx.response().putHeader("Content-Type", TEXT_XML).end(answer);
         try {
             recorder.record(route, webhook);
         } catch (RuntimeException e) {
-            LOG.errorf("recording inbound call %s failed to start: %s", webhook.param("CallSid"), e.getMessage());
+            LOG.errorf("recording inbound call %s failed to start: %s", LogText.safe(webhook.param("CallSid")),
+                    LogText.safe(e.getMessage()));
         }
     }
 }

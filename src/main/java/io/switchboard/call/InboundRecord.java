@@ -20,14 +20,18 @@ record InboundRecord(String sid, String eventStatus, OffsetDateTime receivedAt, 
     /**
      * The record of an answered inbound call, read from the webhook itself. The call row starts at the CallStatus
      * sent when the call table accepts it, else at {@code ringing}; the event keeps whatever was sent.
+     * <p>
+     * The call has been answered already, so nothing it sent is refused: a sid longer than any Twilio writes is cut
+     * to {@link CallbackEvent#MAX_SID}, and the dedupe key is bounded, so that every record fits its indexed columns
+     * and none fails its insert however often it is tried.
      *
      * @param route null when the number is not imported here
      */
     static InboundRecord of(VerifiedWebhook webhook, Route route) {
-        String sid = webhook.param("CallSid");
+        String sid = CallbackEvent.truncate(CallbackEvent.clean(webhook.param("CallSid")), CallbackEvent.MAX_SID);
         String callStatus = webhook.param("CallStatus");
         var agent = route == null ? null : route.agent();
-        return new InboundRecord(CallbackEvent.clean(sid), CallbackEvent.clean(callStatus),
+        return new InboundRecord(sid, CallbackEvent.clean(callStatus),
                 OffsetDateTime.now(ZoneOffset.UTC), webhook.params().toJsonString(),
                 CallbackEvent.dedupeKey(webhook, VOICE_INBOUND, sid, callStatus, null),
                 route == null ? null : route.organizationId(), CallbackEvent.clean(webhook.param("From")),

@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import io.switchboard.common.LogText;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.switchboard.webhook.WebhookHandler;
@@ -47,7 +48,7 @@ public class OutboundCallWebhook implements WebhookHandler {
                 answer(ctx, answer);
             }
         }, failure -> {
-            LOG.errorf("outbound call %s: could not answer: %s", callId, failure.getMessage());
+            LOG.errorf("outbound call %s: could not answer: %s", callId, LogText.safe(failure.getMessage()));
             ctx.response().setStatusCode(503).end();
         });
     }

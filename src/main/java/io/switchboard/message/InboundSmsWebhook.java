@@ -19,6 +19,8 @@ public class InboundSmsWebhook implements WebhookHandler {
 
     static final String SMS_INBOUND = "sms-inbound";
     private static final String TEXT_XML = "text/xml";
+    /** Far beyond any address Twilio sends, far within what an index entry holds. */
+    static final int MAX_ADDRESS = 256;
 
     private final MessageEventRepository events;
     private final RoutingTable routing;
@@ -37,8 +39,12 @@ public class InboundSmsWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = sid(webhook);
+        String sid = CallbackAnswers.requireStorable(webhook, sid(webhook), ctx);
         if (sid == null) {
+            return;
+        }
+        if (!isStorableNumber(webhook.param("From")) || !isStorableNumber(webhook.param("To"))) {
+            // An opt-out is keyed on the sender: a value that no index entry can hold would fail on every retry.
             ctx.response().setStatusCode(400).end();
             return;
         }
@@ -61,7 +67,15 @@ public class InboundSmsWebhook implements WebhookHandler {
             if (inserted && replies.needsRestReply(route, word)) {
                 replies.replyOverRest(route, from, sid);
             }
-        }, failure -> CallbackAnswers.unavailable(ctx, event, failure));
+        }, failure -> CallbackAnswers.notStored(ctx, event, failure));
+    }
+
+    /**
+     * A sender or recipient as Twilio sends them (E.164, a short code, an alphanumeric sender, a channel address such
+     * as {@code whatsapp:+1…}): absent, or short enough to store and index.
+     */
+    static boolean isStorableNumber(String value) {
+        return value == null || value.length() <= MAX_ADDRESS;
     }
 
     /** A message's sid under either of the names Twilio sends it as; null when absent. */

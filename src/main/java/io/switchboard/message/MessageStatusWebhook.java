@@ -1,6 +1,7 @@
 package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.common.LogText;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.webhook.CallbackAnswers;
 import io.switchboard.webhook.CallbackEvent;
@@ -31,9 +32,8 @@ public class MessageStatusWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = InboundSmsWebhook.sid(webhook);
+        String sid = CallbackAnswers.requireStorable(webhook, InboundSmsWebhook.sid(webhook), ctx);
         if (sid == null) {
-            ctx.response().setStatusCode(400).end();
             return;
         }
         String status = webhook.param("MessageStatus") != null ? webhook.param("MessageStatus")
@@ -43,7 +43,7 @@ public class MessageStatusWebhook implements WebhookHandler {
         UUID messageId = outboundMessageId(ctx);
         Uni<Void> attach = messageId == null ? Uni.createFrom().voidItem()
                 : events.attachOutboundSid(messageId, sid, webhook.accountSid()).onFailure().recoverWithItem(f -> {
-                    LOG.warnf("message %s: sid %s not attached: %s", messageId, sid, f.getMessage());
+                    LOG.warnf("message %s: sid %s not attached: %s", messageId, sid, LogText.safe(f.getMessage()));
                     return null;
                 });
         CallbackAnswers.noContentOnceStored(ctx, event, attach.chain(() -> events.storeStatus(event,

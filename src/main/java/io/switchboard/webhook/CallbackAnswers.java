@@ -1,12 +1,14 @@
 package io.switchboard.webhook;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.common.LogText;
+import io.switchboard.db.Database;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
 /**
- * How a callback is answered once its write is under way: a 2xx only once it is stored, and 503 when it could not
- * be, so Twilio retries and nothing is acknowledged that was lost.
+ * How a callback is answered: 400 for one that cannot be stored, and once its write is under way a 2xx only once it
+ * is stored, and 503 when it could not be, so Twilio retries and nothing is acknowledged that was lost.
  */
 public final class CallbackAnswers {
 
@@ -16,28 +18,56 @@ public final class CallbackAnswers {
     }
 
     /**
-     * The callback's sid, named by the parameter {@code name}; null when it is missing or blank, and then the
-     * callback has been answered 400: without a sid there is nothing to record it against.
+     * The callback's sid, named by the parameter {@code name}; null when the callback cannot be recorded against it,
+     * and then it has been answered 400 (see {@link #requireStorable}).
      */
     public static String requireSid(VerifiedWebhook webhook, String name, RoutingContext ctx) {
-        String sid = webhook.param(name);
-        if (sid == null || sid.isBlank()) {
-            ctx.response().setStatusCode(400).end();
-            return null;
-        }
-        return sid;
+        return requireStorable(webhook, webhook.param(name), ctx);
     }
 
-    /** 204 once {@code stored} completes, 503 if it fails. */
+    /**
+     * The sid, when it and the idempotency token can be stored as sent; otherwise null, and the callback has been
+     * answered 400 and the refusal logged. Without a sid there is nothing to record the callback against; a sid or
+     * token that is over-long or carries a control character (NUL, which PostgreSQL refuses, or CR and LF) would fail
+     * its insert on every redelivery. A 4xx is what Twilio does not retry, where a 503 would have it retry forever.
+     */
+    public static String requireStorable(VerifiedWebhook webhook, String sid, RoutingContext ctx) {
+        String token = webhook.idempotencyToken();
+        String problem = sid == null || sid.isBlank() ? "no sid"
+                : !CallbackEvent.isStorableIdentifier(sid, CallbackEvent.MAX_SID) ? "a sid that cannot be stored"
+                        : token != null && !CallbackEvent.isStorableIdentifier(token, CallbackEvent.MAX_TOKEN)
+                                ? "an idempotency token that cannot be stored" : null;
+        if (problem == null) {
+            return sid;
+        }
+        LOG.warnf("refused a callback to %s with %s (sid %s), answering 400", LogText.safe(ctx.request().path()),
+                problem,
+                LogText.safe(sid));
+        ctx.response().setStatusCode(400).end();
+        return null;
+    }
+
+    /** 204 once {@code stored} completes; if it fails, as {@link #notStored} says. */
     public static void noContentOnceStored(RoutingContext ctx, CallbackEvent event, Uni<?> stored) {
-        stored.subscribe().with(ok -> ctx.response().setStatusCode(204).end(), failure -> unavailable(ctx, event,
+        stored.subscribe().with(ok -> ctx.response().setStatusCode(204).end(), failure -> notStored(ctx, event,
                 failure));
     }
 
-    /** The callback could not be stored: 503, and the reason logged with the callback's type and sid only. */
-    public static void unavailable(RoutingContext ctx, CallbackEvent event, Throwable failure) {
-        LOG.errorf("%s callback for %s not stored, answering 503 so Twilio retries: %s", event.type(), event.sid(),
-                failure.getMessage());
-        ctx.response().setStatusCode(503).end();
+    /**
+     * The callback could not be stored: 503 while the database could not be reached, so Twilio retries; 400 when
+     * PostgreSQL refused what the callback carries, which no retry would change. The reason is logged with the
+     * callback's type and sid only.
+     */
+    public static void notStored(RoutingContext ctx, CallbackEvent event, Throwable failure) {
+        if (Database.isTransient(failure)) {
+            LOG.errorf("%s callback for %s not stored, answering 503 so Twilio retries: %s", event.type(),
+                    LogText.safe(event.sid()), LogText.safe(failure.getMessage()));
+            ctx.response().setStatusCode(503).end();
+        } else {
+            LOG.errorf("%s callback for %s refused by the database (SQLSTATE %s), answering 400: a retry would fail"
+                    + " the same way", event.type(), LogText.safe(event.sid()),
+                    Database.sqlState(failure).orElse("none"));
+            ctx.response().setStatusCode(400).end();
+        }
     }
 }

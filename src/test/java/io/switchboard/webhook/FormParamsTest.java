@@ -73,6 +73,75 @@ class FormParamsTest {
     }
 
     @Test
+    void linksEachPairToTheNextOfTheSameName() {
+        assertThat(FormParams.nextWithSameKey(new String[] { "A", "B", "A", "C", "B", "A", "unused" }, 6))
+                .containsExactly(2, 4, 5, -1, -1, -1);
+        assertThat(FormParams.nextWithSameKey(new String[0], 0)).isEmpty();
+    }
+
+    /**
+     * A crafted body of many names, each sent a few times: the pairs are grouped with a number of key comparisons
+     * that grows with the body, not with its square (four times the pairs, about four times the work, where
+     * comparing each pair with the rest would be sixteen).
+     */
+    @Test
+    void groupsRepeatedNamesInLinearTime() {
+        long small = comparisons(4_000);
+        long large = comparisons(16_000);
+        assertThat(small).isPositive();
+        assertThat((double) large / small).isLessThan(6.0);
+    }
+
+    @Test
+    void encodesA64KibBodyOfRepeatedNamesGroupedInOrder() {
+        var body = new StringBuilder();
+        int pairs = 0;
+        while (body.length() < 64 * 1024 - 16) {
+            body.append(pairs == 0 ? "" : "&").append('k').append(pairs % 3_000).append('=').append(pairs);
+            pairs++;
+        }
+        var json = new JsonObject(FormParams.parse(body.toString()).toJsonString());
+        assertThat(json.size()).isEqualTo(3_000);
+        assertThat(json.fieldNames().iterator().next()).isEqualTo("k0");
+        int total = 0;
+        for (int k = 0; k < 3_000; k++) {
+            JsonArray values = json.getJsonArray("k" + k);
+            for (int i = 0; i < values.size(); i++) {
+                assertThat(values.getString(i)).isEqualTo(String.valueOf(k + 3_000 * i));
+            }
+            total += values.size();
+        }
+        assertThat(total).isEqualTo(pairs);
+    }
+
+    /** The equals and hashCode calls of grouping {@code pairs} keys, a fifth of them distinct. */
+    private static long comparisons(int pairs) {
+        var counter = new long[1];
+        var keys = new CountedKey[pairs];
+        for (int i = 0; i < pairs; i++) {
+            keys[i] = new CountedKey("P" + (i % (pairs / 5)), counter);
+        }
+        FormParams.nextWithSameKey(keys, pairs);
+        return counter[0];
+    }
+
+    /** A key that counts how often it is compared or hashed. */
+    private record CountedKey(String name, long[] counter) {
+
+        @Override
+        public boolean equals(Object other) {
+            counter[0]++;
+            return other instanceof CountedKey key && key.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            counter[0]++;
+            return name.hashCode();
+        }
+    }
+
+    @Test
     void readsAJsonBodysFieldsAsText() {
         var params = FormParams.of(new JsonObject("{\"AccountSid\":\"AC1\",\"Count\":3,\"Flag\":true}"));
         assertThat(params.get("AccountSid")).isEqualTo("AC1");
