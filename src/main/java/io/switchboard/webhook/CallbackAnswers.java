@@ -54,20 +54,20 @@ public final class CallbackAnswers {
     }
 
     /**
-     * The callback could not be stored: 503 while the database could not be reached, so Twilio retries; 400 when
-     * PostgreSQL refused what the callback carries, which no retry would change. The reason is logged with the
-     * callback's type and sid only.
+     * The callback could not be stored: 503, so Twilio retries; but 400 when PostgreSQL refused a value the callback
+     * carries (a data error or a limit, which no retry changes), where a 503 would have Twilio retry it for ever. The
+     * reason is logged with the callback's type and sid only.
      */
     public static void notStored(RoutingContext ctx, CallbackEvent event, Throwable failure) {
-        if (Database.isTransient(failure)) {
-            LOG.errorf("%s callback for %s not stored, answering 503 so Twilio retries: %s", event.type(),
-                    LogText.safe(event.sid()), LogText.safe(failure.getMessage()));
-            ctx.response().setStatusCode(503).end();
-        } else {
+        if (Database.isBadValue(failure)) {
             LOG.errorf("%s callback for %s refused by the database (SQLSTATE %s), answering 400: a retry would fail"
                     + " the same way", event.type(), LogText.safe(event.sid()),
                     Database.sqlState(failure).orElse("none"));
             ctx.response().setStatusCode(400).end();
+        } else {
+            LOG.errorf("%s callback for %s not stored, answering 503 so Twilio retries: %s", event.type(),
+                    LogText.safe(event.sid()), LogText.safe(failure.getMessage()));
+            ctx.response().setStatusCode(503).end();
         }
     }
 }
