@@ -17,7 +17,9 @@ public interface SimulatorConfig {
     /** Also serve the simulator on this port (same routes under {@code /sim}), e.g. for benchmarks; 0: any free one. */
     Optional<Integer> port();
 
-    /** How long the simulator waits for the service to answer a webhook; Twilio gives up after 15 s. */
+    /**
+     * Read timeout and total time of a webhook whose URL's connection overrides do not set them; Twilio's are 15 s.
+     */
     @WithDefault("15s")
     Duration webhookTimeout();
 

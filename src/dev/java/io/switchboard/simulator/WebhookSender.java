@@ -8,16 +8,24 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
-/** Sends Twilio's requests to the service, signed as Twilio signs them, and records each. */
+/**
+ * Sends Twilio's requests to the service, signed as Twilio signs them, and records each try. Every delivery follows the
+ * connection overrides of its URL ({@link ConnectionOverrides}): connect and read timeouts per try, retries of the
+ * failures its policy names, all tries within the total time. The signature covers the URL as registered, fragment
+ * included; the request line carries it without the fragment, as any HTTP client sends it.
+ */
 @IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
 class WebhookSender {
@@ -33,19 +41,25 @@ class WebhookSender {
     /** The service's answer; status 0 when none came (refused, timed out). */
     record Reply(int status, String contentType, String body) {
 
+        static final Reply NONE = new Reply(0, null, null);
+
         boolean ok() {
             return status >= 200 && status < 300;
         }
     }
 
+    /** One try: the reply, and what failed when it did. */
+    private record Attempt(Reply reply, ConnectionOverrides.Failure failure) {
+    }
+
     private final WebClient client;
     private final SimulatorLog log;
-    private final long timeoutMillis;
+    private final Duration webhookTimeout;
 
     WebhookSender(Vertx vertx, SimulatorLog log, SimulatorConfig config) {
         this.client = WebClient.create(vertx);
         this.log = log;
-        this.timeoutMillis = config.webhookTimeout().toMillis();
+        this.webhookTimeout = config.webhookTimeout();
     }
 
     @PreDestroy
@@ -53,38 +67,88 @@ class WebhookSender {
         client.close();
     }
 
-    /** Sends once, or twice with the same idempotency token, as a retrying Twilio would. */
+    /** Delivers once, or twice with the same idempotency token, as a Twilio that redelivers would. */
     Uni<Reply> send(Delivery delivery, boolean twice) {
         String token = UUID.randomUUID().toString();
-        Uni<Reply> first = sendOnce(delivery, token);
-        return twice ? first.chain(reply -> sendOnce(delivery, token).replaceWith(reply)) : first;
+        Uni<Reply> first = deliver(delivery, token);
+        return twice ? first.chain(reply -> deliver(delivery, token).replaceWith(reply)) : first;
     }
 
-    private Uni<Reply> sendOnce(Delivery delivery, String token) {
+    /** One delivery: its first try and the retries its URL's overrides allow; every try has the same token. */
+    private Uni<Reply> deliver(Delivery delivery, String token) {
         if (delivery.url() == null || delivery.url().isBlank()) {
-            return Uni.createFrom().item(new Reply(0, null, null));
+            return Uni.createFrom().item(Reply.NONE);
         }
+        ConnectionOverrides overrides;
+        try {
+            overrides = ConnectionOverrides.of(delivery.url(), webhookTimeout);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("simulator %s delivery for %s not sent: %s", delivery.kind(), delivery.sid(), e.getMessage());
+            return Uni.createFrom().item(Reply.NONE);
+        }
+        long deadline = System.nanoTime() + overrides.totalTime().toNanos();
+        return attempt(delivery, token, overrides, 1, deadline);
+    }
+
+    private Uni<Reply> attempt(Delivery delivery, String token, ConnectionOverrides overrides, int number,
+            long deadline) {
+        return sendOnce(delivery, token, overrides, number, deadline).chain(attempt -> {
+            boolean again = attempt.failure() != null && number <= overrides.retryCount()
+                    && overrides.retries(attempt.failure()) && System.nanoTime() < deadline;
+            return again ? attempt(delivery, token, overrides, number + 1, deadline)
+                    : Uni.createFrom().item(attempt.reply());
+        });
+    }
+
+    private Uni<Attempt> sendOnce(Delivery delivery, String token, ConnectionOverrides overrides, int number,
+            long deadline) {
+        long left = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
         boolean get = "GET".equalsIgnoreCase(delivery.method());
         // A GET carries the parameters in its query string, and the signature covers that URL alone.
         String url = get ? withQuery(delivery.url(), delivery.params()) : delivery.url();
         String signature = TwilioSignature.sign(url, get ? Map.of() : delivery.params(), delivery.authToken());
-        var request = (get ? client.getAbs(url) : client.postAbs(url))
+        String wire = ConnectionOverrides.withoutFragment(url);
+        var request = (get ? client.getAbs(wire) : client.postAbs(wire))
                 .putHeader(TwilioSignature.HEADER, signature)
                 .putHeader(IDEMPOTENCY_HEADER, token)
                 .putHeader("User-Agent", "TwilioProxy/1.1")
                 .putHeader("Accept", "*/*")
-                .timeout(timeoutMillis);
+                .connectTimeout(Math.min(overrides.connectTimeout().toMillis(), left))
+                .idleTimeout(Math.min(overrides.readTimeout().toMillis(), left));
         var sent = get ? request.send() : request.sendForm(toMultiMap(delivery.params()));
         return sent
-                .map(response -> new Reply(response.statusCode(), response.getHeader("Content-Type"),
-                        response.bodyAsString()))
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.debugf("simulator %s delivery for %s failed: %s", delivery.kind(), delivery.sid(), failure);
-                    return new Reply(0, null, null);
+                .ifNoItem().after(Duration.ofMillis(left)).fail()
+                .map(response -> {
+                    var reply = new Reply(response.statusCode(), response.getHeader("Content-Type"),
+                            response.bodyAsString());
+                    return new Attempt(reply, failure(reply.status()));
                 })
-                .invoke(reply -> log.callbacks.add(new Recorded.Callback(Instant.now(), delivery.kind(),
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("simulator %s delivery for %s, try %d, failed: %s", delivery.kind(), delivery.sid(),
+                            number, failure);
+                    return new Attempt(Reply.NONE, failure(failure));
+                })
+                .invoke(attempt -> log.callbacks.add(new Recorded.Callback(Instant.now(), delivery.kind(),
                         delivery.sid(), get ? "GET" : "POST", url, delivery.params(), signature, token,
-                        reply.status())));
+                        attempt.reply().status(), number)));
+    }
+
+    private static ConnectionOverrides.Failure failure(int status) {
+        if (status >= 500) {
+            return ConnectionOverrides.Failure.SERVER_ERROR;
+        }
+        return status >= 400 ? ConnectionOverrides.Failure.CLIENT_ERROR : null;
+    }
+
+    /** What a failed try ran into: a timeout while getting a connection is a failed connection. */
+    private static ConnectionOverrides.Failure failure(Throwable failure) {
+        boolean connecting = failure instanceof TimeoutException && failure.getMessage() != null
+                && failure.getMessage().contains("getting a connection");
+        if (failure instanceof ConnectException || connecting) {
+            return ConnectionOverrides.Failure.CONNECT;
+        }
+        // No answer within the read timeout (or the total time), or the connection closed before it came.
+        return ConnectionOverrides.Failure.READ_TIMEOUT;
     }
 
     private static MultiMap toMultiMap(Map<String, List<String>> params) {
@@ -93,6 +157,7 @@ class WebhookSender {
         return form;
     }
 
+    /** The URL with the parameters added to its query, before any fragment. */
     private static String withQuery(String url, Map<String, List<String>> params) {
         String query = params.entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
@@ -100,7 +165,8 @@ class WebhookSender {
         if (query.isEmpty()) {
             return url;
         }
-        return url + (url.contains("?") ? "&" : "?") + query;
+        String bare = ConnectionOverrides.withoutFragment(url);
+        return bare + (bare.contains("?") ? "&" : "?") + query + ConnectionOverrides.fragment(url);
     }
 
     private static String encode(String value) {

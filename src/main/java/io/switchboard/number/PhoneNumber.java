@@ -37,6 +37,13 @@ public class PhoneNumber extends TenantOwnedEntity {
     @Column(name = "previous_config", nullable = false)
     public String previousConfig;
 
+    /**
+     * The connection overrides its webhook URLs were last registered with at Twilio ({@code WebhookUrls.overrides()});
+     * null when imported before registered URLs carried any.
+     */
+    @Column(name = "webhook_overrides")
+    public String webhookOverrides;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 }

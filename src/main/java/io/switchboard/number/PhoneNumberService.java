@@ -234,6 +234,7 @@ public class PhoneNumberService {
         row.voice = incoming.capabilities().voice();
         row.sms = incoming.capabilities().sms();
         row.previousConfig = write(incoming.configuration());
+        row.webhookOverrides = urls.overrides();
         row.updatedAt = Instant.now();
         return row;
     }

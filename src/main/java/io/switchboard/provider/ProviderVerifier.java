@@ -7,6 +7,7 @@ import io.switchboard.twilio.IncomingNumber;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioException;
+import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.twilio.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -93,7 +94,7 @@ public class ProviderVerifier {
                         .filter(n -> n.phoneNumber().equals(number)).findFirst();
                 if (found.isEmpty()) {
                     missing.add(number);
-                } else if (!urls.voiceInbound().equals(found.get().configuration().voiceUrl())) {
+                } else if (!urls.pointsAt(WebhookEndpoint.VOICE_INBOUND, found.get().configuration().voiceUrl())) {
                     redirected.add(number);
                 }
             }

@@ -2,9 +2,15 @@ package io.switchboard.twilio;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /** How the service reaches Twilio and how Twilio reaches the service. */
 @ConfigMapping(prefix = "switchboard.twilio")
@@ -28,6 +34,53 @@ public interface TwilioConfig {
         /** Largest webhook body accepted; Twilio's forms are a few KiB. */
         @WithDefault("65536")
         int maxBodyBytes();
+
+        /** How Twilio retries the webhooks it sends here: the connection overrides of every URL registered. */
+        Overrides overrides();
+    }
+
+    /**
+     * Twilio's webhook connection overrides, added as a fragment to every URL registered with Twilio (see
+     * {@link WebhookUrls}). Without them Twilio retries only a failed connection, once, and a webhook answered 5xx
+     * (a callback that could not be stored) is lost. The ranges are Twilio's; every try fits in {@code total-time}.
+     */
+    interface Overrides {
+        /** Whether registered URLs carry the overrides at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Tries after the first ({@code rc}, 0 to 5). */
+        @WithDefault("3")
+        @Min(0)
+        @Max(5)
+        int retryCount();
+
+        /**
+         * Which failures are retried ({@code rp}): {@code ct} a failed connection, {@code rt} no answer within the
+         * read timeout, {@code 4xx}, {@code 5xx}, or {@code all}. A 4xx here is a refused signature or body, which a
+         * retry does not change.
+         */
+        @WithDefault("ct,rt,5xx")
+        @NotEmpty
+        List<@Pattern(regexp = "ct|rt|4xx|5xx|all", message = "must be ct, rt, 4xx, 5xx or all") String> retryPolicy();
+
+        /** Longest wait for the TCP and TLS connection of one try ({@code ct}, 100 ms to 10 s). */
+        @WithDefault("3s")
+        @DurationMin(millis = 100)
+        @DurationMax(millis = 10_000)
+        Duration connectTimeout();
+
+        /** Longest wait for the answer to start, and between two of its packets ({@code rt}, 100 ms to 15 s). */
+        @WithDefault("5s")
+        @DurationMin(millis = 100)
+        @DurationMax(millis = 15_000)
+        Duration readTimeout();
+
+        /** Longest time for all tries together ({@code tt}, 100 ms to 15 s, Twilio's own limit). */
+        @WithDefault("15s")
+        @DurationMin(millis = 100)
+        @DurationMax(millis = 15_000)
+        Duration totalTime();
     }
 
     /** Base-URL overrides for Twilio's REST products; empty means the real regional hosts. */

@@ -43,23 +43,37 @@ public final class TwilioSignature {
      */
     public static boolean isValid(String signature, String url, Map<String, List<String>> params,
             Collection<String> authTokens) {
-        if (signature == null || signature.isEmpty() || url == null || authTokens == null) {
+        return url != null && isValid(signature, List.of(url), params, authTokens);
+    }
+
+    /**
+     * Whether {@code signature} signs this form request for one of {@code urls} (most likely first), as
+     * {@link #isValid(String, String, Map, Collection)} does for one: every URL as given is tried before the port
+     * variants of any.
+     */
+    public static boolean isValid(String signature, List<String> urls, Map<String, List<String>> params,
+            Collection<String> authTokens) {
+        if (signature == null || signature.isEmpty() || urls == null || urls.isEmpty() || authTokens == null) {
             return false;
         }
         byte[] expected = signature.getBytes(StandardCharsets.US_ASCII);
         byte[] data = signedParams(params);
-        Set<String> candidates = null;
+        List<Set<String>> candidates = null;
         for (String token : authTokens) {
             if (token == null || token.isEmpty()) {
                 continue;
             }
-            if (matches(expected, hmacSha1(token, url, data))) {
-                return true;
-            }
-            candidates = candidates != null ? candidates : urlVariants(url);
-            for (String candidate : candidates) {
-                if (!candidate.equals(url) && matches(expected, hmacSha1(token, candidate, data))) {
+            for (String url : urls) {
+                if (matches(expected, hmacSha1(token, url, data))) {
                     return true;
+                }
+            }
+            candidates = candidates != null ? candidates : urls.stream().map(TwilioSignature::urlVariants).toList();
+            for (int i = 0; i < urls.size(); i++) {
+                for (String candidate : candidates.get(i)) {
+                    if (!candidate.equals(urls.get(i)) && matches(expected, hmacSha1(token, candidate, data))) {
+                        return true;
+                    }
                 }
             }
         }
@@ -97,13 +111,19 @@ public final class TwilioSignature {
      * and the signature covers that URL with no parameters.
      */
     public static boolean isValidJson(String signature, String url, String rawBody, Collection<String> authTokens) {
-        String declared = queryParameter(url, BODY_SHA256);
+        return url != null && isValidJson(signature, List.of(url), rawBody, authTokens);
+    }
+
+    /** As {@link #isValidJson(String, String, String, Collection)}, for URLs that differ only in their fragment. */
+    public static boolean isValidJson(String signature, List<String> urls, String rawBody,
+            Collection<String> authTokens) {
+        String declared = urls == null || urls.isEmpty() ? null : queryParameter(urls.get(0), BODY_SHA256);
         if (declared == null || rawBody == null) {
             return false;
         }
         byte[] actual = sha256Hex(rawBody).getBytes(StandardCharsets.US_ASCII);
         boolean bodyMatches = MessageDigest.isEqual(declared.toLowerCase().getBytes(StandardCharsets.US_ASCII), actual);
-        return isValid(signature, url, Map.of(), authTokens) && bodyMatches;
+        return isValid(signature, urls, Map.of(), authTokens) && bodyMatches;
     }
 
     /** Lower-case hex SHA-256 of the UTF-8 body, as Twilio puts it in {@code bodySHA256}. */

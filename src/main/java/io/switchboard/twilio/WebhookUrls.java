@@ -1,19 +1,48 @@
 package io.switchboard.twilio;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
 
 /**
  * The public URLs of this service's Twilio webhooks, under {@code TWILIO_WEBHOOK_PUBLIC_BASE_URL}: the ones registered
- * on numbers and calls, and the origin the signed URL of an incoming webhook is rebuilt from.
+ * on numbers, calls, messages and in TwiML, each carrying the connection overrides that make Twilio retry what could
+ * not be stored, and the URLs an incoming webhook's signature is checked against.
  */
 @ApplicationScoped
 public class WebhookUrls {
 
     private final String base;
+    /** The fragment registered after {@code #}, without it; empty when overrides are off. */
+    private final String overrides;
 
+    @Inject
     public WebhookUrls(TwilioConfig config) {
-        String url = config.webhook().publicBaseUrl();
-        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this(config.webhook().publicBaseUrl(), fragment(config.webhook().overrides()));
+    }
+
+    /** For a given public base URL and connection-override fragment ({@code ct=…&rc=…}, or empty for none). */
+    public WebhookUrls(String publicBaseUrl, String overrides) {
+        this.base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
+                : publicBaseUrl;
+        this.overrides = overrides;
+    }
+
+    /**
+     * The connection overrides as Twilio reads them from a webhook URL's fragment: {@code ct} connect timeout,
+     * {@code rt} read timeout, {@code tt} total time of all tries (all in milliseconds), {@code rc} retry count,
+     * {@code rp} comma-separated retry policy. Syntax, ranges and defaults:
+     * https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides
+     */
+    static String fragment(TwilioConfig.Overrides config) {
+        if (!config.enabled()) {
+            return "";
+        }
+        return "ct=" + config.connectTimeout().toMillis()
+                + "&rt=" + config.readTimeout().toMillis()
+                + "&tt=" + config.totalTime().toMillis()
+                + "&rc=" + config.retryCount()
+                + "&rp=" + String.join(",", config.retryPolicy());
     }
 
     /** The public origin (and path prefix, if any) without a trailing slash. */
@@ -21,19 +50,49 @@ public class WebhookUrls {
         return base;
     }
 
-    /** The URL Twilio signed for a request that reached us at this raw path and raw query. */
+    /**
+     * The connection overrides every registered URL carries, as the fragment after {@code #}; empty when they are off.
+     * Stored with each imported number, so that a number registered with other overrides is found and updated.
+     */
+    public String overrides() {
+        return overrides;
+    }
+
+    /** The URL Twilio requested for a webhook that reached us at this raw path and raw query; Twilio never sends a fragment. */
     public String signedUrl(String rawPath, String rawQuery) {
         return base + rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     }
 
-    /** The public URL of an endpoint without a path parameter. */
-    public String url(WebhookEndpoint endpoint) {
-        return base + endpoint.path();
+    /**
+     * The URLs a webhook reaching us at this raw path and query may be signed for, most likely first: Twilio signs the
+     * URL as it was registered, fragment included, while the request line carries none; a number registered before
+     * the overrides (or with them off) signs the bare URL.
+     */
+    public List<String> signedUrls(String rawPath, String rawQuery) {
+        String url = signedUrl(rawPath, rawQuery);
+        return overrides.isEmpty() ? List.of(url) : List.of(url + "#" + overrides, url);
     }
 
-    /** The public URL of an endpoint with its path parameter filled in. */
+    /** The registered URL of an endpoint without a path parameter. */
+    public String url(WebhookEndpoint endpoint) {
+        return registered(base + endpoint.path());
+    }
+
+    /** The registered URL of an endpoint with its path parameter filled in. */
     public String url(WebhookEndpoint endpoint, String pathParameter) {
-        return base + endpoint.path(pathParameter);
+        return registered(base + endpoint.path(pathParameter));
+    }
+
+    /**
+     * Whether {@code url} is this endpoint's URL (no path parameter), whatever connection overrides it carries: a
+     * number still registered with older overrides, or none, points here all the same.
+     */
+    public boolean pointsAt(WebhookEndpoint endpoint, String url) {
+        if (url == null) {
+            return false;
+        }
+        int fragment = url.indexOf('#');
+        return (fragment < 0 ? url : url.substring(0, fragment)).equals(base + endpoint.path());
     }
 
     public String voiceInbound() {
@@ -50,7 +109,7 @@ public class WebhookUrls {
 
     /** The status callback of an outbound call this service places: the query names the call. */
     public String voiceStatus(String callId) {
-        return voiceStatus() + "?" + WebhookEndpoint.CALL_ID + "=" + callId;
+        return registered(base + WebhookEndpoint.VOICE_STATUS.path() + "?" + WebhookEndpoint.CALL_ID + "=" + callId);
     }
 
     public String recordingStatus() {
@@ -67,6 +126,11 @@ public class WebhookUrls {
 
     /** The status callback of a message this service sends: the query names the message. */
     public String messagingStatus(String messageId) {
-        return messagingStatus() + "?" + WebhookEndpoint.MESSAGE_ID + "=" + messageId;
+        return registered(
+                base + WebhookEndpoint.MESSAGING_STATUS.path() + "?" + WebhookEndpoint.MESSAGE_ID + "=" + messageId);
+    }
+
+    private String registered(String url) {
+        return overrides.isEmpty() ? url : url + "#" + overrides;
     }
 }

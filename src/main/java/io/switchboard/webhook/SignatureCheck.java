@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * The one gate in front of every {@code /twilio} endpoint: the request must carry a valid X-Twilio-Signature for the
  * URL Twilio called — rebuilt from {@code TWILIO_WEBHOOK_PUBLIC_BASE_URL} and the raw path and query, since behind an
- * ingress the URL this process sees is not the one Twilio signed — made with an auth token of the account named by
- * {@code AccountSid}. Anything else is a 403 with an empty body, counted and logged by reason, never with the
+ * ingress the URL this process sees is not the one Twilio signed, and with the connection overrides the URL was
+ * registered with, which Twilio signs but never sends (the bare URL is accepted too, see
+ * {@link WebhookUrls#signedUrls}) — made with an auth token of the account named by {@code AccountSid}. Anything else is a 403 with an empty body, counted and logged by reason, never with the
  * signature or the parameters.
  */
 @ApplicationScoped
@@ -42,7 +43,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
             refuse(ctx, "missing_signature");
             return;
         }
-        String url = urls.signedUrl(ctx.request().path(), ctx.request().query());
+        List<String> signedFor = urls.signedUrls(ctx.request().path(), ctx.request().query());
         String contentType = ctx.request().getHeader("Content-Type");
         Buffer raw = ctx.get(WebhookRoutes.RAW_BODY);
         String body = raw == null ? "" : raw.toString(StandardCharsets.UTF_8);
@@ -60,7 +61,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
             params = FormParams.of(json);
             String account = json.getString("AccountSid", ctx.request().getParam("AccountSid"));
             tokens = keys.tokensFor(account);
-            valid = !tokens.isEmpty() && TwilioSignature.isValidJson(signature, url, body, tokens);
+            valid = !tokens.isEmpty() && TwilioSignature.isValidJson(signature, signedFor, body, tokens);
         } else {
             try {
                 params = FormParams.parse(body);
@@ -69,7 +70,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
                 return;
             }
             tokens = keys.tokensFor(params.get("AccountSid"));
-            valid = !tokens.isEmpty() && TwilioSignature.isValid(signature, url, params.asMap(), tokens);
+            valid = !tokens.isEmpty() && TwilioSignature.isValid(signature, signedFor, params.asMap(), tokens);
         }
         if (tokens.isEmpty()) {
             refuse(ctx, "unknown_account");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.agent.Routing;
 import io.switchboard.routing.Route;
-import io.switchboard.twilio.TwilioConfig;
 import io.switchboard.twilio.WebhookUrls;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -175,14 +174,8 @@ class CallTwimlTest {
         return new Route.Agent(UUID.randomUUID(), type, target, new LinkedHashMap<>(parameters), recording, null);
     }
 
+    /** With connection overrides, whose {@code &} must be escaped in the TwiML like any other. */
     private static WebhookUrls urls(String base) {
-        return new WebhookUrls(new Config(new Webhook(base, 65_536), null, null));
-    }
-
-    private record Config(TwilioConfig.Webhook webhook, TwilioConfig.Endpoints endpoints, TwilioConfig.Client client)
-            implements TwilioConfig {
-    }
-
-    private record Webhook(String publicBaseUrl, int maxBodyBytes) implements TwilioConfig.Webhook {
+        return new WebhookUrls(base, "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx");
     }
 }

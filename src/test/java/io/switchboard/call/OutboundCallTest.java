@@ -73,9 +73,11 @@ class OutboundCallTest {
                 .containsExactlyElementsOf(targets);
         var first = creates.get(0).params();
         String callId = body.getString("calls[0].id");
-        assertThat(first.get("Url").get(0)).endsWith("/twilio/voice/outbound/" + callId);
+        assertThat(first.get("Url").get(0)).isEqualTo(urls.voiceOutbound(callId))
+                .endsWith("/twilio/voice/outbound/" + callId + "#" + urls.overrides());
         assertThat(first.get("StatusCallbackEvent")).containsExactly("initiated", "ringing", "answered", "completed");
-        assertThat(first.get("StatusCallback").get(0)).endsWith("/twilio/voice/status?callId=" + callId);
+        assertThat(first.get("StatusCallback").get(0)).isEqualTo(urls.voiceStatus(callId))
+                .endsWith("/twilio/voice/status?callId=" + callId + "#" + urls.overrides());
         // 1 call per second per account (the default): the simulator saw the creates at least ~1 s apart. The pace
         // is kept at claim time, so a little jitter between claim and request is allowed.
         for (int i = 1; i < creates.size(); i++) {

@@ -82,13 +82,13 @@ class VoiceWebhookTest {
                     .isEqualTo(twiml.build(agent, answer.sid(), CALLER, c.number(i)));
         }
         assertThat(deliver(c.number(0)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-                + "<Dial record=\"record-from-answer-dual\" recordingStatusCallback=\"" + urls.recordingStatus() + "\""
+                + "<Dial record=\"record-from-answer-dual\" recordingStatusCallback=\"" + recordingStatusInXml() + "\""
                 + " recordingStatusCallbackEvent=\"in-progress completed absent\" recordingStatusCallbackMethod=\"POST\">"
                 + "<Sip>sip:bot@sip.example.com;transport=tls</Sip></Dial></Response>");
         assertThat(deliver(c.number(1)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
                 + "<Dial><Number>+14155550999</Number></Dial></Response>");
         assertThat(deliver(c.number(2)).body()).contains("<Start><Recording recordingStatusCallback=\""
-                + urls.recordingStatus() + "\"");
+                + recordingStatusInXml() + "\"");
     }
 
     @Test
@@ -136,6 +136,11 @@ class VoiceWebhookTest {
     }
 
     /** Signed for this exact URL (which may differ from the path it is posted to). */
+    /** The recording callback as an XML attribute holds it: the {@code &} of its connection overrides escaped. */
+    private String recordingStatusInXml() {
+        return urls.recordingStatus().replace("&", "&amp;");
+    }
+
     private static Response signedPost(String url, Map<String, List<String>> params, String token) {
         return SignedWebhook.postSignedFor(url, params, token);
     }

@@ -13,6 +13,7 @@ import io.switchboard.support.Api;
 import io.switchboard.support.Await;
 import io.switchboard.support.Connected;
 import io.switchboard.support.SimAccount;
+import io.switchboard.twilio.WebhookUrls;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,9 @@ class OutboundMessageTest {
 
     @Inject
     TwilioSimulator simulator;
+
+    @Inject
+    WebhookUrls urls;
 
     @Test
     void aMessageIsStoredQueuedThenSentOnceWithItsSid() {
@@ -50,8 +54,8 @@ class OutboundMessageTest {
         }, "the message to be sent");
         var sends = sends(c.account().accountSid());
         assertThat(sends).hasSize(1);
-        assertThat(sends.get(0).params().get("StatusCallback").get(0))
-                .endsWith("/twilio/messaging/status?messageId=" + id);
+        assertThat(sends.get(0).params().get("StatusCallback").get(0)).isEqualTo(urls.messagingStatus(id))
+                .endsWith("/twilio/messaging/status?messageId=" + id + "#" + urls.overrides());
         assertThat(simulator.message(message(c, id).getString("sid")).orElseThrow().to()).isEqualTo(to);
     }
 

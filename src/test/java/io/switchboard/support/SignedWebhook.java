@@ -33,9 +33,13 @@ public final class SignedWebhook {
         return request.post(path);
     }
 
-    /** Posts to the path of {@code url}, signed for that exact URL (which may not be the one the service rebuilds). */
+    /**
+     * Posts to the path of {@code url}, signed for that exact URL (which may not be the one the service rebuilds). A
+     * fragment (connection overrides) is signed but, as from Twilio, never sent.
+     */
     public static Response postSignedFor(String url, Map<String, List<String>> params, String authToken) {
-        String path = url.substring(url.indexOf("/twilio"));
+        int fragment = url.indexOf('#');
+        String path = url.substring(url.indexOf("/twilio"), fragment < 0 ? url.length() : fragment);
         return given().header(TwilioSignature.HEADER, TwilioSignature.sign(url, params, authToken))
                 .formParams(flatten(params)).post(path);
     }
