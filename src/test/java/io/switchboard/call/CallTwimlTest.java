@@ -23,6 +23,8 @@ import org.xml.sax.InputSource;
  */
 class CallTwimlTest {
 
+    private static final String OVERRIDES = "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx";
+    private static final String OVERRIDES_IN_XML = "#ct=3000&amp;rt=5000&amp;tt=15000&amp;rc=3&amp;rp=ct,rt,5xx";
     // The public base URL may carry characters that need escaping in an attribute, and some that java.net.URI refuses.
     private static final WebhookUrls URLS = urls("https://hooks.example.com/a&b\"c<d>é");
     private static final WebhookUrls URI_URLS = urls("https://hooks.example.com/a&b'é");
@@ -64,7 +66,8 @@ class CallTwimlTest {
         var agent = agent(Routing.NUMBER, "+14155550999", Map.of(), true);
         assertThat(new CallTwiml(URI_URLS).connect(agent, "CA1", "+15105550123", "+14155550100")).isEqualTo(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Dial record=\"record-from-answer-dual\""
-                        + " recordingStatusCallback=\"https://hooks.example.com/a&amp;b'é/twilio/voice/recording\""
+                        + " recordingStatusCallback=\"https://hooks.example.com/a&amp;b'é/twilio/voice/recording"
+                        + OVERRIDES_IN_XML + "\""
                         + " recordingStatusCallbackEvent=\"in-progress completed absent\""
                         + " recordingStatusCallbackMethod=\"POST\"><Number>+14155550999</Number></Dial></Response>");
         assertThat(twiml.connect(agent, "CA1", "+15105550123", "+14155550100")).isEqualTo(
@@ -78,7 +81,8 @@ class CallTwimlTest {
         var agent = agent(Routing.STREAM, "wss://agents.example.com/media", Map.of(), true);
         assertThat(twiml.connect(agent, "CA1", "+15105550123", "+14155550100")).isEqualTo(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Start><Recording recordingStatusCallback=\""
-                        + "https://hooks.example.com/a&amp;b&quot;c&lt;d&gt;é/twilio/voice/recording\""
+                        + "https://hooks.example.com/a&amp;b&quot;c&lt;d&gt;é/twilio/voice/recording" + OVERRIDES_IN_XML
+                        + "\""
                         + " recordingStatusCallbackEvent=\"in-progress completed absent\""
                         + " recordingStatusCallbackMethod=\"POST\"/></Start><Connect>"
                         + "<Stream url=\"wss://agents.example.com/media\">"
@@ -176,6 +180,6 @@ class CallTwimlTest {
 
     /** With connection overrides, whose {@code &} must be escaped in the TwiML like any other. */
     private static WebhookUrls urls(String base) {
-        return new WebhookUrls(base, "ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx");
+        return new WebhookUrls(base, OVERRIDES);
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.simulator;
 
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -53,6 +55,30 @@ public class WebhookReceiverResource {
             @Context UriInfo uri, @Context HttpHeaders headers) {
         record("callback/" + name, form, uri, headers);
         return Response.noContent().build();
+    }
+
+    /** Answers the first {@code times} requests for {@code key} with 503, as the service does when it cannot store. */
+    @POST
+    @Path("/unavailable/{key}/{times}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response unavailable(@PathParam("key") String key, @PathParam("times") int times,
+            MultivaluedMap<String, String> form, @Context UriInfo uri, @Context HttpHeaders headers) {
+        record("unavailable/" + key, form, uri, headers);
+        return received.named("unavailable/" + key).size() <= times ? Response.status(503).build()
+                : Response.noContent().build();
+    }
+
+    /** Answers the first {@code times} requests for {@code key} only after {@code millis}, later ones at once. */
+    @POST
+    @Path("/slow/{key}/{times}/{millis}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> slow(@PathParam("key") String key, @PathParam("times") int times,
+            @PathParam("millis") long millis, MultivaluedMap<String, String> form, @Context UriInfo uri,
+            @Context HttpHeaders headers) {
+        record("slow/" + key, form, uri, headers);
+        var answer = Uni.createFrom().item(Response.noContent().build());
+        return received.named("slow/" + key).size() <= times
+                ? answer.onItem().delayIt().by(Duration.ofMillis(millis)) : answer;
     }
 
     private void record(String name, MultivaluedMap<String, String> form, UriInfo uri, HttpHeaders headers) {
