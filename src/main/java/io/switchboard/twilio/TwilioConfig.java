@@ -76,6 +76,13 @@ public interface TwilioConfig {
         @DurationMax(millis = 15_000)
         Duration readTimeout();
 
+        /**
+         * The overrides registered before these (the fragment after {@code #}, as in
+         * {@code phone_number.webhook_overrides}), still accepted in signatures after a change: Twilio signs the URL
+         * as registered, and the calls and numbers registered with the old fragment take a while to go.
+         */
+        Optional<String> previous();
+
         /** Longest time for all tries together ({@code tt}, 100 ms to 15 s, Twilio's own limit). */
         @WithDefault("15s")
         @DurationMin(millis = 100)

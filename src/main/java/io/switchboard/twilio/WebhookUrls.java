@@ -2,6 +2,7 @@ package io.switchboard.twilio;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,17 +16,27 @@ public class WebhookUrls {
     private final String base;
     /** The fragment registered after {@code #}, without it; empty when overrides are off. */
     private final String overrides;
+    /** The fragment registered before, still accepted in signatures; empty for none. */
+    private final String previous;
 
     @Inject
     public WebhookUrls(TwilioConfig config) {
-        this(config.webhook().publicBaseUrl(), fragment(config.webhook().overrides()));
+        this(config.webhook().publicBaseUrl(), fragment(config.webhook().overrides()),
+                config.webhook().overrides().previous().orElse(""));
     }
 
     /** For a given public base URL and connection-override fragment ({@code ct=…&rc=…}, or empty for none). */
     public WebhookUrls(String publicBaseUrl, String overrides) {
+        this(publicBaseUrl, overrides, "");
+    }
+
+    /** With the fragment registered before {@code overrides}, still accepted in signatures. */
+    public WebhookUrls(String publicBaseUrl, String overrides, String previous) {
         this.base = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
                 : publicBaseUrl;
         this.overrides = overrides;
+        String earlier = previous.startsWith("#") ? previous.substring(1) : previous;
+        this.previous = earlier.equals(overrides) ? "" : earlier;
     }
 
     /**
@@ -66,11 +77,19 @@ public class WebhookUrls {
     /**
      * The URLs a webhook reaching us at this raw path and query may be signed for, most likely first: Twilio signs the
      * URL as it was registered, fragment included, while the request line carries none; a number registered before
-     * the overrides (or with them off) signs the bare URL.
+     * the overrides (or with them off) signs the bare URL, and one registered before a change the previous fragment.
      */
     public List<String> signedUrls(String rawPath, String rawQuery) {
         String url = signedUrl(rawPath, rawQuery);
-        return overrides.isEmpty() ? List.of(url) : List.of(url + "#" + overrides, url);
+        var urls = new ArrayList<String>(3);
+        if (!overrides.isEmpty()) {
+            urls.add(url + "#" + overrides);
+        }
+        urls.add(url);
+        if (!previous.isEmpty()) {
+            urls.add(url + "#" + previous);
+        }
+        return urls;
     }
 
     /** The registered URL of an endpoint without a path parameter. */
