@@ -86,8 +86,9 @@ class WebhookSender {
             LOG.errorf("simulator %s delivery for %s not sent: %s", delivery.kind(), delivery.sid(), e.getMessage());
             return Uni.createFrom().item(Reply.NONE);
         }
-        long deadline = System.nanoTime() + overrides.totalTime().toNanos();
-        return attempt(delivery, token, overrides, 1, deadline);
+        // The total time runs from the first try, when the delivery is subscribed to.
+        return Uni.createFrom().deferred(() -> attempt(delivery, token, overrides, 1,
+                System.nanoTime() + overrides.totalTime().toNanos()));
     }
 
     private Uni<Reply> attempt(Delivery delivery, String token, ConnectionOverrides overrides, int number,
