@@ -93,7 +93,8 @@ service $ARCHIVE_OPTS
 startup_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "http://127.0.0.1:$PORT" "$WORK" "$NUMBERS" "$INBOUND_CALLS" "$CALLBACKS" >&2
-until curl -s "http://127.0.0.1:$PORT/q/health/ready" | grep -q "\"numbers\": $NUMBERS"; do sleep 0.1; done
+until curl -s "http://127.0.0.1:$PORT/q/health/ready" | grep -q "\"numbers\": $NUMBERS" &&
+  curl -s "http://127.0.0.1:$PORT/q/health/ready" | grep -q '"accounts": 1'; do sleep 0.1; done
 
 run() { # file, duration, once, [connections], [delay ms]: prints requests/s, answers by class, latency percentiles
   BENCH_FILE="$WORK/$1" BENCH_THREADS=$WRK_THREADS BENCH_ONCE=$3 BENCH_DELAY_MS=${5:-0} \

@@ -70,6 +70,11 @@ public class WebhookKeys {
         return tokens;
     }
 
+    /** Twilio accounts whose webhooks this replica can check now. */
+    public int accounts() {
+        return byAccount.size();
+    }
+
     public boolean isLoaded() {
         return loaded;
     }

@@ -21,6 +21,7 @@ public class WebhookKeysReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("webhook-keys").status(keys.isLoaded()).build();
+        return HealthCheckResponse.named("webhook-keys").status(keys.isLoaded())
+                .withData("accounts", keys.accounts()).build();
     }
 }

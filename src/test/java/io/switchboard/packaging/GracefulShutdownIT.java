@@ -52,8 +52,9 @@ class GracefulShutdownIT {
                     seeded = DirectSeed.seed(c, KEY, 1);
                 }
                 var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                Await.until(Duration.ofSeconds(10), () -> ready(http, app).contains("\"numbers\": 1"),
-                        "the seeded number to reach the routing table");
+                Await.until(Duration.ofSeconds(10), () -> ready(http, app).contains("\"numbers\": 1")
+                        && ready(http, app).contains("\"accounts\": 1"),
+                        "the seeded number and its account's token to reach the replica's memory");
 
                 // Another transaction holds the call table: the calls are answered, and none can be written yet.
                 try (Connection lock = db.getPostgresDatabase().getConnection()) {

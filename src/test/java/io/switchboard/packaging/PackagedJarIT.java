@@ -83,8 +83,9 @@ class PackagedJarIT {
                     seeded = DirectSeed.seed(c, KEY, 1);
                 }
                 var http = HttpClient.newHttpClient();
-                Await.until(Duration.ofSeconds(10), () -> health(http, app).contains("\"numbers\": 1"),
-                        "the seeded number to reach the routing table");
+                Await.until(Duration.ofSeconds(10), () -> health(http, app).contains("\"numbers\": 1")
+                        && health(http, app).contains("\"accounts\": 1"),
+                        "the seeded number and its account's token to reach the replica's memory");
 
                 db.close();
                 db = null;
