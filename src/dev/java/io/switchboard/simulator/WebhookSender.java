@@ -103,7 +103,9 @@ class WebhookSender {
 
     private Uni<Attempt> sendOnce(Delivery delivery, String token, ConnectionOverrides overrides, int number,
             long deadline) {
-        long left = Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
+        // Rounded up: a timeout that fired a fraction of a millisecond before the deadline would leave room for a try
+        // that starts with no time at all.
+        long left = Math.max(1, (deadline - System.nanoTime() + 999_999) / 1_000_000);
         boolean get = "GET".equalsIgnoreCase(delivery.method());
         // A GET carries the parameters in its query string, and the signature covers that URL alone.
         String url = get ? withQuery(delivery.url(), delivery.params()) : delivery.url();
