@@ -79,7 +79,8 @@ public class ReplicaKeys {
                 e -> {}));
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** Among the last to stop: the dispatcher's sends in flight still use this replica's keys until then. */
+    void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
