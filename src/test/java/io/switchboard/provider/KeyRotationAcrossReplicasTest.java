@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * (key 2 current, key 1 previous) and A after its restart (the same keys as B) are the rotation's components built by
  * hand with their own keys, as their processes would build them. Nothing is re-sealed while A reads key 1 only; once
  * both read key 2 it is, and both open every value. A, should it still run unannounced after that, keeps its webhook
- * tokens and leaves its calls waiting rather than refusing or failing them.
+ * tokens and leaves its calls and messages waiting rather than refusing or failing them.
  */
 @QuarkusTest
 class KeyRotationAcrossReplicasTest {
@@ -81,6 +81,7 @@ class KeyRotationAcrossReplicasTest {
         String id2 = new SecretCipher(key2, List.of()).currentKeyId();
         var started = new ArrayList<Replica>();
         String waiting;
+        String waitingMessage;
         try {
             // B joins, key 2 current, while A reads key 1 only.
             var b = replica("replica-b", new SecretCipher(key2, List.of(key1)), started);
@@ -127,6 +128,10 @@ class KeyRotationAcrossReplicasTest {
             assertThat(held.getString("status")).isEqualTo("queued");
             assertThat(held.getString("dispatch_state")).isEqualTo("waiting");
             assertThat(held.getString("dispatch_error")).doesNotContain(token);
+            waitingMessage = sendMessage(c);
+            Await.until(WAIT, () -> String.valueOf(message(waitingMessage).getString("dispatch_error"))
+                    .contains("cannot be decrypted"), "A to find the message's credentials unreadable");
+            assertThat(message(waitingMessage).getString("status")).isEqualTo("queued");
         } finally {
             // Back under key 1 for the rest of the suite, by a replica with key 1 current once A announces again.
             started.forEach(r -> withdraw(r.keys().self().instanceId()));
@@ -139,7 +144,10 @@ class KeyRotationAcrossReplicasTest {
         assertThat(sealedUnder(id)).containsOnly(id1);
         Await.until(WAIT, () -> "completed".equals(call(waiting).getString("status")),
                 "the call that waited to be placed once A reads its provider again");
+        Await.until(WAIT, () -> message(waitingMessage).getString("sid") != null,
+                "the message that waited to be sent once A reads its provider again");
         assertThat(count("select count(*) from call where provider_id = $1 and status = 'failed'", id)).isZero();
+        assertThat(count("select count(*) from message where provider_id = $1 and status = 'failed'", id)).isZero();
     }
 
     private Replica replica(String name, SecretCipher cipher, List<Replica> started) {
@@ -162,6 +170,16 @@ class KeyRotationAcrossReplicasTest {
     private static String createCall(Connected c, String agentId) {
         return Api.as(c.org()).body(Map.of("agentId", agentId, "targetNumbers", List.of(SimAccount.randomNumber())))
                 .post("/v1/calls").then().statusCode(202).extract().path("calls[0].id");
+    }
+
+    private static String sendMessage(Connected c) {
+        return Api.as(c.org()).body(Map.of("to", SimAccount.randomNumber(), "body", "Your table is ready"))
+                .post("/v1/messages").then().statusCode(202).extract().path("id");
+    }
+
+    private Row message(String messageId) {
+        return pool.preparedQuery("select status, sid, dispatch_error from message where id = $1")
+                .execute(Tuple.of(UUID.fromString(messageId))).await().atMost(WAIT).iterator().next();
     }
 
     private Row call(String callId) {
