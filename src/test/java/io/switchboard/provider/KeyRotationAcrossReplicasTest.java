@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.switchboard.crypto.KeyReaderRepository;
 import io.switchboard.crypto.ReplicaKeys;
 import io.switchboard.crypto.SecretCipher;
@@ -26,6 +27,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,39 @@ class KeyRotationAcrossReplicasTest {
                 "the message that waited to be sent once A reads its provider again");
         assertThat(count("select count(*) from call where provider_id = $1 and status = 'failed'", id)).isZero();
         assertThat(count("select count(*) from message where provider_id = $1 and status = 'failed'", id)).isZero();
+    }
+
+    /**
+     * A replica announcing itself while a re-seal is under way waits for it: either the re-seal's check saw the
+     * replica, or the replica's first read sees the re-sealed values. Never a value re-sealed after a check that missed
+     * a replica already reading.
+     */
+    @Test
+    void anAnnouncementWaitsForTheResealInProgress() throws Exception {
+        var started = new ArrayList<Replica>();
+        try {
+            var b = replica("replica-b-lock", new SecretCipher(newKey(), List.of(key1)), started);
+            var late = replica("replica-late", new SecretCipher(key1, List.of()), started);
+            var release = new CompletableFuture<Void>();
+            var resealing = pool.withTransaction(db -> b.keys().lockAndFindBlockers(db, b.keys().self().current())
+                    .chain(blockers -> Uni.createFrom().completionStage(release).replaceWith(blockers)))
+                    .subscribeAsCompletionStage();
+            Thread.sleep(300);
+            var announced = late.keys().announce().subscribeAsCompletionStage();
+            Thread.sleep(500);
+            assertThat(announced).as("announced while the re-seal holds the lock").isNotDone();
+
+            release.complete(null);
+            assertThat(resealing.get(5, TimeUnit.SECONDS)).extracting(ReplicaKeys.Replica::instanceId)
+                    .doesNotContain("replica-late");
+            assertThat(announced.get(5, TimeUnit.SECONDS)).extracting(ReplicaKeys.Replica::instanceId)
+                    .contains("replica-late");
+            // The next re-seal sees it, and waits.
+            assertThat(pool.withTransaction(db -> b.keys().lockAndFindBlockers(db, b.keys().self().current()))
+                    .await().atMost(WAIT)).extracting(ReplicaKeys.Replica::instanceId).contains("replica-late");
+        } finally {
+            started.forEach(r -> withdraw(r.keys().self().instanceId()));
+        }
     }
 
     private Replica replica(String name, SecretCipher cipher, List<Replica> started) {
