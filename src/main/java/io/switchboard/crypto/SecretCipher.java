@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * key id (the first 4 bytes of the key's SHA-256) says which key wrote it, so values written under a key that has
  * since moved to the previous keys still decrypt, and {@link #needsReencryption} finds them. Each value gets a fresh
  * 96-bit nonce. The optional context is bound as associated data, so a ciphertext moved to another row or field fails
- * to decrypt.
+ * to decrypt. A key id is a digest: it tells keys apart and reveals nothing of the key.
  */
 public final class SecretCipher {
 
@@ -31,6 +31,7 @@ public final class SecretCipher {
 
     private final String currentKeyId;
     private final Map<String, SecretKey> keys;
+    private final List<String> readable;
 
     /** @param currentKey base64 of 32 bytes; @param previousKeys the same, for reading only */
     public SecretCipher(String currentKey, List<String> previousKeys) {
@@ -45,6 +46,7 @@ public final class SecretCipher {
             }
         }
         this.keys = Map.copyOf(all);
+        this.readable = List.copyOf(all.keySet());
     }
 
     public String encrypt(String plaintext) {
@@ -52,15 +54,27 @@ public final class SecretCipher {
     }
 
     public String encrypt(String plaintext, String context) {
+        return encrypt(plaintext, context, currentKeyId);
+    }
+
+    /**
+     * Under one of the keys this cipher reads, not necessarily the current one: while another replica cannot read the
+     * current key yet, new values are written under one it can.
+     */
+    public String encrypt(String plaintext, String context, String keyId) {
+        SecretKey key = keys.get(keyId);
+        if (key == null) {
+            throw new IllegalArgumentException("no configured key has the id " + keyId);
+        }
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentKeyId), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(aad(currentKeyId, context));
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(aad(keyId, context));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
-            return VERSION + "." + currentKeyId + "." + Base64.getEncoder().encodeToString(out);
+            return VERSION + "." + keyId + "." + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("encryption failed", e);
         }
@@ -108,6 +122,22 @@ public final class SecretCipher {
 
     public String currentKeyId() {
         return currentKeyId;
+    }
+
+    /** The ids of every key this cipher can read: the current one first, then the previous ones as configured. */
+    public List<String> readableKeyIds() {
+        return readable;
+    }
+
+    /** The id of the key a stored value names, or null when it is not an encrypted value. */
+    public static String keyIdOf(String stored) {
+        String[] parts = stored == null ? new String[0] : stored.split("\\.");
+        return parts.length == 3 && VERSION.equals(parts[0]) ? parts[1] : null;
+    }
+
+    /** The prefix every value sealed under {@code keyId} starts with (for a query that finds the others). */
+    public static String prefixOf(String keyId) {
+        return VERSION + "." + keyId + ".";
     }
 
     private static byte[] aad(String keyId, String context) {

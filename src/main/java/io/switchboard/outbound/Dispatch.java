@@ -1,6 +1,7 @@
 package io.switchboard.outbound;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.crypto.SecretDecryptionException;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.twilio.TwilioCredentials;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,7 +25,9 @@ import org.jboss.logging.Logger;
  * {@linkplain DispatchKind#searchesTwilio() can search}, by looking for it in Twilio and adopting what no row owns yet.
  * Only when nothing turned up for the whole grace period ({@code switchboard.outbound.reconcile-grace}) is it sent
  * again, as many times as the kind allows ({@link DispatchKind#resendsAfterGrace()}, at most once); an ambiguous row
- * that stays unfound after that ends {@code failed}.
+ * that stays unfound after that ends {@code failed}. A row whose provider's secrets this replica cannot decrypt (a key
+ * rotation under way) is never failed for it: it goes back to waiting with the same bounded back-off, for a replica
+ * that reads the key.
  */
 @ApplicationScoped
 class Dispatch {
@@ -80,7 +83,12 @@ class Dispatch {
 
     private Uni<Void> send(DispatchKind kind, Row row) {
         UUID id = row.getUUID("id");
-        TwilioCredentials creds = credentials(kind, row);
+        TwilioCredentials creds;
+        try {
+            creds = credentials(kind, row);
+        } catch (SecretDecryptionException e) {
+            return failed(kind, row, e);
+        }
         if (creds == null) {
             return fail(kind, id, null,
                     "the provider of this " + kind.noun() + " is gone or its credentials cannot be read");
@@ -106,6 +114,13 @@ class Dispatch {
                 yield repository.markAmbiguous(kind.table(), id, config.recheckInterval(), failure.getMessage());
             }
             case PERMANENT -> refused(kind, row, Failure.code(failure), failure.getMessage());
+            case UNREADABLE -> {
+                Duration wait = Backoff.after(failure, row.getInteger("attempts"), config.retryBackoff());
+                String error = "the provider's credentials cannot be decrypted by this replica (" + failure.getMessage()
+                        + "); waiting for one that can";
+                LOG.warnf("outbound %s %s: %s; again in %d ms", kind.noun(), id, error, wait.toMillis());
+                yield repository.backOff(kind.table(), id, wait, error);
+            }
         };
     }
 
@@ -132,7 +147,14 @@ class Dispatch {
         if (!kind.searchesTwilio()) {
             return unfound(kind, row);
         }
-        TwilioCredentials creds = credentials(kind, row);
+        TwilioCredentials creds;
+        try {
+            creds = credentials(kind, row);
+        } catch (SecretDecryptionException e) {
+            LOG.warnf("outbound %s %s: the provider's credentials cannot be decrypted by this replica (%s); checking "
+                    + "again later", kind.noun(), id, e.getMessage());
+            return repository.recheckLater(kind.table(), id, config.recheckInterval());
+        }
         if (creds == null) {
             return fail(kind, id, null,
                     "the provider of this " + kind.noun() + " is gone; whether Twilio placed it is unknown");
@@ -172,12 +194,17 @@ class Dispatch {
     }
 
     /**
-     * Null when the provider is gone (the row outlives it) or its secrets no longer open: the row cannot be sent, and
-     * the reason is logged here.
+     * Null when the provider is gone (the row outlives it) or its stored configuration is broken: the row cannot be
+     * sent, and the reason is logged here.
+     *
+     * @throws SecretDecryptionException when its secrets are sealed under a key this replica does not read: the row
+     *         is not lost, another replica (or this one later) can send it
      */
     private TwilioCredentials credentials(DispatchKind kind, Row row) {
         try {
             return credentials.fromJoinedRow(row);
+        } catch (SecretDecryptionException e) {
+            throw e;
         } catch (RuntimeException e) {
             LOG.errorf("outbound %s %s: the provider's credentials cannot be read: %s", kind.noun(), row.getUUID("id"),
                     e.getMessage());

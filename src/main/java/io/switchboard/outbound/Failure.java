@@ -1,5 +1,6 @@
 package io.switchboard.outbound;
 
+import io.switchboard.crypto.SecretDecryptionException;
 import io.switchboard.twilio.TwilioException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -10,9 +11,17 @@ enum Failure {
     /** It may exist in Twilio: reconcile, never send again blindly. */
     AMBIGUOUS,
     /** Twilio refused it; the same request would be refused again. */
-    PERMANENT;
+    PERMANENT,
+    /**
+     * Never sent: the provider's secrets are sealed under a key this replica does not read (yet, during a key
+     * rotation). It waits; another replica, or this one once it has the key, sends it.
+     */
+    UNREADABLE;
 
     static Failure of(Throwable failure) {
+        if (failure instanceof SecretDecryptionException) {
+            return UNREADABLE;
+        }
         if (failure instanceof TwilioException e) {
             return e.isRetryable() ? RETRY : e.isAmbiguous() ? AMBIGUOUS : PERMANENT;
         }

@@ -6,7 +6,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -36,6 +38,13 @@ public class ProviderCredentials {
         }
     }
 
+    /**
+     * Signing keys as loaded, and the providers some of whose tokens did not open here (sealed under a key this
+     * replica does not read yet): a caller that had their tokens before may keep those.
+     */
+    public record SigningLoad(List<SigningKeys> keys, Set<UUID> undecryptable) {
+    }
+
     private final ProviderSecretRepository repository;
     private final ProviderSecrets secrets;
 
@@ -63,46 +72,56 @@ public class ProviderCredentials {
         return secrets.credentials(provider);
     }
 
-    /** Every provider's signing keys; a provider whose tokens no longer open has none (and is logged). */
+    /** Every provider's signing keys; a provider whose tokens no longer open has none (see {@link #loadSigningKeys}). */
     public Uni<List<SigningKeys>> signingKeys() {
-        return repository.findAll().map(this::signingKeys);
+        return loadSigningKeys().map(SigningLoad::keys);
     }
 
     /** One provider's signing keys; empty when it is gone or its tokens no longer open. */
     public Uni<List<SigningKeys>> signingKeys(UUID providerId) {
+        return loadSigningKeys(providerId).map(SigningLoad::keys);
+    }
+
+    /** Every provider's signing keys, and which providers' tokens did not all open. */
+    public Uni<SigningLoad> loadSigningKeys() {
+        return repository.findAll().map(this::signingKeys);
+    }
+
+    /** One provider's signing keys (none when it is gone), and whether its tokens did not all open. */
+    public Uni<SigningLoad> loadSigningKeys(UUID providerId) {
         return repository.find(providerId).map(sealed -> signingKeys(sealed == null ? List.of() : List.of(sealed)));
     }
 
-    private List<SigningKeys> signingKeys(List<SealedProvider> providers) {
+    private SigningLoad signingKeys(List<SealedProvider> providers) {
         var keys = new ArrayList<SigningKeys>(providers.size());
+        var undecryptable = new HashSet<UUID>();
         for (SealedProvider p : providers) {
             String current;
             try {
                 current = secrets.open(p.id(), SecretField.AUTH_TOKEN, p.authTokenEnc());
             } catch (RuntimeException e) {
-                // A token that no longer decrypts (a dropped encryption key) must not hide every other account's.
-                LOG.errorf("provider %s: its auth token cannot be decrypted (%s); its webhooks will be refused",
-                        p.id(), e.getMessage());
+                // A token that does not decrypt (a key this replica does not read yet) must not hide any other's.
+                LOG.debugf("provider %s: its auth token cannot be decrypted here (%s)", p.id(), e.getMessage());
+                undecryptable.add(p.id());
                 continue;
             }
-            String previous = previousToken(p);
+            String previous = previousToken(p, undecryptable);
             keys.add(new SigningKeys(p.id(), p.accountSid(), current, previous,
                     previous == null ? null : p.previousAuthTokenExpiresAt().toInstant()));
         }
-        return keys;
+        return new SigningLoad(keys, Set.copyOf(undecryptable));
     }
 
-    /** The replaced token while it is still in its grace; one that no longer decrypts is dropped alone. */
-    private String previousToken(SealedProvider p) {
+    /** The replaced token while it is still in its grace; one that does not decrypt here is left out alone. */
+    private String previousToken(SealedProvider p, Set<UUID> undecryptable) {
         if (p.previousAuthTokenExpiresAt() == null || p.previousAuthTokenEnc() == null) {
             return null;
         }
         try {
             return secrets.open(p.id(), SecretField.PREVIOUS_AUTH_TOKEN, p.previousAuthTokenEnc());
         } catch (RuntimeException e) {
-            LOG.errorf(
-                    "provider %s: its previous auth token cannot be decrypted (%s); only the current one is accepted",
-                    p.id(), e.getMessage());
+            LOG.debugf("provider %s: its previous auth token cannot be decrypted here (%s)", p.id(), e.getMessage());
+            undecryptable.add(p.id());
             return null;
         }
     }

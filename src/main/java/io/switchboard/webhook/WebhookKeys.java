@@ -7,6 +7,7 @@ import io.switchboard.db.ChangeFeed;
 import io.switchboard.db.ChangeFeeds;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.provider.ProviderCredentials.SigningKeys;
+import io.switchboard.provider.ProviderCredentials.SigningLoad;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -14,13 +15,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * The auth tokens each connected Twilio account signs its webhooks with, in memory, so signatures are checked without
  * a database round trip and still while the database is down. Kept current like the routing table: a full load when
- * the change feed (re)connects, and a reload of one provider on each {@code provider:<id>} notification.
+ * the change feed (re)connects, and a reload of one provider on each {@code provider:<id>} notification. A provider
+ * whose tokens a reload cannot decrypt (re-sealed under a key this replica does not read yet) keeps the tokens it had.
  */
 @ApplicationScoped
 public class WebhookKeys {
@@ -38,6 +42,8 @@ public class WebhookKeys {
     private final ChangeFeed feed;
     private volatile Map<String, List<Key>> byAccount = Map.of();
     private volatile boolean loaded;
+    /** Providers whose tokens did not decrypt at the last load, each logged once until they open again. */
+    private final Set<UUID> undecryptable = ConcurrentHashMap.newKeySet();
 
     public WebhookKeys(ProviderCredentials credentials, ChangeFeeds feeds) {
         this.credentials = credentials;
@@ -80,11 +86,14 @@ public class WebhookKeys {
     }
 
     private Uni<Void> reloadAll() {
-        return credentials.signingKeys().invoke(all -> {
+        return credentials.loadSigningKeys().invoke(load -> {
             var fresh = new HashMap<String, List<Key>>();
-            for (SigningKeys keys : all) {
-                fresh.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+            for (SigningKeys keys : load.keys()) {
+                if (!load.undecryptable().contains(keys.providerId())) {
+                    fresh.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+                }
             }
+            keepUndecryptable(load, fresh);
             byAccount = freeze(fresh);
             loaded = true;
             feed.loadedInFull();
@@ -93,7 +102,7 @@ public class WebhookKeys {
 
     /** Copy on write: changes are rare, reads are every webhook. */
     private Uni<Void> reload(UUID providerId) {
-        return credentials.signingKeys(providerId).invoke(changed -> {
+        return credentials.loadSigningKeys(providerId).invoke(load -> {
             var next = new HashMap<String, List<Key>>();
             byAccount.forEach((account, keys) -> {
                 var kept = keys.stream().filter(k -> !k.providerId().equals(providerId)).toList();
@@ -101,11 +110,42 @@ public class WebhookKeys {
                     next.put(account, new ArrayList<>(kept));
                 }
             });
-            for (SigningKeys keys : changed) {
-                next.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+            for (SigningKeys keys : load.keys()) {
+                if (!load.undecryptable().contains(keys.providerId())) {
+                    next.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+                }
             }
+            keepUndecryptable(load, next);
             byAccount = freeze(next);
         }).replaceWithVoid();
+    }
+
+    /**
+     * A provider whose tokens did not all decrypt keeps the keys this replica had for it (its webhooks go on being
+     * accepted while the keys roll out); one it never had keys for gets those that did decrypt. Logged once per
+     * provider; each value that did not decrypt is counted in {@code switchboard_secrets_undecryptable_total}.
+     */
+    private void keepUndecryptable(SigningLoad load, Map<String, List<Key>> next) {
+        var previous = byAccount;
+        for (UUID providerId : load.undecryptable()) {
+            var had = new HashMap<String, List<Key>>();
+            previous.forEach((account, keys) -> keys.stream().filter(k -> k.providerId().equals(providerId))
+                    .forEach(k -> had.computeIfAbsent(account, a -> new ArrayList<>()).add(k)));
+            if (had.isEmpty()) {
+                load.keys().stream().filter(k -> k.providerId().equals(providerId))
+                        .forEach(k -> had.computeIfAbsent(k.accountSid(), a -> new ArrayList<>()).addAll(keys(k)));
+            }
+            had.forEach((account, keys) -> next.computeIfAbsent(account, a -> new ArrayList<>()).addAll(keys));
+            if (undecryptable.add(providerId)) {
+                LOG.warnf("provider %s: its auth token is sealed under a key this replica does not read; %s",
+                        providerId,
+                        had.isEmpty() ? "its webhooks are refused here until it does"
+                                : "the token it had before stays in force here");
+            }
+        }
+        // A provider whose tokens open again is logged again when they next fail.
+        load.keys().stream().filter(k -> !load.undecryptable().contains(k.providerId()))
+                .forEach(k -> undecryptable.remove(k.providerId()));
     }
 
     private static List<Key> keys(SigningKeys signing) {

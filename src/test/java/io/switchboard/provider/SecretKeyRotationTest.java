@@ -3,11 +3,17 @@ package io.switchboard.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.switchboard.crypto.KeyReaderRepository;
+import io.switchboard.crypto.ReplicaKeys;
 import io.switchboard.crypto.SecretCipher;
+import io.switchboard.crypto.SecretsConfig;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Connected;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -27,6 +33,12 @@ class SecretKeyRotationTest {
     @Inject
     TwilioSimulator simulator;
 
+    @Inject
+    SecretsConfig config;
+
+    @Inject
+    Vertx vertx;
+
     @ConfigProperty(name = "switchboard.secrets.encryption-key")
     String currentKey;
 
@@ -42,14 +54,12 @@ class SecretKeyRotationTest {
         assertThat(rotated.needsReencryption(before)).isTrue();
         int changed;
         try {
-            changed = new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(rotated))
-                    .reencryptAll().await().atMost(Duration.ofSeconds(20));
+            changed = rotation(rotated).reencryptAll().await().atMost(Duration.ofSeconds(20));
             check(id, rotated, c);
         } finally {
             // Every provider of the shared test database back under the key the running service has.
-            new SecretKeyRotation(new ProviderSecretRepository(pool),
-                    new ProviderSecrets(new SecretCipher(currentKey, List.of(newKey)))).reencryptAll()
-                    .await().atMost(Duration.ofSeconds(20));
+            rotation(new SecretCipher(currentKey, List.of(newKey))).reencryptAll().await()
+                    .atMost(Duration.ofSeconds(20));
         }
         assertThat(changed).isGreaterThanOrEqualTo(2);
         assertThat(new SecretCipher(currentKey, List.of()).needsReencryption(row(id).getString("auth_token_enc")))
@@ -65,9 +75,23 @@ class SecretKeyRotationTest {
         assertThat(rotated.decrypt(after.getString("auth_token_enc"), field)).isEqualTo(c.account().authToken());
 
         // Done once: a second pass over this row changes nothing.
-        new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(rotated)).reencryptAll().await()
-                .atMost(Duration.ofSeconds(20));
+        rotation(rotated).reencryptAll().await().atMost(Duration.ofSeconds(20));
         assertThat(row(id).getString("auth_token_enc")).isEqualTo(after.getString("auth_token_enc"));
+    }
+
+    /**
+     * One replica with these keys, as if every other replica read its current key already (what waits for them is
+     * {@link KeyRotationAcrossReplicasTest}'s).
+     */
+    private SecretKeyRotation rotation(SecretCipher cipher) {
+        var everyoneReads = new ReplicaKeys(cipher, new KeyReaderRepository(pool), config, vertx, "rotation-test") {
+            @Override
+            public Uni<List<Replica>> lockAndFindBlockers(SqlClient db, String keyId) {
+                return Uni.createFrom().item(List.of());
+            }
+        };
+        return new SecretKeyRotation(new ProviderSecretRepository(pool), new ProviderSecrets(cipher), everyoneReads,
+                pool);
     }
 
     private Row row(UUID id) {
