@@ -18,9 +18,11 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * The auth tokens each connected Twilio account signs its webhooks with, in memory, so signatures are checked without
- * a database round trip and still while the database is down. Kept current like the routing table: a full load when
- * the change feed (re)connects, and a reload of one provider on each {@code provider:<id>} notification.
+ * The auth tokens each connected provider's webhooks are signed with, in memory and by provider, so a signature is
+ * checked against the one provider that owns the resource (never against another organization's copy of the same
+ * Twilio account) without a database round trip, and still while the database is down. Kept current like the routing
+ * table: a full load when the change feed (re)connects, and a reload of one provider on each {@code provider:<id>}
+ * notification.
  */
 @ApplicationScoped
 public class WebhookKeys {
@@ -28,15 +30,19 @@ public class WebhookKeys {
     private static final Logger LOG = Logger.getLogger(WebhookKeys.class);
 
     /** One token of one provider; {@code expiresAt} is null for the current token. */
-    record Key(UUID providerId, String token, Instant expiresAt) {
+    record Key(String token, Instant expiresAt) {
         boolean validAt(Instant now) {
             return expiresAt == null || now.isBefore(expiresAt);
         }
     }
 
+    /** What one provider's webhooks may be signed with: its account and its current and previous tokens. */
+    record ProviderKeys(String accountSid, List<Key> keys) {
+    }
+
     private final ProviderCredentials credentials;
     private final ChangeFeed feed;
-    private volatile Map<String, List<Key>> byAccount = Map.of();
+    private volatile Map<UUID, ProviderKeys> byProvider = Map.of();
     private volatile boolean loaded;
 
     public WebhookKeys(ProviderCredentials credentials, ChangeFeeds feeds) {
@@ -54,15 +60,19 @@ public class WebhookKeys {
         feed.stop();
     }
 
-    /** The tokens a webhook from this account may be signed with now; empty for an account not connected here. */
-    public List<String> tokensFor(String accountSid) {
-        List<Key> keys = accountSid == null ? null : byAccount.get(accountSid);
-        if (keys == null) {
+    /**
+     * The tokens a webhook concerning this provider's resource may be signed with now: its current token, and its
+     * previous one until its grace ends. Empty for a provider not connected here, or when the webhook names another
+     * account than the provider's.
+     */
+    public List<String> tokensFor(UUID providerId, String accountSid) {
+        ProviderKeys provider = providerId == null ? null : byProvider.get(providerId);
+        if (provider == null || !provider.accountSid().equals(accountSid)) {
             return List.of();
         }
         Instant now = Instant.now();
-        var tokens = new ArrayList<String>(keys.size());
-        for (Key key : keys) {
+        var tokens = new ArrayList<String>(provider.keys().size());
+        for (Key key : provider.keys()) {
             if (key.validAt(now)) {
                 tokens.add(key.token());
             }
@@ -70,9 +80,29 @@ public class WebhookKeys {
         return tokens;
     }
 
+    /**
+     * The tokens of every provider connected to this account, for the one webhook that names no resource a provider
+     * owns in memory (a recording's status). Empty for an account not connected here.
+     */
+    public List<String> tokensForEveryProviderOf(String accountSid) {
+        Instant now = Instant.now();
+        var tokens = new ArrayList<String>(2);
+        for (ProviderKeys provider : byProvider.values()) {
+            if (provider.accountSid().equals(accountSid)) {
+                provider.keys().stream().filter(k -> k.validAt(now)).forEach(k -> tokens.add(k.token()));
+            }
+        }
+        return tokens;
+    }
+
+    /** Whether this replica can check the webhooks of this provider now. */
+    public boolean knows(UUID providerId) {
+        return byProvider.containsKey(providerId);
+    }
+
     /** Twilio accounts whose webhooks this replica can check now. */
     public int accounts() {
-        return byAccount.size();
+        return (int) byProvider.values().stream().map(ProviderKeys::accountSid).distinct().count();
     }
 
     public boolean isLoaded() {
@@ -81,11 +111,11 @@ public class WebhookKeys {
 
     private Uni<Void> reloadAll() {
         return credentials.signingKeys().invoke(all -> {
-            var fresh = new HashMap<String, List<Key>>();
+            var fresh = new HashMap<UUID, ProviderKeys>(all.size() * 2);
             for (SigningKeys keys : all) {
-                fresh.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+                fresh.put(keys.providerId(), keys(keys));
             }
-            byAccount = freeze(fresh);
+            byProvider = Map.copyOf(fresh);
             loaded = true;
             feed.loadedInFull();
         }).replaceWithVoid();
@@ -94,34 +124,23 @@ public class WebhookKeys {
     /** Copy on write: changes are rare, reads are every webhook. */
     private Uni<Void> reload(UUID providerId) {
         return credentials.signingKeys(providerId).invoke(changed -> {
-            var next = new HashMap<String, List<Key>>();
-            byAccount.forEach((account, keys) -> {
-                var kept = keys.stream().filter(k -> !k.providerId().equals(providerId)).toList();
-                if (!kept.isEmpty()) {
-                    next.put(account, new ArrayList<>(kept));
-                }
-            });
+            var next = new HashMap<>(byProvider);
+            next.remove(providerId);
             for (SigningKeys keys : changed) {
-                next.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+                next.put(keys.providerId(), keys(keys));
             }
-            byAccount = freeze(next);
+            byProvider = Map.copyOf(next);
         }).replaceWithVoid();
     }
 
-    private static List<Key> keys(SigningKeys signing) {
+    private static ProviderKeys keys(SigningKeys signing) {
         var keys = new ArrayList<Key>(2);
         if (signing.authToken() != null) {
-            keys.add(new Key(signing.providerId(), signing.authToken(), null));
+            keys.add(new Key(signing.authToken(), null));
         }
         if (signing.previousAuthToken() != null) {
-            keys.add(new Key(signing.providerId(), signing.previousAuthToken(), signing.previousExpiresAt()));
+            keys.add(new Key(signing.previousAuthToken(), signing.previousExpiresAt()));
         }
-        return keys;
-    }
-
-    private static Map<String, List<Key>> freeze(Map<String, List<Key>> keys) {
-        var frozen = new HashMap<String, List<Key>>(keys.size() * 2);
-        keys.forEach((account, list) -> frozen.put(account, List.copyOf(list)));
-        return Map.copyOf(frozen);
+        return new ProviderKeys(signing.accountSid(), List.copyOf(keys));
     }
 }
