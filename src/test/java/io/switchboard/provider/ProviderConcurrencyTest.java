@@ -64,9 +64,9 @@ class ProviderConcurrencyTest {
             failure = e;
         }
 
+        assertThat(token(id)).as("the token after the rotation").isEqualTo(next);
         assertThat(failure).as("the write based on the older read").isNotNull()
                 .matches(ProviderService::isConcurrentWrite, "is a concurrent write");
-        assertThat(token(id)).isEqualTo(next);
         Api.as(c.org()).get("/v1/providers/" + id).then().statusCode(200)
                 .body("verificationStatus", equalTo("verified"));
     }

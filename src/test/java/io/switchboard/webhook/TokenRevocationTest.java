@@ -48,7 +48,7 @@ class TokenRevocationTest {
     ProviderCredentials credentials;
 
     /** The owner's numbers, its tokens over two rotations, and another organization connected with the first. */
-    private record Shared(Connected owner, String intruderProviderId, String first, String second, String third) {
+    private record Shared(Connected owner, String agentId, String first, String second, String third) {
     }
 
     @Test
@@ -74,6 +74,28 @@ class TokenRevocationTest {
         assertThat(messageStatus(sid, number, s.third()).statusCode()).isEqualTo(204);
         assertThat(inboundSms(sid, number, CALLER, "STOP", s.third()).statusCode()).isEqualTo(200);
         assertThat(optOuts(s.owner())).contains(CALLER);
+    }
+
+    @Test
+    void anOutboundCallIsAnsweredOnlyToTheProviderThatPlacedIt() {
+        var s = sharedAccountRotatedTwice();
+        String sid = s.owner().account().accountSid();
+        String number = s.owner().number(0);
+        String callee = SimAccount.randomNumber();
+        String callId = Api.as(s.owner().org())
+                .body(Map.of("agentId", s.agentId(), "targetNumbers", List.of(callee))).post("/v1/calls")
+                .then().statusCode(202).extract().path("calls[0].id");
+        String path = "/twilio/voice/outbound/" + callId;
+
+        // Signed with the other organization's copy of the account's token: from the owner's number, and from one
+        // nobody here imported (checked against every provider of the account, but not the one that placed the call).
+        assertThat(SignedWebhook.post(path, answered(sid, number, callee), s.first()).statusCode()).isEqualTo(403);
+        assertThat(SignedWebhook.post(path, answered(sid, SimAccount.randomNumber(), callee), s.first())
+                .statusCode()).isEqualTo(403);
+
+        var answer = SignedWebhook.post(path, answered(sid, number, callee), s.third());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.asString()).contains(STREAM_URL);
     }
 
     @Test
@@ -137,7 +159,8 @@ class TokenRevocationTest {
     private Shared sharedAccountRotatedTwice() {
         var owner = Connected.create(simulator, 1);
         String first = owner.account().authToken();
-        owner.importNumber(0, streamAgent(owner));
+        String agentId = streamAgent(owner);
+        owner.importNumber(0, agentId);
         awaitRouted(owner.number(0));
 
         var intruder = Api.newOrganization();
@@ -151,7 +174,7 @@ class TokenRevocationTest {
         Await.until(Duration.ofSeconds(5),
                 () -> inboundCall(owner.account().accountSid(), owner.number(0), third).statusCode() == 200,
                 "the owner's newest token to be accepted");
-        return new Shared(owner, intruderId, first, second, third);
+        return new Shared(owner, agentId, first, second, third);
     }
 
     /** Rotates the account's token at Twilio and then on the owner's provider; returns the new token. */
@@ -182,6 +205,14 @@ class TokenRevocationTest {
 
     private static Response inboundCall(String accountSid, String to, String token) {
         return SignedWebhook.post("/twilio/voice/inbound", SignedWebhook.inboundCall(accountSid, CALLER, to), token);
+    }
+
+    /** What Twilio sends when the callee of a call placed from {@code from} answers. */
+    private static Map<String, List<String>> answered(String accountSid, String from, String to) {
+        var params = SignedWebhook.inboundCall(accountSid, from, to);
+        params.put("CallStatus", List.of("in-progress"));
+        params.put("Direction", List.of("outbound-api"));
+        return params;
     }
 
     private static Response inboundSms(String accountSid, String to, String from, String body, String token) {
