@@ -31,7 +31,11 @@ import org.jboss.logging.Logger;
  * https://www.twilio.com/docs/global-infrastructure/manage-regional-api-credentials; the processing Region itself looks
  * up the number's configuration and makes the request to its webhook URL,
  * https://www.twilio.com/docs/global-infrastructure/inbound-call-processing). A provider connected in ie1 or au1
- * holds that Region's auth token, so its own token is the one accepted, and no US1 token.
+ * holds that Region's auth token, so its own token is the one accepted for its voice webhooks, and no US1 token.
+ * Messaging differs: AU1 has no Programmable Messaging and a number's messaging Region is US1 unless set otherwise
+ * (https://www.twilio.com/docs/global-infrastructure/regional-product-and-feature-availability,
+ * https://www.twilio.com/docs/api/errors/21669), so the SMS webhooks of such a number are processed, and signed, in
+ * US1. A provider holds only its own Region's token so far, and that is the only one tried.
  */
 @ApplicationScoped
 public class SignatureCheck implements Handler<RoutingContext> {
