@@ -127,13 +127,20 @@ public class ProviderService {
      * current token is accepted in webhook signatures, on every replica once the change feed tells it.
      */
     public Uni<ProviderView> endTokenGrace(UUID id) {
-        return load(id).chain(loaded -> store(id, p -> {
-            if (p.previousAuthTokenEnc != null || p.previousAuthTokenExpiresAt != null) {
+        return load(id).chain(loaded -> {
+            if (!hasPreviousToken(loaded.provider())) {
+                return Uni.createFrom().item(view(loaded.provider(), loaded.numbers().size()));
+            }
+            return store(id, p -> {
                 p.previousAuthTokenEnc = null;
                 p.previousAuthTokenExpiresAt = null;
                 LOG.infof("provider %s: the previous auth token's grace ended", p.id);
-            }
-        }, loaded.numbers().size()));
+            }, loaded.numbers().size());
+        });
+    }
+
+    private static boolean hasPreviousToken(Provider p) {
+        return p.previousAuthTokenEnc != null || p.previousAuthTokenExpiresAt != null;
     }
 
     /**
