@@ -127,11 +127,11 @@ public class CallEventRepository {
     }
 
     /** The agent an answered outbound call goes to, and the account the call was placed in. */
-    record OutboundAnswer(String accountSid, Route.Agent agent) {
+    record OutboundAnswer(String accountSid, UUID providerId, Route.Agent agent) {
     }
 
     private static final String OUTBOUND_ANSWER = """
-            select p.account_sid, %s
+            select p.account_sid, p.id as provider_id, %s
               from call c
               join agent a on a.id = c.agent_id
               join phone_number n on n.id = c.phone_number_id
@@ -147,7 +147,8 @@ public class CallEventRepository {
                         return null;
                     }
                     Row row = it.next();
-                    return new OutboundAnswer(row.getString("account_sid"), Route.Agent.of(row, json));
+                    return new OutboundAnswer(row.getString("account_sid"), row.getUUID("provider_id"),
+                            Route.Agent.of(row, json));
                 });
     }
 

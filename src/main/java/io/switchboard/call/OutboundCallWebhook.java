@@ -53,12 +53,15 @@ public class OutboundCallWebhook implements WebhookHandler {
         });
     }
 
-    /** The TwiML for the answered call; null when another account signed the webhook. */
+    /**
+     * The TwiML for the answered call; null when it was not signed by the provider that placed the call (another
+     * account, or another organization's copy of the same account's token).
+     */
     private String answerFor(CallEventRepository.OutboundAnswer call, VerifiedWebhook webhook) {
         if (call == null) {
             return twiml.hangup();
         }
-        if (!call.accountSid().equals(webhook.accountSid())) {
+        if (!call.accountSid().equals(webhook.accountSid()) || !call.providerId().equals(webhook.providerId())) {
             return null;
         }
         return twiml.connect(call.agent(), webhook.param("CallSid"), webhook.param("From"), webhook.param("To"));

@@ -4,12 +4,24 @@ import io.switchboard.tenant.TenantOwnedEntity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 
-/** A connected Twilio account. Every secret field holds a {@link io.switchboard.crypto.SecretCipher} value. */
+/**
+ * A connected Twilio account. Every secret field holds a {@link io.switchboard.crypto.SecretCipher} value. Writes
+ * carry only the columns they changed and fail on a concurrent write ({@link #version}), so a verification that read
+ * the row before a credential rotation cannot write the replaced credentials back.
+ */
 @Entity
 @Table(name = "provider")
+@DynamicUpdate
 public class Provider extends TenantOwnedEntity {
+
+    /** Bumped by every write through this entity; a write based on an older read fails instead of overwriting. */
+    @Version
+    @Column(nullable = false)
+    public long version;
 
     @Column(nullable = false)
     public String name;

@@ -48,6 +48,13 @@ public class ProviderResource {
         return providers.verify(id);
     }
 
+    /** Stops accepting the auth token the last rotation replaced, before its grace would end. */
+    @POST
+    @Path("/{id}/end-token-grace")
+    public Uni<ProviderView> endTokenGrace(@PathParam("id") UUID id) {
+        return providers.endTokenGrace(id);
+    }
+
     @PATCH
     @Path("/{id}")
     public Uni<ProviderView> update(@PathParam("id") UUID id, @NotNull ProviderPatch patch) {

@@ -14,6 +14,7 @@ import io.switchboard.twilio.IncomingNumber;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.OptimisticLockException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,6 +34,8 @@ import org.jboss.logging.Logger;
 public class ProviderService {
 
     private static final Logger LOG = Logger.getLogger(ProviderService.class);
+    /** Tries of one change against concurrent writes to the same provider. */
+    private static final int STORE_ATTEMPTS = 3;
     private static final TypeReference<List<Check>> CHECKS = new TypeReference<>() {
     };
 
@@ -96,17 +100,47 @@ public class ProviderService {
         }));
     }
 
-    /** Runs every check now and stores the outcome. */
+    /**
+     * Runs every check now and stores the outcome, unless the provider changed while Twilio was asked (its credentials
+     * may have been rotated): checks of replaced credentials are dropped, never written over the new ones.
+     */
     public Uni<ProviderView> verify(UUID id) {
         return load(id).chain(loaded -> verifier.verify(loaded.provider(), secrets.credentials(loaded.provider()),
                 loaded.numbers())
                 .chain(checks -> Panache.withTransaction(() -> providers.findById(id).invoke(p -> {
-                    if (p != null) {
+                    if (p != null && p.version == loaded.provider().version) {
                         recordVerification(p, checks);
+                    } else if (p != null) {
+                        LOG.infof("provider %s changed during its verification; its checks are not stored", id);
                     }
                 })))
+                .onFailure(ProviderService::isConcurrentWrite).recoverWithUni(e -> {
+                    LOG.infof("provider %s changed while its verification was stored; its checks are dropped", id);
+                    return Panache.withSession(() -> providers.findById(id));
+                })
                 .onItem().ifNull().failWith(() -> ApiException.notFound("provider"))
                 .map(p -> view(p, loaded.numbers().size())));
+    }
+
+    /**
+     * Ends the grace of the auth token a rotation replaced, at once (it may be compromised): from then on only the
+     * current token is accepted in webhook signatures, on every replica once the change feed tells it.
+     */
+    public Uni<ProviderView> endTokenGrace(UUID id) {
+        return load(id).chain(loaded -> {
+            if (!hasPreviousToken(loaded.provider())) {
+                return Uni.createFrom().item(view(loaded.provider(), loaded.numbers().size()));
+            }
+            return store(id, p -> {
+                p.previousAuthTokenEnc = null;
+                p.previousAuthTokenExpiresAt = null;
+                LOG.infof("provider %s: the previous auth token's grace ended", p.id);
+            }, loaded.numbers().size());
+        });
+    }
+
+    private static boolean hasPreviousToken(Provider p) {
+        return p.previousAuthTokenEnc != null || p.previousAuthTokenExpiresAt != null;
     }
 
     /**
@@ -243,7 +277,9 @@ public class ProviderService {
                 .chain(() -> requireReachable(next, loaded.numbers()))
                 .chain(() -> store(loaded.provider().id, p -> {
                     rename(p, patch);
-                    replaceCredentials(p, patch, old);
+                    // The token replaced is the one stored now, which a concurrent rotation may have changed since
+                    // the load.
+                    replaceCredentials(p, patch, secrets.credentials(p));
                 }, loaded.numbers().size()));
     }
 
@@ -314,6 +350,11 @@ public class ProviderService {
                 .chain(found -> found == null ? Uni.createFrom().voidItem() : providers.delete(found)));
     }
 
+    /**
+     * Applies the change to the provider as stored now, in one transaction. A concurrent write to the row (a
+     * verification being stored) makes the transaction fail on the version; the change is then applied again to the
+     * row as it is, a few times.
+     */
     private Uni<ProviderView> store(UUID id, Consumer<Provider> change, long numberCount) {
         return Panache.withTransaction(() -> providers.findById(id)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("provider"))
@@ -321,7 +362,18 @@ public class ProviderService {
                     change.accept(p);
                     p.updatedAt = Instant.now();
                 }))
+                .onFailure(ProviderService::isConcurrentWrite).retry().atMost(STORE_ATTEMPTS - 1)
                 .map(p -> view(p, numberCount));
+    }
+
+    /** A write through the entity found the row changed since it was read ({@link Provider#version}). */
+    static boolean isConcurrentWrite(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StaleStateException || t instanceof OptimisticLockException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Each provider's imported-number count, one query each: lists are at most 500 providers and usually a few. */
@@ -351,6 +403,15 @@ public class ProviderService {
         provider.verification = json.write(checks);
     }
 
+    /** When the replaced auth token stops being accepted; null when none is (any more). */
+    private static Instant graceEnd(Provider p) {
+        if (p.previousAuthTokenEnc == null || p.previousAuthTokenExpiresAt == null
+                || !p.previousAuthTokenExpiresAt.isAfter(Instant.now())) {
+            return null;
+        }
+        return p.previousAuthTokenExpiresAt;
+    }
+
     private static boolean refused(List<Check> checks) {
         return ProviderVerifier.overall(checks).equals(ProviderVerifier.FAILED);
     }
@@ -362,6 +423,6 @@ public class ProviderService {
         }
         return new ProviderView(p.id, p.name, p.type, p.accountSid, p.region, p.edge, p.verificationStatus,
                 p.lastVerifiedAt, verification, numberCount, p.trunkSid, p.terminationUri, p.sipUsername,
-                p.enableTransfers, p.createdAt, p.updatedAt);
+                p.enableTransfers, p.createdAt, p.updatedAt, graceEnd(p));
     }
 }

@@ -4,11 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A provider as the API shows it: never a secret. */
+/**
+ * A provider as the API shows it: never a secret. {@code previousAuthTokenGraceEndsAt}: until when the auth token a
+ * rotation replaced is still accepted in webhook signatures; null when none is.
+ */
 public record ProviderView(UUID id, String name, String type, String accountSid, String region, String edge,
         String verificationStatus, Instant lastVerifiedAt, Verification verification, long phoneNumberCount,
         String trunkSid, String terminationUri, String sipUsername, boolean supportsTransfers, Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt, Instant previousAuthTokenGraceEndsAt) {
 
     public record Verification(List<Check> checks) {
     }

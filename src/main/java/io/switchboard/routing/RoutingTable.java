@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.db.ChangeFeed;
 import io.switchboard.db.ChangeFeeds;
 import io.switchboard.db.JsonColumns;
+import io.switchboard.webhook.NumberOwners;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +32,7 @@ import org.jboss.logging.Logger;
  * time, in the order the notifications came, so an older read never overwrites a newer one ({@link ChangeFeed}).
  */
 @ApplicationScoped
-public class RoutingTable {
+public class RoutingTable implements NumberOwners {
 
     private static final Logger LOG = Logger.getLogger(RoutingTable.class);
 
@@ -73,6 +74,12 @@ public class RoutingTable {
     /** The route of an imported number (E.164), if it is imported. */
     public Optional<Route> find(String number) {
         return Optional.ofNullable(byNumber.get(number));
+    }
+
+    /** The provider a number is imported with: the one whose tokens its webhooks are verified with. */
+    @Override
+    public Optional<UUID> providerOf(String number) {
+        return find(number).map(Route::providerId);
     }
 
     /** Whether the table has been loaded at least once: until then it cannot answer for the database. */

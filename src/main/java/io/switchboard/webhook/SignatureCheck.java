@@ -2,6 +2,7 @@ package io.switchboard.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.twilio.TwilioSignature;
+import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.twilio.WebhookUrls;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -10,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,8 +20,22 @@ import org.jboss.logging.Logger;
  * URL Twilio called — rebuilt from {@code TWILIO_WEBHOOK_PUBLIC_BASE_URL} and the raw path and query, since behind an
  * ingress the URL this process sees is not the one Twilio signed, and with the connection overrides the URL was
  * registered with, which Twilio signs but never sends (the bare URL is accepted too, see
- * {@link WebhookUrls#signedUrls}) — made with an auth token of the account named by {@code AccountSid}. Anything else is a 403 with an empty body, counted and logged by reason, never with the
- * signature or the parameters.
+ * {@link WebhookUrls#signedUrls}) — made with the auth token of the provider that owns the resource the webhook
+ * concerns ({@link #ownerNumber}), or that provider's previous token during its grace. Another organization that
+ * connected the same Twilio account holds its own copy of the account's token, which stops being Twilio's once the
+ * owner rotates it: it is never tried for the owner's numbers. Anything else is a 403 with an empty body, counted and logged by reason, never
+ * with the signature or the parameters.
+ * <p>
+ * Regions: a number whose voice is processed in IE1 or AU1 has its webhooks signed in that Region, whose auth token
+ * is its own (credentials are a Region-specific resource: an auth token is valid only in the Region it was created in,
+ * https://www.twilio.com/docs/global-infrastructure/manage-regional-api-credentials; the processing Region itself looks
+ * up the number's configuration and makes the request to its webhook URL,
+ * https://www.twilio.com/docs/global-infrastructure/inbound-call-processing). A provider connected in ie1 or au1
+ * holds that Region's auth token, so its own token is the one accepted for its voice webhooks, and no US1 token.
+ * Messaging differs: AU1 has no Programmable Messaging and a number's messaging Region is US1 unless set otherwise
+ * (https://www.twilio.com/docs/global-infrastructure/regional-product-and-feature-availability,
+ * https://www.twilio.com/docs/api/errors/21669), so the SMS webhooks of such a number are processed, and signed, in
+ * US1. A provider holds only its own Region's token so far, and that is the only one tried.
  */
 @ApplicationScoped
 public class SignatureCheck implements Handler<RoutingContext> {
@@ -27,11 +44,13 @@ public class SignatureCheck implements Handler<RoutingContext> {
     static final String IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token";
 
     private final WebhookKeys keys;
+    private final NumberOwners owners;
     private final WebhookUrls urls;
     private final MeterRegistry metrics;
 
-    public SignatureCheck(WebhookKeys keys, WebhookUrls urls, MeterRegistry metrics) {
+    public SignatureCheck(WebhookKeys keys, NumberOwners owners, WebhookUrls urls, MeterRegistry metrics) {
         this.keys = keys;
+        this.owners = owners;
         this.urls = urls;
         this.metrics = metrics;
     }
@@ -49,7 +68,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
         String body = raw == null ? "" : raw.toString(StandardCharsets.UTF_8);
         FormParams params;
         boolean valid;
-        List<String> tokens;
+        Signers signers;
         if (contentType != null && contentType.startsWith("application/json")) {
             JsonObject json;
             try {
@@ -60,8 +79,9 @@ public class SignatureCheck implements Handler<RoutingContext> {
             }
             params = FormParams.of(json);
             String account = json.getString("AccountSid", ctx.request().getParam("AccountSid"));
-            tokens = keys.tokensFor(account);
-            valid = !tokens.isEmpty() && TwilioSignature.isValidJson(signature, signedFor, body, tokens);
+            signers = signers(ctx, account, params);
+            valid = !signers.tokens().isEmpty()
+                    && TwilioSignature.isValidJson(signature, signedFor, body, signers.tokens());
         } else {
             try {
                 params = FormParams.parse(body);
@@ -69,20 +89,80 @@ public class SignatureCheck implements Handler<RoutingContext> {
                 refuse(ctx, "malformed_body");
                 return;
             }
-            tokens = keys.tokensFor(params.get("AccountSid"));
-            valid = !tokens.isEmpty() && TwilioSignature.isValid(signature, signedFor, params.asMap(), tokens);
+            signers = signers(ctx, params.get("AccountSid"), params);
+            valid = !signers.tokens().isEmpty()
+                    && TwilioSignature.isValid(signature, signedFor, params.asMap(), signers.tokens());
         }
-        if (tokens.isEmpty()) {
-            refuse(ctx, "unknown_account");
+        if (signers.tokens().isEmpty()) {
+            refuse(ctx, "unknown_owner");
             return;
         }
         if (!valid) {
             refuse(ctx, "bad_signature");
             return;
         }
-        ctx.put(VerifiedWebhook.KEY, new VerifiedWebhook(params.get("AccountSid"), params,
+        ctx.put(VerifiedWebhook.KEY, new VerifiedWebhook(params.get("AccountSid"), signers.providerId(), params,
                 ctx.request().getHeader(IDEMPOTENCY_HEADER)));
         ctx.next();
+    }
+
+    /** Who may have signed a webhook: the owning provider (null when nobody here owns it) and the tokens to try. */
+    private record Signers(UUID providerId, List<String> tokens) {
+
+        static final Signers NONE = new Signers(null, List.of());
+    }
+
+    /**
+     * The tokens of the provider that owns the number the webhook concerns, and only when the webhook names that
+     * provider's account. A webhook about no number imported here (one whose URLs still point here, or a recording's
+     * status, which names no number) concerns no organization's number: it is checked against every provider of the
+     * account, as it always was, and reaches its handler with no provider, so a handler never gives it an
+     * organization's data. Empty when nobody here can have signed it.
+     */
+    private Signers signers(RoutingContext ctx, String accountSid, FormParams params) {
+        WebhookEndpoint endpoint = endpointOf(ctx.request().path());
+        if (endpoint == null || accountSid == null) {
+            return Signers.NONE;
+        }
+        String number = ownerNumber(endpoint, params);
+        Optional<UUID> owner = number == null ? Optional.empty() : owners.providerOf(number);
+        if (owner.isPresent()) {
+            return new Signers(owner.get(), keys.tokensFor(owner.get(), accountSid));
+        }
+        return new Signers(null, keys.tokensForEveryProviderOf(accountSid));
+    }
+
+    /**
+     * The imported number whose provider a webhook is verified with: the called number of an inbound call or SMS and
+     * of an inbound call's status callbacks; the calling number (this service's, which placed the call or sent the
+     * message from it) of an outbound call's answer and status callbacks and of a message's status callbacks. Null
+     * for the recording endpoint, which names no number.
+     */
+    static String ownerNumber(WebhookEndpoint endpoint, FormParams params) {
+        return switch (endpoint) {
+            case VOICE_INBOUND, MESSAGING_INBOUND -> params.get("To");
+            case VOICE_STATUS -> "inbound".equals(params.get("Direction")) ? params.get("To") : params.get("From");
+            case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
+            case VOICE_RECORDING -> null;
+        };
+    }
+
+    /** The endpoint of a {@code /twilio} path; null for a path that is none of them. */
+    static WebhookEndpoint endpointOf(String path) {
+        for (WebhookEndpoint endpoint : WebhookEndpoint.values()) {
+            if (endpoint.pathParameter() == null) {
+                if (endpoint.path().equals(path)) {
+                    return endpoint;
+                }
+            } else {
+                String prefix = endpoint.path("");
+                if (path.length() > prefix.length() && path.startsWith(prefix)
+                        && path.indexOf('/', prefix.length()) < 0) {
+                    return endpoint;
+                }
+            }
+        }
+        return null;
     }
 
     private void refuse(RoutingContext ctx, String reason) {

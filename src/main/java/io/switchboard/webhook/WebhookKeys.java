@@ -21,10 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * The auth tokens each connected Twilio account signs its webhooks with, in memory, so signatures are checked without
- * a database round trip and still while the database is down. Kept current like the routing table: a full load when
- * the change feed (re)connects, and a reload of one provider on each {@code provider:<id>} notification. A provider
- * whose tokens a reload cannot decrypt (re-sealed under a key this replica does not read yet) keeps the tokens it had.
+ * The auth tokens each connected provider's webhooks are signed with, in memory and by provider, so a signature is
+ * checked against the one provider that owns the resource (never against another organization's copy of the same
+ * Twilio account) without a database round trip, and still while the database is down. Kept current like the routing
+ * table: a full load when the change feed (re)connects, and a reload of one provider on each {@code provider:<id>}
+ * notification. A provider whose tokens a reload cannot decrypt (re-sealed under a key this replica does not read
+ * yet) keeps the tokens it had.
  */
 @ApplicationScoped
 public class WebhookKeys {
@@ -32,15 +34,19 @@ public class WebhookKeys {
     private static final Logger LOG = Logger.getLogger(WebhookKeys.class);
 
     /** One token of one provider; {@code expiresAt} is null for the current token. */
-    record Key(UUID providerId, String token, Instant expiresAt) {
+    record Key(String token, Instant expiresAt) {
         boolean validAt(Instant now) {
             return expiresAt == null || now.isBefore(expiresAt);
         }
     }
 
+    /** What one provider's webhooks may be signed with: its account and its current and previous tokens. */
+    record ProviderKeys(String accountSid, List<Key> keys) {
+    }
+
     private final ProviderCredentials credentials;
     private final ChangeFeed feed;
-    private volatile Map<String, List<Key>> byAccount = Map.of();
+    private volatile Map<UUID, ProviderKeys> byProvider = Map.of();
     private volatile boolean loaded;
     /** Providers whose tokens did not decrypt at the last load, each logged once until they open again. */
     private final Set<UUID> undecryptable = ConcurrentHashMap.newKeySet();
@@ -60,15 +66,19 @@ public class WebhookKeys {
         feed.stop();
     }
 
-    /** The tokens a webhook from this account may be signed with now; empty for an account not connected here. */
-    public List<String> tokensFor(String accountSid) {
-        List<Key> keys = accountSid == null ? null : byAccount.get(accountSid);
-        if (keys == null) {
+    /**
+     * The tokens a webhook concerning this provider's resource may be signed with now: its current token, and its
+     * previous one until its grace ends. Empty for a provider not connected here, or when the webhook names another
+     * account than the provider's.
+     */
+    public List<String> tokensFor(UUID providerId, String accountSid) {
+        ProviderKeys provider = providerId == null ? null : byProvider.get(providerId);
+        if (provider == null || !provider.accountSid().equals(accountSid)) {
             return List.of();
         }
         Instant now = Instant.now();
-        var tokens = new ArrayList<String>(keys.size());
-        for (Key key : keys) {
+        var tokens = new ArrayList<String>(provider.keys().size());
+        for (Key key : provider.keys()) {
             if (key.validAt(now)) {
                 tokens.add(key.token());
             }
@@ -76,9 +86,29 @@ public class WebhookKeys {
         return tokens;
     }
 
+    /**
+     * The tokens of every provider connected to this account, for the one webhook that names no resource a provider
+     * owns in memory (a recording's status). Empty for an account not connected here.
+     */
+    public List<String> tokensForEveryProviderOf(String accountSid) {
+        Instant now = Instant.now();
+        var tokens = new ArrayList<String>(2);
+        for (ProviderKeys provider : byProvider.values()) {
+            if (provider.accountSid().equals(accountSid)) {
+                provider.keys().stream().filter(k -> k.validAt(now)).forEach(k -> tokens.add(k.token()));
+            }
+        }
+        return tokens;
+    }
+
+    /** Whether this replica can check the webhooks of this provider now. */
+    public boolean knows(UUID providerId) {
+        return byProvider.containsKey(providerId);
+    }
+
     /** Twilio accounts whose webhooks this replica can check now. */
     public int accounts() {
-        return byAccount.size();
+        return (int) byProvider.values().stream().map(ProviderKeys::accountSid).distinct().count();
     }
 
     public boolean isLoaded() {
@@ -87,14 +117,14 @@ public class WebhookKeys {
 
     private Uni<Void> reloadAll() {
         return credentials.loadSigningKeys().invoke(load -> {
-            var fresh = new HashMap<String, List<Key>>();
+            var fresh = new HashMap<UUID, ProviderKeys>(load.keys().size() * 2);
             for (SigningKeys keys : load.keys()) {
                 if (!load.undecryptable().contains(keys.providerId())) {
-                    fresh.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+                    fresh.put(keys.providerId(), keys(keys));
                 }
             }
             keepUndecryptable(load, fresh);
-            byAccount = freeze(fresh);
+            byProvider = Map.copyOf(fresh);
             loaded = true;
             feed.loadedInFull();
         }).replaceWithVoid();
@@ -103,20 +133,15 @@ public class WebhookKeys {
     /** Copy on write: changes are rare, reads are every webhook. */
     private Uni<Void> reload(UUID providerId) {
         return credentials.loadSigningKeys(providerId).invoke(load -> {
-            var next = new HashMap<String, List<Key>>();
-            byAccount.forEach((account, keys) -> {
-                var kept = keys.stream().filter(k -> !k.providerId().equals(providerId)).toList();
-                if (!kept.isEmpty()) {
-                    next.put(account, new ArrayList<>(kept));
-                }
-            });
+            var next = new HashMap<>(byProvider);
+            next.remove(providerId);
             for (SigningKeys keys : load.keys()) {
                 if (!load.undecryptable().contains(keys.providerId())) {
-                    next.computeIfAbsent(keys.accountSid(), k -> new ArrayList<>()).addAll(keys(keys));
+                    next.put(keys.providerId(), keys(keys));
                 }
             }
             keepUndecryptable(load, next);
-            byAccount = freeze(next);
+            byProvider = Map.copyOf(next);
         }).replaceWithVoid();
     }
 
@@ -125,21 +150,20 @@ public class WebhookKeys {
      * accepted while the keys roll out); one it never had keys for gets those that did decrypt. Logged once per
      * provider; each value that did not decrypt is counted in {@code switchboard_secrets_undecryptable_total}.
      */
-    private void keepUndecryptable(SigningLoad load, Map<String, List<Key>> next) {
-        var previous = byAccount;
+    private void keepUndecryptable(SigningLoad load, Map<UUID, ProviderKeys> next) {
+        var previous = byProvider;
         for (UUID providerId : load.undecryptable()) {
-            var had = new HashMap<String, List<Key>>();
-            previous.forEach((account, keys) -> keys.stream().filter(k -> k.providerId().equals(providerId))
-                    .forEach(k -> had.computeIfAbsent(account, a -> new ArrayList<>()).add(k)));
-            if (had.isEmpty()) {
-                load.keys().stream().filter(k -> k.providerId().equals(providerId))
-                        .forEach(k -> had.computeIfAbsent(k.accountSid(), a -> new ArrayList<>()).addAll(keys(k)));
+            ProviderKeys had = previous.get(providerId);
+            if (had == null) {
+                had = load.keys().stream().filter(k -> k.providerId().equals(providerId)).findFirst()
+                        .map(WebhookKeys::keys).orElse(null);
             }
-            had.forEach((account, keys) -> next.computeIfAbsent(account, a -> new ArrayList<>()).addAll(keys));
+            if (had != null) {
+                next.put(providerId, had);
+            }
             if (undecryptable.add(providerId)) {
                 LOG.warnf("provider %s: its auth token is sealed under a key this replica does not read; %s",
-                        providerId,
-                        had.isEmpty() ? "its webhooks are refused here until it does"
+                        providerId, had == null ? "its webhooks are refused here until it does"
                                 : "the token it had before stays in force here");
             }
         }
@@ -148,20 +172,14 @@ public class WebhookKeys {
                 .forEach(k -> undecryptable.remove(k.providerId()));
     }
 
-    private static List<Key> keys(SigningKeys signing) {
+    private static ProviderKeys keys(SigningKeys signing) {
         var keys = new ArrayList<Key>(2);
         if (signing.authToken() != null) {
-            keys.add(new Key(signing.providerId(), signing.authToken(), null));
+            keys.add(new Key(signing.authToken(), null));
         }
         if (signing.previousAuthToken() != null) {
-            keys.add(new Key(signing.providerId(), signing.previousAuthToken(), signing.previousExpiresAt()));
+            keys.add(new Key(signing.previousAuthToken(), signing.previousExpiresAt()));
         }
-        return keys;
-    }
-
-    private static Map<String, List<Key>> freeze(Map<String, List<Key>> keys) {
-        var frozen = new HashMap<String, List<Key>>(keys.size() * 2);
-        keys.forEach((account, list) -> frozen.put(account, List.copyOf(list)));
-        return Map.copyOf(frozen);
+        return new ProviderKeys(signing.accountSid(), List.copyOf(keys));
     }
 }

@@ -20,7 +20,7 @@ public record Connected(Api.Org org, SimAccount account, String providerId) {
         // The service learns the account's signing keys from the change feed, a moment after the 201: a webhook
         // signed before then would be refused.
         var keys = Arc.container().instance(WebhookKeys.class).get();
-        Await.until(Duration.ofSeconds(10), () -> !keys.tokensFor(account.accountSid()).isEmpty(),
+        Await.until(Duration.ofSeconds(10), () -> keys.knows(java.util.UUID.fromString(providerId)),
                 "the service to know the new account's signing keys");
         return new Connected(org, account, providerId);
     }
