@@ -4,11 +4,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A provider as the API shows it: never a secret. */
+/**
+ * A provider as the API shows it: never a secret. {@code us1Credentials}: whether a provider outside us1 has US1
+ * credentials ({@code auth_token}, {@code api_key}) or not ({@code none}); always {@code none} in us1.
+ */
 public record ProviderView(UUID id, String name, String type, String accountSid, String region, String edge,
         String verificationStatus, Instant lastVerifiedAt, Verification verification, long phoneNumberCount,
         String trunkSid, String terminationUri, String sipUsername, boolean supportsTransfers, Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt, String us1Credentials) {
 
     public record Verification(List<Check> checks) {
     }
