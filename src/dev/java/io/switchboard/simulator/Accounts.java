@@ -46,10 +46,25 @@ class Accounts {
     }
 
     synchronized void addApiKey(String accountSid, String keySid, String secret) {
+        addApiKey(accountSid, SimRegion.US1, keySid, secret);
+    }
+
+    /** An API key made in that region, valid there only. */
+    synchronized void addApiKey(String accountSid, SimRegion region, String keySid, String secret) {
         if (!Sids.isSid("SK", keySid) || secret == null || secret.isBlank()) {
             throw new IllegalArgumentException("an API key needs an SK SID and a secret");
         }
-        require(accountSid).apiKeys.put(keySid, secret);
+        var account = require(accountSid);
+        account.apiKeys.put(keySid, secret);
+        account.apiKeyRegions.put(keySid, region);
+    }
+
+    /** The account's auth token for a region other than US1, valid there only. */
+    synchronized void addRegionalAuthToken(String accountSid, SimRegion region, String authToken) {
+        if (region == SimRegion.US1 || authToken == null || authToken.isBlank()) {
+            throw new IllegalArgumentException("a regional auth token is for a region other than us1");
+        }
+        require(accountSid).regionalAuthTokens.put(region, authToken);
     }
 
     /** Gives the account a phone number and returns its {@code PN…} SID; an owned number is kept. */
@@ -64,6 +79,7 @@ class Accounts {
         }
         var number = new SimNumber(accountSid, phoneNumber);
         account.numbers.put(number.sid, number);
+        account.numbersByPhone.put(phoneNumber, number);
         return number.sid;
     }
 
@@ -79,21 +95,34 @@ class Accounts {
     }
 
     synchronized void removeNumber(String accountSid, String phoneNumber) {
-        require(accountSid).numbers.values().removeIf(n -> n.phoneNumber.equals(phoneNumber));
+        var account = require(accountSid);
+        var number = account.numbersByPhone.remove(phoneNumber);
+        if (number != null) {
+            account.numbers.remove(number.sid);
+        }
     }
 
-    /** The account these basic-auth credentials open (account SID + token, or API key SID + secret), or null. */
+    /** The account these basic-auth credentials open in US1, or null. */
     synchronized SimAccount authenticate(String username, String password) {
+        return authenticate(SimRegion.US1, username, password);
+    }
+
+    /**
+     * The account these basic-auth credentials open in the region (account SID + that region's token, or an API key
+     * made in that region + its secret), or null: credentials of another region do not authenticate here.
+     */
+    synchronized SimAccount authenticate(SimRegion region, String username, String password) {
         if (username == null || password == null) {
             return null;
         }
         if (username.startsWith("AC")) {
             var account = accounts.get(username);
-            return account != null && same(account.authToken, password) ? account : null;
+            String token = account == null ? null : account.authToken(region);
+            return token != null && same(token, password) ? account : null;
         }
         for (var account : accounts.values()) {
             String secret = account.apiKeys.get(username);
-            if (secret != null && same(secret, password)) {
+            if (secret != null && account.apiKeyIn(username, region) && same(secret, password)) {
                 return account;
             }
         }

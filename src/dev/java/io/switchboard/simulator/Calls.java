@@ -35,17 +35,18 @@ class Calls implements TwilioResource {
 
     @Override
     public void register(Routes routes) {
-        routes.on(HttpMethod.POST, "api", ACCOUNT + "/Calls.json", x -> Reply.created(create(x.account(), x.form())));
+        routes.on(HttpMethod.POST, "api", ACCOUNT + "/Calls.json",
+                x -> Reply.created(create(x.account(), x.form(), x.region())));
         routes.on(HttpMethod.GET, "api", ACCOUNT + "/Calls.json", x -> Reply.ok(Pages.page2010("calls",
-                list(x.account(), x.query()), x.account().uri("/Calls.json"), x.query(),
+                list(x.account(), x.query(), x.region()), x.account().uri("/Calls.json"), x.query(),
                 List.of("To", "From", "Status"))));
         routes.on(HttpMethod.GET, "api", ACCOUNT + "/Calls/{Sid}.json",
-                x -> Reply.ok(fetch(x.account(), x.path("Sid"), x.requestPath())));
+                x -> Reply.ok(fetch(x.account(), x.path("Sid"), x.requestPath(), x.region())));
         routes.on(HttpMethod.POST, "api", ACCOUNT + "/Calls/{Sid}.json",
-                x -> Reply.ok(update(x.account(), x.path("Sid"), x.form(), x.requestPath())));
+                x -> Reply.ok(update(x.account(), x.path("Sid"), x.form(), x.requestPath(), x.region())));
     }
 
-    JsonObject create(SimAccount account, Params form) {
+    JsonObject create(SimAccount account, Params form, SimRegion region) {
         SimCall call;
         synchronized (accounts) {
             String to = form.get("To");
@@ -71,6 +72,7 @@ class Calls implements TwilioResource {
             admit(account);
             call = new SimCall(account.sid, from, to, "outbound-api");
             call.phoneNumberSid = owned == null ? null : owned.sid;
+            call.region = region;
             call.url = form.get("Url", null);
             call.method = form.method("Method");
             call.twiml = form.get("Twiml", null);
@@ -89,15 +91,15 @@ class Calls implements TwilioResource {
         }
     }
 
-    JsonObject fetch(SimAccount account, String sid, String path) {
-        var call = require(account, sid, path);
+    JsonObject fetch(SimAccount account, String sid, String path, SimRegion region) {
+        var call = require(account, sid, path, region);
         synchronized (call) {
             return call.toJson();
         }
     }
 
-    List<JsonObject> list(SimAccount account, Params query) {
-        Predicate<SimCall> filter = c -> c.accountSid.equals(account.sid)
+    List<JsonObject> list(SimAccount account, Params query, SimRegion region) {
+        Predicate<SimCall> filter = c -> c.accountSid.equals(account.sid) && c.region == region
                 && (query.get("To") == null || query.get("To").equals(c.to))
                 && (query.get("From") == null || query.get("From").equals(c.from))
                 && (query.get("Status") == null || query.get("Status").equals(c.status));
@@ -110,8 +112,8 @@ class Calls implements TwilioResource {
                 }).toList();
     }
 
-    JsonObject update(SimAccount account, String sid, Params form, String path) {
-        var call = require(account, sid, path);
+    JsonObject update(SimAccount account, String sid, Params form, String path, SimRegion region) {
+        var call = require(account, sid, path, region);
         synchronized (call) {
             String status = form.get("Status");
             if (status != null && !call.isTerminal()) {
@@ -193,9 +195,10 @@ class Calls implements TwilioResource {
         account.recentCalls.addLast(now);
     }
 
-    private SimCall require(SimAccount account, String sid, String path) {
+    /** The call of the account, as the region that handles it sees it; other regions do not know it. */
+    private SimCall require(SimAccount account, String sid, String path, SimRegion region) {
         var call = calls.get(sid);
-        if (call == null || !call.accountSid.equals(account.sid)) {
+        if (call == null || !call.accountSid.equals(account.sid) || call.region != region) {
             throw SimError.notFound(path);
         }
         return call;

@@ -2,6 +2,7 @@ package io.switchboard.simulator;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,9 @@ class Conditions {
 
     private final SimulatorConfig config;
     private final Map<String, RouteFailure> routeFailures = new ConcurrentHashMap<>();
+    private final Map<SimRegion, SimError> regionOutages = new ConcurrentHashMap<>();
+    private final Map<String, SimError> accountFailures = new ConcurrentHashMap<>();
+    private final Map<String, Duration> accountLatency = new ConcurrentHashMap<>();
     private volatile Faults faults;
     private volatile Timing timing;
 
@@ -29,6 +33,7 @@ class Conditions {
     /** Back to the configured faults and timing, with no route failure pending. */
     void reset() {
         routeFailures.clear();
+        clearScopedFaults();
         faults = Faults.of(config.faults());
         timing = Timing.of(config.timing());
     }
@@ -47,6 +52,42 @@ class Conditions {
 
     void setTiming(Timing timing) {
         this.timing = timing;
+    }
+
+    /** See {@link TwilioSimulator#failRegion}. */
+    void failRegion(SimRegion region, int status, int code) {
+        regionOutages.put(region, new SimError(status, code, "injected outage of " + region.id()));
+    }
+
+    /** See {@link TwilioSimulator#failAccount}. */
+    void failAccount(String accountSid, int status, int code) {
+        accountFailures.put(accountSid, new SimError(status, code, "injected failure of the account"));
+    }
+
+    /** See {@link TwilioSimulator#delayAccount}. */
+    void delayAccount(String accountSid, Duration delay) {
+        accountLatency.put(accountSid, delay);
+    }
+
+    void clearScopedFaults() {
+        regionOutages.clear();
+        accountFailures.clear();
+        accountLatency.clear();
+    }
+
+    /** The outage of the region, or of the account, that answers this request instead, if one was asked for. */
+    Optional<SimError> scopedFailure(SimRegion region, String accountSid) {
+        var outage = regionOutages.get(region);
+        if (outage != null) {
+            return Optional.of(outage);
+        }
+        return Optional.ofNullable(accountSid == null ? null : accountFailures.get(accountSid));
+    }
+
+    /** How long this account's requests take, beyond the latency of every request. */
+    Duration latency(String accountSid) {
+        var extra = accountSid == null ? null : accountLatency.get(accountSid);
+        return extra == null ? faults.latency() : faults.latency().plus(extra);
     }
 
     /** See {@link TwilioSimulator#failRoute}. */

@@ -22,21 +22,26 @@ class IncomingPhoneNumbers implements TwilioResource {
 
     @Override
     public void register(Routes routes) {
-        routes.on(HttpMethod.GET, "api", NUMBERS + ".json", x -> Reply.ok(Pages.page2010("incoming_phone_numbers",
-                list(x.account(), x.query().get("PhoneNumber")), x.account().uri("/IncomingPhoneNumbers.json"),
-                x.query(), List.of("PhoneNumber"))));
+        routes.on(HttpMethod.GET, "api", NUMBERS + ".json", x -> {
+            synchronized (accounts) {
+                return Reply.ok(Pages.page2010("incoming_phone_numbers",
+                        numbers(x.account(), x.query().get("PhoneNumber")), SimNumber::toJson,
+                        x.account().uri("/IncomingPhoneNumbers.json"), x.query(), List.of("PhoneNumber")));
+            }
+        });
         routes.on(HttpMethod.GET, "api", NUMBERS + "/{Sid}.json",
                 x -> Reply.ok(fetch(x.account(), x.path("Sid"), x.requestPath())));
         routes.on(HttpMethod.POST, "api", NUMBERS + "/{Sid}.json",
                 x -> Reply.ok(update(x.account(), x.path("Sid"), x.form(), x.requestPath())));
     }
 
-    List<JsonObject> list(SimAccount account, String phoneNumber) {
-        synchronized (accounts) {
-            return account.numbers.values().stream()
-                    .filter(n -> phoneNumber == null || n.phoneNumber.equals(phoneNumber))
-                    .map(SimNumber::toJson).toList();
+    /** The account's numbers, or the one with this E.164 form; only while holding the monitor of accounts. */
+    private static List<SimNumber> numbers(SimAccount account, String phoneNumber) {
+        if (phoneNumber == null) {
+            return List.copyOf(account.numbers.values());
         }
+        var number = account.numberByPhone(phoneNumber);
+        return number == null ? List.of() : List.of(number);
     }
 
     JsonObject fetch(SimAccount account, String sid, String path) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 /** Twilio's two list shapes: the 2010 API's page fields and the v1 APIs' {@code meta}. */
 final class Pages {
@@ -20,6 +21,12 @@ final class Pages {
      * {@code filters} the query parameters that narrowed it, repeated in the page URIs as Twilio does.
      */
     static JsonObject page2010(String key, List<JsonObject> all, String uri, Params query, List<String> filters) {
+        return page2010(key, all, Function.identity(), uri, query, filters);
+    }
+
+    /** The same, shaping only the page's own items, so that a list of tens of thousands stays quick to page. */
+    static <T> JsonObject page2010(String key, List<T> all, Function<T, JsonObject> toJson, String uri,
+            Params query, List<String> filters) {
         int size = size(query);
         int page = Math.max(0, query.integer("Page", 0));
         String prefix = uri + "?" + filterQuery(query, filters);
@@ -27,7 +34,7 @@ final class Pages {
         int end = Math.min(start + size, all.size());
         boolean more = end < all.size();
         return new JsonObject()
-                .put(key, new JsonArray(all.subList(start, end)))
+                .put(key, new JsonArray(all.subList(start, end).stream().map(toJson).toList()))
                 .put("end", Math.max(start, end - 1))
                 .put("first_page_uri", prefix + "PageSize=" + size + "&Page=0")
                 .put("next_page_uri", more ? prefix + "PageSize=" + size + "&Page=" + (page + 1) + "&PageToken=PA"

@@ -12,10 +12,11 @@ public final class Recorded {
 
     /**
      * One REST request. {@code route} is the matched pattern with the product's base, e.g.
-     * {@code POST /2010-04-01/Accounts/{AccountSid}/Calls.json}; {@code status} is the HTTP status answered.
+     * {@code POST /2010-04-01/Accounts/{AccountSid}/Calls.json}; {@code status} is the HTTP status answered;
+     * {@code region} the region it was sent to ({@code us1}, {@code ie1}, {@code au1}).
      */
     public record Request(Instant at, String method, String path, String route, String accountSid,
-            Map<String, List<String>> params, int status) {
+            Map<String, List<String>> params, int status, String region) {
     }
 
     /** TwiML the service answered for a call (outbound answer or inbound webhook) or an inbound SMS. */

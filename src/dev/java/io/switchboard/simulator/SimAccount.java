@@ -11,10 +11,16 @@ import java.util.Map;
 final class SimAccount {
 
     final String sid;
-    /** Replaced by a rotation, as when the customer changes it in Twilio's console. */
+    /** The US1 auth token. Replaced by a rotation, as when the customer changes it in Twilio's console. */
     volatile String authToken;
+    /** The auth tokens of the other regions the account works in; each is valid only in its region. */
+    final Map<SimRegion, String> regionalAuthTokens = new LinkedHashMap<>();
+    /** API key SID to secret; each key valid only in its region ({@link #apiKeyRegions}, US1 when absent). */
     final Map<String, String> apiKeys = new LinkedHashMap<>();
+    final Map<String, SimRegion> apiKeyRegions = new LinkedHashMap<>();
     final Map<String, SimNumber> numbers = new LinkedHashMap<>();
+    /** The same numbers by their E.164 form, so that an account of tens of thousands stays quick to seed and search. */
+    final Map<String, SimNumber> numbersByPhone = new LinkedHashMap<>();
     final Map<String, SimCredentialList> credentialLists = new LinkedHashMap<>();
     final Map<String, SimTrunk> trunks = new LinkedHashMap<>();
     /** Start times (ms) of the calls created in the last second, for the calls-per-second fault. */
@@ -50,6 +56,16 @@ final class SimAccount {
     }
 
     SimNumber numberByPhone(String phoneNumber) {
-        return numbers.values().stream().filter(n -> n.phoneNumber.equals(phoneNumber)).findFirst().orElse(null);
+        return numbersByPhone.get(phoneNumber);
+    }
+
+    /** The auth token valid in the region, or null when the account has none there. */
+    String authToken(SimRegion region) {
+        return region == SimRegion.US1 ? authToken : regionalAuthTokens.get(region);
+    }
+
+    /** Whether the API key is valid in the region (an API key works only in the region it was made in). */
+    boolean apiKeyIn(String keySid, SimRegion region) {
+        return apiKeys.containsKey(keySid) && apiKeyRegions.getOrDefault(keySid, SimRegion.US1) == region;
     }
 }

@@ -16,6 +16,11 @@ final class SimCall {
     final String from;
     final String to;
     final String direction;
+    /**
+     * The region that handles the call: where it was placed (inbound calls: US1). Regions are isolated, so the call
+     * is seen and updated only there.
+     */
+    SimRegion region = SimRegion.US1;
     final Instant created = Instant.now();
     final AtomicInteger sequence = new AtomicInteger();
     /** Completed when a REST update asks to hang up or cancel. */

@@ -29,7 +29,9 @@ import org.jboss.logging.Logger;
 /**
  * Serves the simulator under {@code /sim}: {@code /sim/api} (2010 API), {@code /sim/trunking} (Trunking v1),
  * {@code /sim/lookups} (Lookups v2), each resource's routes from its {@link TwilioResource}, and {@code /sim/admin}.
- * Every handler works in memory and answers on the event loop; delays are Vert.x timers.
+ * Those are US1; every region also has its own, {@code /sim/<region>/api} and so on ({@link SimRegion}), where only
+ * that region's credentials authenticate and only the products it runs are served. Every handler works in memory and
+ * answers on the event loop; delays are Vert.x timers.
  */
 @IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
@@ -94,27 +96,45 @@ class SimulatorRouter {
         return router;
     }
 
-    /** Registers a Twilio REST route: authentication, faults, the request log and Twilio's error shape. */
+    /**
+     * Registers a Twilio REST route in every region: authentication, faults, the request log and Twilio's error
+     * shape.
+     */
     private void on(Router router, HttpMethod method, String product, String route, Operation operation) {
         String path = "/" + product + route.replaceAll("\\{(\\w+)}", ":$1");
-        router.route(method, path).handler(ctx -> handle(ctx, product, route, operation));
+        router.route(method, path).handler(ctx -> handle(ctx, SimRegion.US1, product, route, operation));
+        for (var region : SimRegion.values()) {
+            router.route(method, "/" + region.id() + path)
+                    .handler(ctx -> handle(ctx, region, product, route, operation));
+        }
     }
 
-    private void handle(RoutingContext ctx, String product, String route, Operation operation) {
+    private void handle(RoutingContext ctx, SimRegion region, String product, String route, Operation operation) {
         var form = Params.of(toMap(ctx.request().formAttributes()));
         var query = Params.of(toMap(ctx.queryParams()));
-        var account = authenticate(ctx);
+        var served = region.serves(product, route);
+        var account = served ? authenticate(ctx, region) : null;
         // Recorded when the outcome is known, before any delay, so a test sees a create whose answer is held back.
         Consumer<Reply> respond = reply -> {
             log.requests.add(new Recorded.Request(Instant.now(), ctx.request().method().name(), ctx.request().path(),
                     route, account == null ? null : account.sid,
-                    ctx.request().method() == HttpMethod.GET ? query.values() : form.values(), reply.status()));
+                    ctx.request().method() == HttpMethod.GET ? query.values() : form.values(), reply.status(),
+                    region.id()));
             // The ambiguous create: the resource exists, but the answer comes late or, past the client's timeout,
             // never reaches it.
             Duration delay = reply.status() == 201 ? conditions.faults().createResponseDelay() : Duration.ZERO;
             later(delay, () -> send(ctx, reply));
         };
-        later(conditions.faults().latency(), () -> {
+        later(conditions.latency(account == null ? null : account.sid), () -> {
+            if (!served) {
+                respond.accept(Reply.error(SimError.notFound(ctx.request().path())));
+                return;
+            }
+            var scoped = conditions.scopedFailure(region, account == null ? null : account.sid);
+            if (scoped.isPresent()) {
+                respond.accept(Reply.error(scoped.get()));
+                return;
+            }
             if (account == null) {
                 ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Twilio API\"");
                 respond.accept(Reply.error(SimError.unauthenticated()));
@@ -135,8 +155,10 @@ class SimulatorRouter {
                 return;
             }
             try {
-                String base = origin(ctx) + "/sim/" + product;
-                respond.accept(operation.apply(new Exchange(ctx, account, form, query, base)));
+                String base = origin(ctx) + "/sim/" + (ctx.request().path().startsWith("/sim/" + region.id() + "/")
+                        ? region.id() + "/"
+                        : "") + product;
+                respond.accept(operation.apply(new Exchange(ctx, account, form, query, base, region)));
             } catch (SimError e) {
                 respond.accept(Reply.error(e));
             } catch (RuntimeException e) {
@@ -146,7 +168,7 @@ class SimulatorRouter {
         });
     }
 
-    private SimAccount authenticate(RoutingContext ctx) {
+    private SimAccount authenticate(RoutingContext ctx, SimRegion region) {
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
@@ -156,7 +178,7 @@ class SimulatorRouter {
                     StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon < 0 ? null
-                    : accounts.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+                    : accounts.authenticate(region, decoded.substring(0, colon), decoded.substring(colon + 1));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -32,8 +32,12 @@ interface TwilioResource {
         Reply apply(Exchange exchange);
     }
 
-    /** One authenticated REST request; {@code base} is the product's absolute URL, for the v1 APIs' links. */
-    record Exchange(RoutingContext ctx, SimAccount account, Params form, Params query, String base) {
+    /**
+     * One authenticated REST request; {@code base} is the product's absolute URL, for the v1 APIs' links;
+     * {@code region} the region it was sent to.
+     */
+    record Exchange(RoutingContext ctx, SimAccount account, Params form, Params query, String base,
+            SimRegion region) {
 
         String path(String name) {
             return ctx.pathParam(name);

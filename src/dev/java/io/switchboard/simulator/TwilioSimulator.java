@@ -4,6 +4,7 @@ import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,22 @@ public class TwilioSimulator {
         accounts.create(accountSid, authToken);
     }
 
+    /** A US1 API key of the account. */
     public void addApiKey(String accountSid, String keySid, String secret) {
         accounts.addApiKey(accountSid, keySid, secret);
+    }
+
+    /** An API key made in that region: it authenticates there and nowhere else. */
+    public void addApiKey(String accountSid, SimRegion region, String keySid, String secret) {
+        accounts.addApiKey(accountSid, region, keySid, secret);
+    }
+
+    /**
+     * The account's auth token for a region other than US1 (the token of {@link #createAccount} is US1's): it
+     * authenticates in that region and nowhere else, as Twilio's regional credentials do.
+     */
+    public void addRegionalAuthToken(String accountSid, SimRegion region, String authToken) {
+        accounts.addRegionalAuthToken(accountSid, region, authToken);
     }
 
     /** Gives the account a phone number (E.164) and returns its {@code PN…} SID; an owned number is kept. */
@@ -103,6 +118,30 @@ public class TwilioSimulator {
      */
     public void failRoute(String method, String route, int status, int code, int times) {
         conditions.failRoute(method, route, status, code, times);
+    }
+
+    /**
+     * An outage of one region: every request to it is answered with this status and Twilio error code until
+     * {@link #clearScopedFaults} or {@link #reset}. The other regions are not affected, as Twilio's regions are
+     * isolated.
+     */
+    public void failRegion(SimRegion region, int status, int code) {
+        conditions.failRegion(region, status, code);
+    }
+
+    /** Every request of one account, in any region, answered with this status and Twilio error code. */
+    public void failAccount(String accountSid, int status, int code) {
+        conditions.failAccount(accountSid, status, code);
+    }
+
+    /** Every request of one account answered this much later than the others (a slow or throttled account). */
+    public void delayAccount(String accountSid, Duration delay) {
+        conditions.delayAccount(accountSid, delay);
+    }
+
+    /** Ends the region outages and account faults and delays. */
+    public void clearScopedFaults() {
+        conditions.clearScopedFaults();
     }
 
     // --- inbound traffic --------------------------------------------------------------------------------------------

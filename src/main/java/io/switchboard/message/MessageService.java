@@ -67,6 +67,11 @@ public class MessageService {
                     if (!from.sms()) {
                         throw ApiException.unprocessable("from_not_sms_capable", "from cannot send SMS");
                     }
+                    if (!from.reachesMessaging()) {
+                        throw ApiException.unprocessable("us1_credentials_required", "Twilio serves messaging for "
+                                + from.region().id() + " only from US1, and the provider of from has no US1 "
+                                + "credentials; add us1AuthToken or a US1 API key to it");
+                    }
                 })
                 .chain(from -> outbound.insert(db, organization, id, from, request.to(), request.body(), encoding,
                         segments, now)

@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
  * Outbound messages as a kind of send, at {@code switchboard.outbound.segments-per-second} per sender number. An
  * ambiguous send is never sent again: only its status callback, whose URL names the message, can attach its sid within
  * the grace period; without one the message ends failed with a dispatch error saying the outcome is unknown. (The
- * client has no message list to search, and a duplicate text is worse than a missing one.)
+ * client has no message list to search, and a duplicate text is worse than a missing one.) The provider's
+ * credentials go to the client whole: for an AU1 provider it sends through US1 with the US1 credentials, and without
+ * them refuses ({@code Us1CredentialsRequired}, permanent), so the message fails saying what is missing.
  */
 @ApplicationScoped
 class OutboundMessageKind implements DispatchKind {

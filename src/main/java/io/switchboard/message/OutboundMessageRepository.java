@@ -3,6 +3,7 @@ package io.switchboard.message;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.outbound.DispatchState;
 import io.switchboard.outbound.DispatchTable;
+import io.switchboard.twilio.TwilioRegion;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -22,8 +23,20 @@ class OutboundMessageRepository {
     static final DispatchTable DISPATCH = DispatchTable.of("message", "sms:", "from_number")
             .withPaceCost("greatest(t.segments, 1)");
 
-    /** An imported number a message can come from, with the account it belongs to and whether it can send SMS. */
-    record Sender(UUID numberId, String number, UUID providerId, String accountSid, boolean sms) {
+    /**
+     * An imported number a message can come from, with the account it belongs to, whether it can send SMS, and its
+     * provider's region and whether that provider has US1 credentials.
+     */
+    record Sender(UUID numberId, String number, UUID providerId, String accountSid, boolean sms, TwilioRegion region,
+            boolean us1Credentials) {
+
+        /**
+         * Whether the provider can reach messaging at all: in its region, or, where Twilio serves messaging only from
+         * US1, with its US1 credentials (its regional ones are refused there).
+         */
+        boolean reachesMessaging() {
+            return region.servesMessaging() || us1Credentials;
+        }
     }
 
     private static final String INSERT = DispatchState.inline("""
@@ -60,7 +73,8 @@ class OutboundMessageRepository {
     /** The number {@code from} (any capability, checked by the caller), or the oldest SMS-capable one. */
     Uni<Sender> findSender(SqlClient db, UUID organizationId, String from) {
         return db.preparedQuery("""
-                select n.id, n.number, n.provider_id, p.account_sid, n.sms
+                select n.id, n.number, n.provider_id, p.account_sid, n.sms, p.region,
+                       (p.us1_auth_token_enc is not null or p.us1_api_key_secret_enc is not null) as us1
                   from phone_number n join provider p on p.id = n.provider_id
                  where n.organization_id = $1
                    and (($2::text is not null and n.number = $2::text) or ($2::text is null and n.sms))
@@ -73,7 +87,8 @@ class OutboundMessageRepository {
                     }
                     Row row = it.next();
                     return new Sender(row.getUUID("id"), row.getString("number"), row.getUUID("provider_id"),
-                            row.getString("account_sid"), row.getBoolean("sms"));
+                            row.getString("account_sid"), row.getBoolean("sms"),
+                            TwilioRegion.parse(row.getString("region")).orElseThrow(), row.getBoolean("us1"));
                 });
     }
 

@@ -15,6 +15,7 @@ import io.switchboard.provider.Provider;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.provider.ProviderRepository;
 import io.switchboard.twilio.IncomingNumber;
+import io.switchboard.twilio.IncomingNumberScan;
 import io.switchboard.twilio.NumberConfiguration;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
@@ -27,8 +28,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,16 +46,19 @@ public class PhoneNumberService {
     private final AgentRepository agents;
     private final ProviderCredentials credentials;
     private final TwilioClient twilio;
+    private final IncomingNumberScan scan;
     private final WebhookUrls urls;
     private final JsonColumns json;
 
     public PhoneNumberService(PhoneNumberRepository numbers, ProviderRepository providers, AgentRepository agents,
-            ProviderCredentials credentials, TwilioClient twilio, WebhookUrls urls, JsonColumns json) {
+            ProviderCredentials credentials, TwilioClient twilio, IncomingNumberScan scan, WebhookUrls urls,
+            JsonColumns json) {
         this.numbers = numbers;
         this.providers = providers;
         this.agents = agents;
         this.credentials = credentials;
         this.twilio = twilio;
+        this.scan = scan;
         this.urls = urls;
         this.json = json;
     }
@@ -75,19 +77,22 @@ public class PhoneNumberService {
                 .map(PhoneNumberView::of);
     }
 
-    /** Each number succeeds or fails on its own; the account's numbers are read from Twilio once. */
+    /**
+     * Each number succeeds or fails on its own. The account's numbers are read from Twilio once, a page at a time
+     * (an account may have tens of thousands), and only the wanted ones are kept: linear, off the event loop.
+     */
     public Uni<BulkImportResult> importNumbers(UUID providerId, BulkImportRequest request) {
         request.validate();
         var wanted = new LinkedHashSet<>(request.numbers());
         return Panache.withSession(() -> provider(providerId)).chain(provider -> {
             var creds = credentials.of(provider);
-            return twilio.listIncomingNumbers(creds).chain(inAccount -> {
-                Map<String, IncomingNumber> byNumber = inAccount.stream()
-                        .collect(Collectors.toMap(IncomingNumber::phoneNumber, Function.identity(), (a, b) -> a));
-                return Multi.createFrom().iterable(wanted)
-                        .onItem().transformToUniAndConcatenate(number -> importOne(provider, creds, byNumber, number))
-                        .collect().asList();
-            });
+            return scan.fold(creds, new HashMap<String, IncomingNumber>(), (found, number) -> {
+                if (wanted.contains(number.phoneNumber())) {
+                    found.putIfAbsent(number.phoneNumber(), number);
+                }
+            }).chain(byNumber -> Multi.createFrom().iterable(wanted)
+                    .onItem().transformToUniAndConcatenate(number -> importOne(provider, creds, byNumber, number))
+                    .collect().asList());
         }).map(outcomes -> new BulkImportResult(
                 outcomes.stream().filter(o -> o.imported() != null).map(o -> PhoneNumberView.of(o.imported())).toList(),
                 outcomes.stream().filter(o -> o.failure() != null).map(Outcome::failure).toList()));

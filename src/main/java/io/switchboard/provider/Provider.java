@@ -53,6 +53,16 @@ public class Provider extends TenantOwnedEntity {
     @Column(name = "previous_auth_token_expires_at")
     public Instant previousAuthTokenExpiresAt;
 
+    /** The account's US1 credentials, for a provider outside us1 (what Twilio serves only from US1). */
+    @Column(name = "us1_auth_token_enc")
+    public String us1AuthTokenEnc;
+
+    @Column(name = "us1_api_key_sid")
+    public String us1ApiKeySid;
+
+    @Column(name = "us1_api_key_secret_enc")
+    public String us1ApiKeySecretEnc;
+
     @Column(name = "enable_transfers", nullable = false)
     public boolean enableTransfers;
 

@@ -127,7 +127,6 @@ public class ProviderCredentials {
     }
 
     private TwilioCredentials open(SealedProvider p) {
-        return secrets.credentials(p.id(), p.accountSid(), p.authTokenEnc(), p.apiKeySid(), p.apiKeySecretEnc(),
-                p.region(), p.edge());
+        return secrets.credentials(p);
     }
 }

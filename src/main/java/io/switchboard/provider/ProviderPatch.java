@@ -2,11 +2,19 @@ package io.switchboard.provider;
 
 import io.switchboard.common.Validation;
 
-/** The body of {@code PATCH /v1/providers/{id}}: a new name, or new credentials (a rotation). */
-public record ProviderPatch(String name, String authToken, String apiKeySid, String apiKeySecret) {
+/**
+ * The body of {@code PATCH /v1/providers/{id}}: a new name, new credentials (a rotation), or new US1 credentials for
+ * a provider outside us1 (each checked against US1 before it is stored).
+ */
+public record ProviderPatch(String name, String authToken, String apiKeySid, String apiKeySecret, String us1AuthToken,
+        String us1ApiKeySid, String us1ApiKeySecret) {
 
     public boolean rotatesCredentials() {
         return authToken != null || apiKeySid != null || apiKeySecret != null;
+    }
+
+    public boolean setsUs1Credentials() {
+        return us1AuthToken != null || us1ApiKeySid != null || us1ApiKeySecret != null;
     }
 
     public void validate() {
@@ -18,6 +26,13 @@ public record ProviderPatch(String name, String authToken, String apiKeySid, Str
             ProviderRequest.validateAuthToken(v, authToken);
         }
         ProviderRequest.validateApiKey(v, apiKeySid, apiKeySecret);
+        v.throwIfInvalid();
+    }
+
+    /** The US1 credentials, for a provider in {@code region}. */
+    void validateUs1(String region) {
+        var v = new Validation();
+        ProviderRequest.validateUs1(v, "us1".equals(region), us1AuthToken, us1ApiKeySid, us1ApiKeySecret);
         v.throwIfInvalid();
     }
 }

@@ -5,9 +5,13 @@ import io.switchboard.twilio.TwilioRegion;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The body of {@code POST /v1/providers}. */
+/**
+ * The body of {@code POST /v1/providers}. Outside us1, {@code us1AuthToken} or {@code us1ApiKeySid} with
+ * {@code us1ApiKeySecret}: the same account's US1 credentials, for what Twilio serves only from US1.
+ */
 public record ProviderRequest(String type, String name, String accountSid, String authToken, String apiKeySid,
-        String apiKeySecret, String region, String edge, Boolean enableTransfers) {
+        String apiKeySecret, String region, String edge, Boolean enableTransfers, String us1AuthToken,
+        String us1ApiKeySid, String us1ApiKeySecret) {
 
     static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-f]{32}");
     static final Pattern AUTH_TOKEN = Pattern.compile("[0-9a-f]{32}");
@@ -38,7 +42,36 @@ public record ProviderRequest(String type, String name, String accountSid, Strin
         validateApiKey(v, apiKeySid, apiKeySecret);
         v.require(region == null || TwilioRegion.parse(region).isPresent(), "region", "must be us1, ie1 or au1");
         v.require(edge == null || EDGES.contains(edge), "edge", "must be one of Twilio's edges, such as dublin");
+        boolean inUs1 = region == null || TwilioRegion.US1.id().equals(region);
+        validateUs1(v, inUs1, us1AuthToken, us1ApiKeySid, us1ApiKeySecret);
         v.throwIfInvalid();
+    }
+
+    boolean hasUs1Credentials() {
+        return us1AuthToken != null || us1ApiKeySid != null || us1ApiKeySecret != null;
+    }
+
+    /** US1 credentials only outside us1 (in us1 the provider's own are US1's), each well formed. */
+    static void validateUs1(Validation v, boolean inUs1, String us1AuthToken, String us1ApiKeySid,
+            String us1ApiKeySecret) {
+        if (us1AuthToken == null && us1ApiKeySid == null && us1ApiKeySecret == null) {
+            return;
+        }
+        if (inUs1) {
+            v.require(false, us1AuthToken != null ? "us1AuthToken" : "us1ApiKeySid",
+                    "only for a provider outside us1, whose own credentials are for US1");
+            return;
+        }
+        if (us1AuthToken != null) {
+            v.require(AUTH_TOKEN.matcher(us1AuthToken).matches(), "us1AuthToken", "must be 32 lowercase hex digits");
+        }
+        if (us1ApiKeySid != null || us1ApiKeySecret != null) {
+            v.require(us1ApiKeySid != null && API_KEY_SID.matcher(us1ApiKeySid).matches(), "us1ApiKeySid",
+                    "must be SK followed by 32 hex digits");
+            v.require(us1ApiKeySecret != null && us1ApiKeySecret.length() >= 16 && us1ApiKeySecret.length() <= 128
+                    && us1ApiKeySecret.strip().equals(us1ApiKeySecret), "us1ApiKeySecret",
+                    "is required with us1ApiKeySid (16 to 128 characters)");
+        }
     }
 
     static void validateName(Validation v, String name) {

@@ -81,10 +81,19 @@ public class ProviderSecrets {
         return cipher.currentKeyId();
     }
 
-    /** How the client reaches this provider's account. */
+    /** How the client reaches this provider's account (and, outside us1, its US1 credentials when it has them). */
     TwilioCredentials credentials(Provider provider) {
         return credentials(provider.id, provider.accountSid, provider.authTokenEnc, provider.apiKeySid,
-                provider.apiKeySecretEnc, provider.region, provider.edge);
+                provider.apiKeySecretEnc, provider.region, provider.edge)
+                .withUs1(open(provider.id, SecretField.US1_AUTH_TOKEN, provider.us1AuthTokenEnc), provider.us1ApiKeySid,
+                        open(provider.id, SecretField.US1_API_KEY_SECRET, provider.us1ApiKeySecretEnc));
+    }
+
+    TwilioCredentials credentials(SealedProvider p) {
+        return credentials(p.id(), p.accountSid(), p.authTokenEnc(), p.apiKeySid(), p.apiKeySecretEnc(), p.region(),
+                p.edge())
+                .withUs1(open(p.id(), SecretField.US1_AUTH_TOKEN, p.us1AuthTokenEnc()), p.us1ApiKeySid(),
+                        open(p.id(), SecretField.US1_API_KEY_SECRET, p.us1ApiKeySecretEnc()));
     }
 
     TwilioCredentials credentials(UUID providerId, String accountSid, String authTokenEnc, String apiKeySid,

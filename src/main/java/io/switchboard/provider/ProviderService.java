@@ -11,18 +11,18 @@ import io.switchboard.db.JsonColumns;
 import io.switchboard.provider.ProviderView.Check;
 import io.switchboard.tenant.TenantContext;
 import io.switchboard.twilio.IncomingNumber;
-import io.switchboard.twilio.TwilioClient;
+import io.switchboard.twilio.IncomingNumberScan;
 import io.switchboard.twilio.TwilioCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.OptimisticLockException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 
@@ -50,20 +50,20 @@ public class ProviderService {
     private final ProviderSecrets secrets;
     private final TrunkProvisioner provisioner;
     private final ProviderVerifier verifier;
-    private final TwilioClient twilio;
+    private final IncomingNumberScan scan;
     private final ProvidersConfig config;
     private final JsonColumns json;
     private final TenantContext tenant;
 
     public ProviderService(ProviderRepository providers, ImportedNumbers numbers, ProviderSecrets secrets,
-            TrunkProvisioner provisioner, ProviderVerifier verifier, TwilioClient twilio, ProvidersConfig config,
-            JsonColumns json, TenantContext tenant) {
+            TrunkProvisioner provisioner, ProviderVerifier verifier, IncomingNumberScan scan,
+            ProvidersConfig config, JsonColumns json, TenantContext tenant) {
         this.providers = providers;
         this.numbers = numbers;
         this.secrets = secrets;
         this.provisioner = provisioner;
         this.verifier = verifier;
-        this.twilio = twilio;
+        this.scan = scan;
         this.config = config;
         this.json = json;
         this.tenant = tenant;
@@ -150,9 +150,13 @@ public class ProviderService {
      */
     public Uni<ProviderView> update(UUID id, ProviderPatch patch) {
         patch.validate();
-        return load(id).chain(loaded -> patch.rotatesCredentials()
-                ? rotate(loaded, patch)
-                : store(id, p -> rename(p, patch), loaded.numbers().size()));
+        return load(id).chain(loaded -> requireUs1Accepted(loaded.provider(), patch)
+                .chain(() -> patch.rotatesCredentials()
+                        ? rotate(loaded, patch)
+                        : store(id, p -> {
+                            rename(p, patch);
+                            replaceUs1Credentials(p, patch);
+                        }, loaded.numbers().size())));
     }
 
     /**
@@ -166,13 +170,14 @@ public class ProviderService {
                 .chain(() -> deleteStored(id));
     }
 
-    /** Every number of the account, from Twilio, each marked whether it is imported here. */
+    /** Every number of the account, from Twilio a page at a time, each marked whether it is imported here. */
     public Uni<List<AvailableNumber>> availableNumbers(UUID id) {
         return load(id).chain(loaded -> {
             Set<String> imported = Set.copyOf(loaded.numbers());
-            return twilio.listIncomingNumbers(secrets.credentials(loaded.provider()))
-                    .map(all -> all.stream().map(n -> new AvailableNumber(n.phoneNumber(), n.sid(), n.friendlyName(),
-                            n.capabilities(), imported.contains(n.phoneNumber()))).toList());
+            return scan.fold(secrets.credentials(loaded.provider()), new ArrayList<AvailableNumber>(),
+                    (all, n) -> all.add(new AvailableNumber(n.phoneNumber(), n.sid(), n.friendlyName(),
+                            n.capabilities(), imported.contains(n.phoneNumber()))))
+                    .map(List::copyOf);
         });
     }
 
@@ -215,13 +220,15 @@ public class ProviderService {
         provider.region = request.regionOrDefault().id();
         provider.edge = request.edgeOrDefault();
         provider.apiKeySid = request.apiKeySid();
+        provider.us1ApiKeySid = request.us1ApiKeySid();
         provider.enableTransfers = Boolean.TRUE.equals(request.enableTransfers());
         return provider;
     }
 
     private static TwilioCredentials credentials(ProviderRequest request) {
         return new TwilioCredentials(request.accountSid(), request.authToken(), request.apiKeySid(),
-                request.apiKeySecret(), request.regionOrDefault(), request.edgeOrDefault());
+                request.apiKeySecret(), request.regionOrDefault(), request.edgeOrDefault())
+                .withUs1(request.us1AuthToken(), request.us1ApiKeySid(), request.us1ApiKeySecret());
     }
 
     private Uni<Void> refuseDuplicate(Provider provider) {
@@ -234,13 +241,50 @@ public class ProviderService {
                 .replaceWithVoid();
     }
 
-    /** The checks of credentials Twilio accepted; refused ones fail, naming the secret that was refused. */
+    /**
+     * The checks of credentials Twilio accepted; refused ones fail, naming the secret that was refused: the regional
+     * credentials in their region, the US1 credentials in US1.
+     */
     private Uni<List<Check>> requireAccepted(Provider provider, TwilioCredentials creds) {
         return verifier.verify(provider, creds, List.of()).invoke(checks -> {
             if (refused(checks)) {
                 throw new ProviderFailure.CredentialsRefused(creds.usesApiKey() ? "apiKeySecret" : "authToken");
             }
+            if (ProviderVerifier.us1Refused(checks)) {
+                throw new ProviderFailure.CredentialsRefused(us1Field(creds.us1Credentials().orElseThrow()));
+            }
         });
+    }
+
+    /** New US1 credentials of a patch, checked against US1 alone; nothing when the patch has none. */
+    private Uni<Void> requireUs1Accepted(Provider provider, ProviderPatch patch) {
+        if (!patch.setsUs1Credentials()) {
+            return Uni.createFrom().voidItem();
+        }
+        patch.validateUs1(provider.region);
+        var us1 = secrets.credentials(provider)
+                .withUs1(patch.us1AuthToken(), patch.us1ApiKeySid(), patch.us1ApiKeySecret())
+                .us1Credentials().orElseThrow();
+        return verifier.us1Accepted(us1).invoke(accepted -> {
+            if (!accepted) {
+                throw new ProviderFailure.CredentialsRefused(us1Field(us1));
+            }
+        }).replaceWithVoid();
+    }
+
+    private static String us1Field(TwilioCredentials us1) {
+        return us1.usesApiKey() ? "us1ApiKeySecret" : "us1AuthToken";
+    }
+
+    /** The patch's US1 credentials replace the provider's: an auth token, an API key, or both, as given. */
+    private void replaceUs1Credentials(Provider p, ProviderPatch patch) {
+        if (!patch.setsUs1Credentials()) {
+            return;
+        }
+        p.us1AuthTokenEnc = secrets.seal(p, SecretField.US1_AUTH_TOKEN, patch.us1AuthToken());
+        p.us1ApiKeySid = patch.us1ApiKeySid();
+        p.us1ApiKeySecretEnc = secrets.seal(p, SecretField.US1_API_KEY_SECRET, patch.us1ApiKeySecret());
+        LOG.infof("provider %s: US1 credentials set", p.id);
     }
 
     /** The trunk and its check, which takes the place of the verifier's "no trunk yet". */
@@ -260,6 +304,9 @@ public class ProviderService {
         provider.authTokenEnc = secrets.seal(provider, SecretField.AUTH_TOKEN, request.authToken());
         provider.apiKeySecretEnc = secrets.seal(provider, SecretField.API_KEY_SECRET, request.apiKeySecret());
         provider.sipPasswordEnc = secrets.seal(provider, SecretField.SIP_PASSWORD, trunk.sipPassword());
+        provider.us1AuthTokenEnc = secrets.seal(provider, SecretField.US1_AUTH_TOKEN, request.us1AuthToken());
+        provider.us1ApiKeySecretEnc = secrets.seal(provider, SecretField.US1_API_KEY_SECRET,
+                request.us1ApiKeySecret());
     }
 
     /** Stores the new provider; when that fails, the trunk just provisioned for it is removed again. */
@@ -280,6 +327,7 @@ public class ProviderService {
                     // The token replaced is the one stored now, which a concurrent rotation may have changed since
                     // the load.
                     replaceCredentials(p, patch, secrets.credentials(p));
+                    replaceUs1Credentials(p, patch);
                 }, loaded.numbers().size()));
     }
 
@@ -381,15 +429,13 @@ public class ProviderService {
         return numbers.countByProvider(provider.id).map(count -> view(provider, count));
     }
 
-    /** The imported numbers that the account reachable with these credentials does not have. */
+    /** The imported numbers that the account reachable with these credentials does not have; linear in both. */
     private Uni<List<String>> unreachable(TwilioCredentials creds, List<String> imported) {
         if (imported.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return twilio.listIncomingNumbers(creds).map(inAccount -> {
-            Set<String> present = inAccount.stream().map(IncomingNumber::phoneNumber).collect(Collectors.toSet());
-            return imported.stream().filter(n -> !present.contains(n)).toList();
-        });
+        return scan.fold(creds, new LinkedHashSet<>(imported), (missing, n) -> missing.remove(n.phoneNumber()))
+                .map(List::copyOf);
     }
 
     private void recordVerification(Provider provider, List<Check> checks) {
@@ -423,6 +469,7 @@ public class ProviderService {
         }
         return new ProviderView(p.id, p.name, p.type, p.accountSid, p.region, p.edge, p.verificationStatus,
                 p.lastVerifiedAt, verification, numberCount, p.trunkSid, p.terminationUri, p.sipUsername,
-                p.enableTransfers, p.createdAt, p.updatedAt, graceEnd(p));
+                p.enableTransfers, p.createdAt, p.updatedAt, graceEnd(p),
+                p.us1ApiKeySecretEnc != null ? "api_key" : p.us1AuthTokenEnc != null ? "auth_token" : "none");
     }
 }

@@ -3,7 +3,7 @@ package io.switchboard.provider;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.provider.ProviderView.Check;
-import io.switchboard.twilio.IncomingNumber;
+import io.switchboard.twilio.IncomingNumberScan;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioException;
@@ -12,8 +12,10 @@ import io.switchboard.twilio.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The checks behind a provider's verification status: its credentials work, its trunk is there with its credential
@@ -27,11 +29,16 @@ public class ProviderVerifier {
     public static final String WARNING = "warning";
     public static final String FAILED = "failed";
 
+    /** The check of a provider's US1 credentials, outside us1. */
+    static final String US1_CREDENTIALS = "us1_credentials";
+
     private final TwilioClient twilio;
+    private final IncomingNumberScan scan;
     private final WebhookUrls urls;
 
-    public ProviderVerifier(TwilioClient twilio, WebhookUrls urls) {
+    public ProviderVerifier(TwilioClient twilio, IncomingNumberScan scan, WebhookUrls urls) {
         this.twilio = twilio;
+        this.scan = scan;
         this.urls = urls;
     }
 
@@ -41,9 +48,45 @@ public class ProviderVerifier {
             if (!credentials.status().equals(OK)) {
                 return Uni.createFrom().item(List.of(credentials, signatures(creds)));
             }
-            return trunk(provider, creds).chain(trunk -> numbers(creds, numbers).map(numberCheck -> List.of(
-                    credentials, trunk, numberCheck, signatures(creds))));
+            return us1(creds).chain(us1 -> trunk(provider, creds).chain(trunk -> numbers(creds, numbers)
+                    .map(numberCheck -> {
+                        var checks = new ArrayList<Check>(List.of(credentials, trunk, numberCheck, signatures(creds)));
+                        us1.ifPresent(check -> checks.add(1, check));
+                        return List.copyOf(checks);
+                    })));
         });
+    }
+
+    /** Whether US1 accepts these US1 credentials. */
+    public Uni<Boolean> us1Accepted(TwilioCredentials us1) {
+        return twilio.verifyCredentials(us1).replaceWith(true)
+                .onFailure(TwilioProblems::isAuthFailure).recoverWithItem(false);
+    }
+
+    /** Whether the US1 credentials were refused; they are not the provider's own, so the provider still works. */
+    static boolean us1Refused(List<Check> checks) {
+        return checks.stream().anyMatch(c -> c.name().equals(US1_CREDENTIALS) && c.status().equals(FAILED));
+    }
+
+    /**
+     * Outside us1: whether US1 accepts the provider's US1 credentials (regional credentials are valid only in their
+     * region), or, where Twilio serves a product this service uses only from US1 and there are none, a warning that
+     * it is unavailable. Nothing in us1, or in a region that lacks nothing.
+     */
+    private Uni<Optional<Check>> us1(TwilioCredentials creds) {
+        var us1 = creds.us1Credentials();
+        if (us1.isPresent()) {
+            return us1Accepted(us1.get()).map(accepted -> Optional.of(accepted
+                    ? check(US1_CREDENTIALS, OK, "US1 accepted the US1 credentials")
+                    : check(US1_CREDENTIALS, FAILED, "US1 refused the US1 credentials; what Twilio serves only "
+                            + "from US1 is unavailable until they are replaced")));
+        }
+        if (creds.region().needsUs1Credentials()) {
+            return Uni.createFrom().item(Optional.of(check(US1_CREDENTIALS, WARNING, "no US1 credentials: Twilio "
+                    + "serves messaging for " + creds.region().id() + " only from US1, where these credentials are "
+                    + "refused; SMS is unavailable until us1AuthToken or a US1 API key is added")));
+        }
+        return Uni.createFrom().item(Optional.empty());
     }
 
     /** failed if the credentials do not work, warning if anything else is amiss, else verified. */
@@ -82,22 +125,21 @@ public class ProviderVerifier {
                         e -> check("trunk", FAILED, "trunk " + provider.trunkSid + " is gone from the account"));
     }
 
+    /** The account's numbers a page at a time, each looked up once among the imported ones: linear in both. */
     private Uni<Check> numbers(TwilioCredentials creds, List<String> numbers) {
         if (numbers.isEmpty()) {
             return Uni.createFrom().item(check("numbers", OK, "no numbers imported"));
         }
-        return twilio.listIncomingNumbers(creds).map(inAccount -> {
-            var missing = new ArrayList<String>();
-            var redirected = new ArrayList<String>();
-            for (var number : numbers) {
-                Optional<IncomingNumber> found = inAccount.stream()
-                        .filter(n -> n.phoneNumber().equals(number)).findFirst();
-                if (found.isEmpty()) {
-                    missing.add(number);
-                } else if (!urls.pointsAt(WebhookEndpoint.VOICE_INBOUND, found.get().configuration().voiceUrl())) {
-                    redirected.add(number);
-                }
+        record Seen(Set<String> missing, List<String> redirected) {
+        }
+        return scan.fold(creds, new Seen(new LinkedHashSet<>(numbers), new ArrayList<>()), (seen, number) -> {
+            if (seen.missing().remove(number.phoneNumber())
+                    && !urls.pointsAt(WebhookEndpoint.VOICE_INBOUND, number.configuration().voiceUrl())) {
+                seen.redirected().add(number.phoneNumber());
             }
+        }).map(seen -> {
+            var missing = List.copyOf(seen.missing());
+            var redirected = seen.redirected();
             if (!missing.isEmpty()) {
                 return check("numbers", FAILED, missing.size() + " imported number(s) no longer in the account: "
                         + String.join(", ", missing.stream().map(PhoneNumbers::redact).toList()));

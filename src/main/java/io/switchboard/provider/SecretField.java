@@ -10,7 +10,11 @@ public enum SecretField {
     AUTH_TOKEN("auth_token_enc", "authToken"),
     API_KEY_SECRET("api_key_secret_enc", "apiKeySecret"),
     PREVIOUS_AUTH_TOKEN("previous_auth_token_enc", "previousAuthToken"),
-    SIP_PASSWORD("sip_password_enc", "sipPassword");
+    SIP_PASSWORD("sip_password_enc", "sipPassword"),
+    /** The account's US1 auth token, for a provider outside us1. */
+    US1_AUTH_TOKEN("us1_auth_token_enc", "us1AuthToken"),
+    /** The secret of the account's US1 API key, for a provider outside us1. */
+    US1_API_KEY_SECRET("us1_api_key_secret_enc", "us1ApiKeySecret");
 
     private final String column;
     private final String binding;

@@ -16,10 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * The one way into Twilio's REST API for the rest of the service: the customers' own accounts, in their regions.
@@ -33,9 +31,16 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
  * <p>
  * Fault tolerance, per method: {@code @Timeout} bounds one attempt including all pages (the per-request timeout of
  * {@code twilio.client.request-timeout} is shorter, so timeouts normally arrive classified); retries back off
- * exponentially and honour {@code Retry-After} ({@link RetryAfterBackoff}); the breaker counts only signs that Twilio
- * is down (no answer, 5xx), never a 4xx or a 429, which concern one request or one account. Every value can be set
- * under {@code quarkus.fault-tolerance."io.switchboard.twilio.TwilioClient".<strategy>.<key>}.
+ * exponentially and honour {@code Retry-After} ({@link RetryAfterBackoff}); their values can be set under
+ * {@code quarkus.fault-tolerance."io.switchboard.twilio.TwilioClient".<strategy>.<key>}. Breakers and connection
+ * pools are not shared by everyone: each region has its own pool, and each region and account its own breaker and
+ * bound on requests in flight ({@link TwilioGuards}, {@code switchboard.twilio.client.*}), so one region's outage or
+ * one account's timeouts leave the others served.
+ * <p>
+ * Regions: every request goes to the provider's region with its regional credentials, a live call included (Twilio
+ * handles the call there, and only there are its credentials valid). Products Twilio serves only from US1 for the
+ * region (see {@link TwilioRegion}) go to US1 with the provider's US1 credentials, or fail with
+ * {@link Us1CredentialsRequired} without being sent.
  * <p>
  * Fetching by SID fails with {@link TwilioException#isNotFound()} when the SID does not exist; {@code find...} methods
  * return an empty Optional instead. Deletes of something already gone complete normally.
@@ -45,23 +50,37 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @Retry(maxRetries = 3, delay = 250, jitter = 100, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
 @RetryWhen(exception = TwilioClient.NeverProcessed.class)
 @CustomBackoff(RetryAfterBackoff.class)
-@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
-        successThreshold = 2, failOn = { TwilioUnavailableException.class, TimeoutException.class })
 public class TwilioClient {
 
-    private static final int PAGE_SIZE = 200;
+    /** Twilio's largest page: an account of 20,000 numbers is 20 requests. */
+    static final int PAGE_SIZE = 1000;
     private static final List<String> CALL_UPDATE_STATUSES = List.of("canceled", "completed");
 
     private final TwilioHttp http;
+    private final TwilioGuards guards;
 
     @Inject
     public TwilioClient(Vertx vertx, ObjectMapper json, TwilioConfig config) {
-        this(new TwilioHttp(TwilioHttp.webClient(vertx, config.client()), json, TwilioEndpoints.of(config.endpoints()),
-                config.client().requestTimeout()));
+        this(TwilioGuards.of(config.client()), vertx, json, config);
+    }
+
+    private TwilioClient(TwilioGuards guards, Vertx vertx, ObjectMapper json, TwilioConfig config) {
+        this(new TwilioHttp(TwilioHttp.perRegion(region -> TwilioHttp.webClient(vertx, config.client())), json,
+                TwilioEndpoints.of(config.endpoints()), config.client().requestTimeout(), guards), guards);
     }
 
     TwilioClient(TwilioHttp http) {
+        this(http, TwilioGuards.none());
+    }
+
+    private TwilioClient(TwilioHttp http, TwilioGuards guards) {
         this.http = http;
+        this.guards = guards;
+    }
+
+    /** Requests of the account in flight to the region now; for tests. */
+    int inFlight(TwilioRegion region, String accountSid) {
+        return guards.inFlight(region, accountSid);
     }
 
     @PreDestroy
@@ -102,6 +121,18 @@ public class TwilioClient {
         return http.list(creds, Product.API, account(creds) + "/IncomingPhoneNumbers.json",
                 Form.empty().add("PageSize", PAGE_SIZE), "incoming_phone_numbers", Integer.MAX_VALUE)
                 .map(items -> items.stream().map(TwilioMapper::incomingNumber).toList());
+    }
+
+    /**
+     * One page of the account's numbers, {@value #PAGE_SIZE} at most: the first when {@code next} is null, else the
+     * one a previous page named. Each page is one attempt, with its own timeout and retries, so that an account of
+     * any size can be read; {@link IncomingNumberScan} walks them all.
+     */
+    public Uni<IncomingNumberPage> incomingNumbersPage(TwilioCredentials creds, String next) {
+        return http.page(creds, Product.API, account(creds) + "/IncomingPhoneNumbers.json",
+                Form.empty().add("PageSize", PAGE_SIZE), next, "incoming_phone_numbers")
+                .map(page -> new IncomingNumberPage(page.items().stream().map(TwilioMapper::incomingNumber).toList(),
+                        page.next()));
     }
 
     /** The number with exactly this E.164 form; Twilio's filter also matches partial numbers, so compare here. */
@@ -243,7 +274,7 @@ public class TwilioClient {
                 .map(TwilioMapper::call);
     }
 
-    // --- Messages (US1 for AU1 accounts, see TwilioEndpoints) -------------------------------------------------------
+    // --- Messages (from US1 for AU1 accounts, with their US1 credentials) ----------------------------------------
 
     /** Sends a message. A failure with {@link TwilioException#isAmbiguous()} means it may have been sent. */
     public Uni<TwilioMessage> createMessage(TwilioCredentials creds, MessageRequest message) {
@@ -253,20 +284,37 @@ public class TwilioClient {
                 .add("MessagingServiceSid", message.messagingServiceSid())
                 .add("Body", message.body())
                 .add("StatusCallback", message.statusCallback());
-        return http.create(creds, Product.MESSAGING, account(creds) + "/Messages.json", form)
+        return servedFrom(Product.MESSAGING, creds, "sending a message")
+                .chain(target -> http.create(target, Product.MESSAGING, account(target) + "/Messages.json", form))
                 .map(TwilioMapper::message);
     }
 
     public Uni<TwilioMessage> fetchMessage(TwilioCredentials creds, String messageSid) {
-        var path = account(creds) + "/Messages/" + segment(messageSid) + ".json";
-        return http.get(creds, Product.MESSAGING, path, Form.empty()).map(TwilioMapper::message);
+        return servedFrom(Product.MESSAGING, creds, "reading a message")
+                .chain(target -> http.get(target, Product.MESSAGING,
+                        account(target) + "/Messages/" + segment(messageSid) + ".json", Form.empty()))
+                .map(TwilioMapper::message);
     }
 
     // --- Lookups v2 -------------------------------------------------------------------------------------------------
 
     public Uni<LookupResult> lookup(TwilioCredentials creds, String e164) {
-        return http.get(creds, Product.LOOKUPS, "/v2/PhoneNumbers/" + segment(e164), Form.empty())
+        return servedFrom(Product.LOOKUPS, creds, "a lookup")
+                .chain(target -> http.get(target, Product.LOOKUPS, "/v2/PhoneNumbers/" + segment(e164),
+                        Form.empty()))
                 .map(TwilioMapper::lookup);
+    }
+
+    /**
+     * The credentials for the region that serves the product: the provider's own, or its US1 credentials where
+     * Twilio serves the product only from US1 (regional credentials are refused there).
+     */
+    private static Uni<TwilioCredentials> servedFrom(Product product, TwilioCredentials creds, String what) {
+        if (TwilioEndpoints.servedFrom(product, creds.region()) == creds.region()) {
+            return Uni.createFrom().item(creds);
+        }
+        return creds.us1Credentials().map(us1 -> Uni.createFrom().item(us1))
+                .orElseGet(() -> Uni.createFrom().failure(new Us1CredentialsRequired(creds.region(), what)));
     }
 
     // --- Paths ------------------------------------------------------------------------------------------------------

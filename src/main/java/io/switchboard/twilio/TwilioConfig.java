@@ -2,10 +2,13 @@ package io.switchboard.twilio;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -116,8 +119,47 @@ public interface TwilioConfig {
         @WithDefault("5s")
         Duration connectTimeout();
 
-        /** Connections kept per Twilio host. */
+        /** Connections kept per region (each region has its own pool), and per Twilio host within it. */
         @WithDefault("20")
+        @Positive
         int maxPoolSize();
+
+        /**
+         * Requests one account may have in flight to one region at once; more are not sent and are retried after
+         * backing off. Keeps an account whose requests hang or are throttled from holding its region's whole pool.
+         */
+        @WithDefault("10")
+        @Positive
+        int maxRequestsPerAccount();
+
+        /** The circuit breaker of each region and account. */
+        Breaker breaker();
+    }
+
+    /**
+     * A breaker per region and account: it opens when, of the last {@code request-volume-threshold} requests, the
+     * share {@code failure-ratio} met no answer or a 5xx; it stays open for {@code delay}, then closes after
+     * {@code success-threshold} successes.
+     */
+    interface Breaker {
+        /** Requests in the rolling window. */
+        @WithDefault("20")
+        @Positive
+        int requestVolumeThreshold();
+
+        /** Share of failed requests in the window that opens the breaker. */
+        @WithDefault("0.5")
+        @DecimalMin("0.01")
+        @DecimalMax("1.0")
+        double failureRatio();
+
+        /** How long an open breaker refuses requests before letting trial requests through. */
+        @WithDefault("10s")
+        Duration delay();
+
+        /** Trial successes that close it again. */
+        @WithDefault("2")
+        @Positive
+        int successThreshold();
     }
 }

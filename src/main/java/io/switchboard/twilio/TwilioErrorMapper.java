@@ -10,7 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * A failed call to Twilio as the API answers it: Twilio refused (422, with Twilio's code and message, which never
  * carry a credential) or could not be reached (502 no answer or a server error, 503 rate-limited, or the client's
- * breaker open or its timeout passed).
+ * breaker open or its timeout passed). A product Twilio serves only from US1, for a provider without US1 credentials,
+ * is a 422 {@code us1_credentials_required}.
  */
 public class TwilioErrorMapper {
 
@@ -40,6 +41,9 @@ public class TwilioErrorMapper {
 
     /** The body of a Twilio failure, with the details of the failure that wraps it. */
     public static ApiError error(TwilioException e, List<ApiError.FieldError> details) {
+        if (e instanceof Us1CredentialsRequired) {
+            return new ApiError("us1_credentials_required", e.getMessage(), details);
+        }
         if (isRateLimited(e)) {
             return new ApiError("twilio_rate_limited", "Twilio is rate-limiting this account; try again", details);
         }

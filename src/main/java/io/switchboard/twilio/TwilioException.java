@@ -11,7 +11,8 @@ import java.util.Optional;
  * Sealed so that the one subtype, {@link TwilioUnavailableException}, can mark "Twilio itself is unwell" for the
  * client's circuit breaker, which can only select failures by class.
  */
-public sealed class TwilioException extends RuntimeException permits TwilioUnavailableException {
+public sealed class TwilioException extends RuntimeException
+        permits TwilioUnavailableException, Us1CredentialsRequired {
 
     /** What a caller may do about the failure. */
     public enum Kind {

@@ -28,6 +28,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,16 +54,40 @@ final class TwilioHttp {
     private static final int MAX_PAGES = 200;
     private static final Pattern PHONE_NUMBER = Pattern.compile("(\\+\\d{2})\\d{4,}(\\d{2})");
 
-    private final WebClient client;
+    /** One page of a list: its items, and the path (from the version root on) of the next page, or null. */
+    record Page(List<JsonNode> items, String next) {
+    }
+
+    /** One client, so one connection pool, per region: a region whose hosts hang holds only its own connections. */
+    private final Map<TwilioRegion, WebClient> clients;
     private final ObjectMapper json;
     private final TwilioEndpoints endpoints;
     private final Duration requestTimeout;
+    private final TwilioGuards guards;
 
-    TwilioHttp(WebClient client, ObjectMapper json, TwilioEndpoints endpoints, Duration requestTimeout) {
-        this.client = client;
+    TwilioHttp(Map<TwilioRegion, WebClient> clients, ObjectMapper json, TwilioEndpoints endpoints,
+            Duration requestTimeout, TwilioGuards guards) {
+        if (!clients.keySet().containsAll(EnumSet.allOf(TwilioRegion.class))) {
+            throw new IllegalArgumentException("a client for every region is required");
+        }
+        this.clients = Map.copyOf(clients);
         this.json = json;
         this.endpoints = endpoints;
         this.requestTimeout = requestTimeout;
+        this.guards = guards;
+    }
+
+    /** One client for every region and no guards: the wire alone, for tests of what goes on it. */
+    TwilioHttp(WebClient client, ObjectMapper json, TwilioEndpoints endpoints, Duration requestTimeout) {
+        this(perRegion(region -> client), json, endpoints, requestTimeout, TwilioGuards.none());
+    }
+
+    static Map<TwilioRegion, WebClient> perRegion(java.util.function.Function<TwilioRegion, WebClient> client) {
+        var clients = new EnumMap<TwilioRegion, WebClient>(TwilioRegion.class);
+        for (var region : TwilioRegion.values()) {
+            clients.put(region, client.apply(region));
+        }
+        return clients;
     }
 
     static WebClient webClient(Vertx vertx, TwilioConfig.Client config) {
@@ -78,11 +104,29 @@ final class TwilioHttp {
     }
 
     void close() {
-        client.close();
+        clients.values().stream().distinct().forEach(WebClient::close);
     }
 
     Uni<JsonNode> get(TwilioCredentials creds, Product product, String path, Form query) {
         return exchange(Effect.IDEMPOTENT, HttpMethod.GET, url(creds, product, path), creds, query, null);
+    }
+
+    /**
+     * One page of a list: the first ({@code next} null, {@code path} with {@code query}), or the one a previous page
+     * named. Each page is its own request, with its own timeout.
+     */
+    Uni<Page> page(TwilioCredentials creds, Product product, String path, Form query, String next,
+            String itemsField) {
+        var base = endpoints.baseUrl(product, creds.region(), creds.edge());
+        var pages = new Pages(creds, base, versionRoot(path), itemsField, Integer.MAX_VALUE);
+        var url = next == null ? base + path : base + next;
+        return exchange(Effect.IDEMPOTENT, HttpMethod.GET, url, creds, next == null ? query : Form.empty(), null)
+                .map(body -> {
+                    var items = new ArrayList<JsonNode>(body.path(itemsField).size());
+                    body.path(itemsField).forEach(items::add);
+                    return new Page(items, pages.nextPage(body).map(link -> link.substring(base.length()))
+                            .orElse(null));
+                });
     }
 
     /** Every item of a list, following Twilio's next-page links until the end or {@code limit} items. */
@@ -119,14 +163,19 @@ final class TwilioHttp {
 
     private Uni<JsonNode> exchange(Effect effect, HttpMethod method, String url, TwilioCredentials creds, Form query,
             Form body) {
-        var request = client.requestAbs(method, url)
+        var what = method.name() + " " + pathOf(url);
+        return guards.call(creds, what, () -> send(effect, method, url, creds, query, body, what));
+    }
+
+    private Uni<JsonNode> send(Effect effect, HttpMethod method, String url, TwilioCredentials creds, Form query,
+            Form body, String what) {
+        var request = clients.get(creds.region()).requestAbs(method, url)
                 .basicAuthentication(creds.username(), creds.password())
                 .putHeader("Accept", "application/json")
                 // Vert.x aborts the request (and frees the connection) when no data arrives for this long ...
                 .timeout(requestTimeout.toMillis());
         query.entries().forEach(e -> request.addQueryParam(e.getKey(), e.getValue()));
         var sent = body == null ? request.send() : request.sendForm(body.toMultiMap(), "UTF-8");
-        var what = method.name() + " " + pathOf(url);
         return sent
                 // ... and this bounds the whole exchange, however slowly an answer trickles in.
                 .ifNoItem().after(requestTimeout).failWith(() -> new TimeoutException("no answer"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.routing.RoutingTable;
 import io.switchboard.simulator.InboundDelivery;
+import io.switchboard.simulator.SimRegion;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.Await;
@@ -96,7 +97,7 @@ class MessageCallbackTest {
     @Test
     void outsideUs1HelpIsAnsweredOverRest() {
         var org = Api.newOrganization();
-        var account = SimAccount.create(simulator, 1);
+        var account = SimAccount.create(simulator, 1).alsoIn(simulator, SimRegion.IE1);
         var provider = new HashMap<>(account.providerRequest("Dublin"));
         provider.put("region", "ie1");
         String providerId = Api.as(org).body(provider).post("/v1/providers").then().statusCode(201).extract()

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.simulator.SimRegion;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.LogCapture;
@@ -71,8 +72,12 @@ class ProviderResourceTest {
 
     @Test
     void connectsInAnotherRegionThroughItsEdge() {
+        // IE1 credentials are IE1's own: the account's US1 token would be refused there.
+        String ie1Token = SimAccount.hex(16);
+        simulator.addRegionalAuthToken(account.accountSid(), SimRegion.IE1, ie1Token);
         var request = new HashMap<>(account.providerRequest("Acme IE"));
         request.put("region", "ie1");
+        request.put("authToken", ie1Token);
         Api.as(org).body(request).post("/v1/providers")
                 .then().statusCode(201)
                 .body("region", equalTo("ie1"))

@@ -1,5 +1,6 @@
 package io.switchboard.support;
 
+import io.switchboard.simulator.SimRegion;
 import io.switchboard.simulator.TwilioSimulator;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -34,6 +35,16 @@ public record SimAccount(String accountSid, String authToken, List<String> numbe
         byte[] raw = new byte[bytes];
         RANDOM.nextBytes(raw);
         return HexFormat.of().formatHex(raw);
+    }
+
+    /**
+     * Makes the account's auth token valid in another region too. Twilio's regional tokens are distinct; the same
+     * value here keeps the simulator's webhook signatures (made with the account's token) valid for tests about
+     * something else.
+     */
+    public SimAccount alsoIn(TwilioSimulator simulator, SimRegion region) {
+        simulator.addRegionalAuthToken(accountSid, region, authToken);
+        return this;
     }
 
     /** The body of {@code POST /v1/providers} for this account. */
