@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.routing.RoutingTable;
+import io.switchboard.simulator.SimRegion;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.Await;
@@ -131,6 +132,8 @@ class TokenRevocationTest {
         var org = Api.newOrganization();
         var account = SimAccount.create(simulator, 1);
         String ie1Token = account.authToken();
+        // IE1 credentials of their own, as Twilio's regions keep them (the simulator's IE1 accepts only these).
+        simulator.addRegionalAuthToken(account.accountSid(), SimRegion.IE1, ie1Token);
         var ie1 = new HashMap<>(account.providerRequest("Dublin"));
         ie1.put("region", "ie1");
         String ie1Id = Api.as(org).body(ie1).post("/v1/providers").then().statusCode(201).extract().path("id");
