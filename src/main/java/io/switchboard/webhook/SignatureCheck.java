@@ -1,6 +1,5 @@
 package io.switchboard.webhook;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.twilio.TwilioSignature;
 import io.switchboard.twilio.WebhookUrls;
 import io.vertx.core.Handler;
@@ -10,30 +9,28 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * The one gate in front of every {@code /twilio} endpoint: the request must carry a valid X-Twilio-Signature for the
  * URL Twilio called — rebuilt from {@code TWILIO_WEBHOOK_PUBLIC_BASE_URL} and the raw path and query, since behind an
  * ingress the URL this process sees is not the one Twilio signed, and with the connection overrides the URL was
  * registered with, which Twilio signs but never sends (the bare URL is accepted too, see
- * {@link WebhookUrls#signedUrls}) — made with an auth token of the account named by {@code AccountSid}. Anything else is a 403 with an empty body, counted and logged by reason, never with the
+ * {@link WebhookUrls#signedUrls}) — made with an auth token of the account named by {@code AccountSid}. Anything else is a 403 with an empty body, counted and logged by reason ({@link WebhookRefusals}), never with the
  * signature or the parameters.
  */
 @ApplicationScoped
 public class SignatureCheck implements Handler<RoutingContext> {
 
-    private static final Logger LOG = Logger.getLogger(SignatureCheck.class);
     static final String IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token";
 
     private final WebhookKeys keys;
     private final WebhookUrls urls;
-    private final MeterRegistry metrics;
+    private final WebhookRefusals refusals;
 
-    public SignatureCheck(WebhookKeys keys, WebhookUrls urls, MeterRegistry metrics) {
+    public SignatureCheck(WebhookKeys keys, WebhookUrls urls, WebhookRefusals refusals) {
         this.keys = keys;
         this.urls = urls;
-        this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     @Override
@@ -86,8 +83,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx, String reason) {
-        metrics.counter("switchboard.webhook.rejected", "reason", reason).increment();
-        LOG.warnf("refused webhook %s %s: %s", ctx.request().method(), ctx.request().path(), reason);
+        refusals.record(ctx, reason);
         ctx.response().setStatusCode(403).end();
     }
 }

@@ -37,14 +37,16 @@ public class WebhookRoutes {
     static final String RAW_BODY = "switchboard.webhook-body";
 
     private final SignatureCheck signatures;
+    private final WebhookRefusals refusals;
     private final TwilioConfig config;
     private final List<WebhookHandler> handlers;
     /** Body bytes held by the requests being read or handled, across every event loop. */
     private final AtomicLong buffered = new AtomicLong();
 
-    public WebhookRoutes(SignatureCheck signatures, TwilioConfig config, @All List<WebhookHandler> handlers,
-            MeterRegistry metrics) {
+    public WebhookRoutes(SignatureCheck signatures, WebhookRefusals refusals, TwilioConfig config,
+            @All List<WebhookHandler> handlers, MeterRegistry metrics) {
         this.signatures = signatures;
+        this.refusals = refusals;
         this.config = config;
         this.handlers = handlers;
         Gauge.builder("switchboard.webhook.bodies.buffered", buffered, AtomicLong::get).baseUnit("bytes")
@@ -53,7 +55,7 @@ public class WebhookRoutes {
 
     void mount(@Observes Router router) {
         Map<WebhookEndpoint, WebhookHandler> byEndpoint = byEndpoint(handlers);
-        router.route(PREFIX).order(-30).handler(WebhookRoutes::requirePostWithKnownType);
+        router.route(PREFIX).order(-30).handler(this::requirePostWithKnownType);
         router.route(PREFIX).order(-20).handler(this::readBody);
         router.route(PREFIX).order(-10).handler(signatures);
         router.route(PREFIX).order(-10).failureHandler(WebhookRoutes::emptyFailure);
@@ -87,14 +89,16 @@ public class WebhookRoutes {
         return handler.getClass().getSimpleName().replace("_ClientProxy", "");
     }
 
-    private static void requirePostWithKnownType(RoutingContext ctx) {
+    private void requirePostWithKnownType(RoutingContext ctx) {
         if (!"POST".equals(ctx.request().method().name())) {
+            refusals.record(ctx, "method_not_allowed");
             ctx.response().setStatusCode(405).putHeader("Allow", "POST").end();
             return;
         }
         String type = ctx.request().getHeader("Content-Type");
         if (type == null
                 || !(type.startsWith("application/x-www-form-urlencoded") || type.startsWith("application/json"))) {
+            refusals.record(ctx, "unsupported_type");
             ctx.response().setStatusCode(415).end();
             return;
         }
@@ -116,10 +120,12 @@ public class WebhookRoutes {
         try {
             length = declared == null ? -1 : Long.parseLong(declared.trim());
         } catch (NumberFormatException e) {
+            refusals.record(ctx, "bad_length");
             ctx.fail(400);
             return;
         }
         if (length > limit) {
+            refusals.record(ctx, "body_too_large");
             ctx.fail(413);
             return;
         }
@@ -149,7 +155,8 @@ public class WebhookRoutes {
 
         BodyRead(RoutingContext ctx) {
             this.ctx = ctx;
-            this.deadline = ctx.vertx().setTimer(config.webhook().bodyTimeout().toMillis(), id -> refuse(408));
+            this.deadline =
+                    ctx.vertx().setTimer(config.webhook().bodyTimeout().toMillis(), id -> refuse(408, "body_timeout"));
             ctx.addEndHandler(done -> release());
         }
 
@@ -160,12 +167,13 @@ public class WebhookRoutes {
             if (body.length() + chunk.length() > config.webhook().maxBodyBytes()) {
                 refused = true;
                 ctx.vertx().cancelTimer(deadline);
+                refusals.record(ctx, "body_too_large");
                 ctx.fail(413);
                 return;
             }
             if (buffered.addAndGet(chunk.length()) > config.webhook().maxBufferedBytes()) {
                 buffered.addAndGet(-chunk.length());
-                refuse(503);
+                refuse(503, "bodies_over_budget");
                 return;
             }
             reserved += chunk.length();
@@ -181,11 +189,12 @@ public class WebhookRoutes {
         }
 
         /** Answers and closes: the rest of the body would otherwise still have to be read from the connection. */
-        private void refuse(int status) {
+        private void refuse(int status, String reason) {
             if (refused || ctx.failed() || ctx.response().ended()) {
                 return;
             }
             refused = true;
+            refusals.record(ctx, reason);
             ctx.vertx().cancelTimer(deadline);
             HttpConnection connection = ctx.request().connection();
             ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE).end()
