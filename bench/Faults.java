@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class Faults {
 
-    private static final String ADMIN = "faults-admin";
+    private static final String ADMIN = "faults-admin-token-not-a-secret-0123456789";
     private static final String KEY = "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=";
     /** The simulator's dev seed account (src/main/resources/application.properties, %dev). */
     private static final String ACCOUNT = "AC00000000000000000000000000000001";
