@@ -2,6 +2,7 @@ package io.switchboard.simulator;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ class Conditions {
 
     private final SimulatorConfig config;
     private final Map<String, RouteFailure> routeFailures = new ConcurrentHashMap<>();
+    private final Map<String, RouteDelay> routeDelays = new ConcurrentHashMap<>();
     private volatile Faults faults;
     private volatile Timing timing;
 
@@ -26,9 +28,13 @@ class Conditions {
     private record RouteFailure(int status, int code, AtomicInteger remaining) {
     }
 
+    private record RouteDelay(Duration delay, AtomicInteger remaining) {
+    }
+
     /** Back to the configured faults and timing, with no route failure pending. */
     void reset() {
         routeFailures.clear();
+        routeDelays.clear();
         faults = Faults.of(config.faults());
         timing = Timing.of(config.timing());
     }
@@ -61,6 +67,20 @@ class Conditions {
             return Optional.empty();
         }
         return Optional.of(new SimError(failure.status(), failure.code(), "injected failure"));
+    }
+
+    /** See {@link TwilioSimulator#delayRouteAnswers}. */
+    void delayRouteAnswers(String method, String route, Duration delay, int times) {
+        routeDelays.put(method + " " + route, new RouteDelay(delay, new AtomicInteger(times)));
+    }
+
+    /** How long the answer to this request, already carried out, is held back: zero unless asked for. */
+    Duration drawRouteDelay(String method, String route) {
+        var delay = routeDelays.get(method + " " + route);
+        if (delay == null || delay.remaining().getAndDecrement() <= 0) {
+            return Duration.ZERO;
+        }
+        return delay.delay();
     }
 
     /** Whether this request draws an injected 500: the certain ones first, then the random share. */

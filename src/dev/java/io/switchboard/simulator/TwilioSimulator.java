@@ -4,6 +4,7 @@ import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +104,15 @@ public class TwilioSimulator {
      */
     public void failRoute(String method, String route, int status, int code, int times) {
         conditions.failRoute(method, route, status, code, times);
+    }
+
+    /**
+     * Holds back the answers to the next {@code times} requests to one route by {@code delay}, each carried out at once
+     * as usual: a request Twilio applied whose answer comes too late for the client, or never reaches it (what the
+     * client then knows is only that it timed out).
+     */
+    public void delayRouteAnswers(String method, String route, Duration delay, int times) {
+        conditions.delayRouteAnswers(method, route, delay, times);
     }
 
     // --- inbound traffic --------------------------------------------------------------------------------------------

@@ -7,3 +7,8 @@
 update communication_event
    set dedupe_key = coalesce(params -> 'AccountSid' ->> 0, '') || '|' || dedupe_key
  where type <> 'reconciled-status';
+
+-- A number whose import Twilio did not confirm (a timeout, a 5xx: the update may have been applied) keeps its row,
+-- the one copy of its configuration from before the import, marked with when that happened, until a delete restores
+-- it at Twilio or a retried import completes (number.PhoneNumberService).
+alter table phone_number add column import_failed_at timestamptz;
