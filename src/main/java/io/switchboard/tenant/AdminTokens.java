@@ -1,27 +1,20 @@
 package io.switchboard.tenant;
 
-import io.quarkus.arc.profile.UnlessBuildProfile;
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
-/**
- * Refuses to start the production build with a guessable {@code ADMIN_TOKEN}, the one credential that creates
- * organizations and issues their keys. Dev and test keep their fixed, obviously fake tokens.
- */
-@Startup
-@ApplicationScoped
-@UnlessBuildProfile(anyOf = { "dev", "test" })
-public class AdminTokenCheck {
+/** What makes an {@code ADMIN_TOKEN} guessable; {@link StrongAdminToken} refuses such a token at start-up. */
+final class AdminTokens {
 
     static final int MIN_LENGTH = 32;
     static final int MIN_DISTINCT = 8;
 
-    public AdminTokenCheck(AdminConfig admin) {
-        weakness(admin.token()).ifPresent(problem -> {
-            throw new IllegalStateException("ADMIN_TOKEN (switchboard.admin.token) " + problem
-                    + "; make one with: head -c 32 /dev/urandom | base64");
-        });
+    private AdminTokens() {
+    }
+
+    /** The start-up failure for a weak token, naming the setting, never the token. */
+    static String message(String weakness) {
+        return "ADMIN_TOKEN (switchboard.admin.token) " + weakness
+                + "; make one with: head -c 32 /dev/urandom | base64";
     }
 
     /** What makes the token weak, never the token itself; empty when it is strong enough. */
