@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.support.Api;
+import io.switchboard.support.Await;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,10 @@ class HttpMetricsTest {
             }
         }
         Api.as(org).get("/v1/api-keys").then().statusCode(200);
+        // Recorded when the response has been written, which the client may see first.
+        Await.until(Duration.ofSeconds(2),
+                () -> !metrics.find("http.server.requests").tag("uri", "/v1/api-keys").meters().isEmpty(),
+                "the real route to be measured");
 
         List<String> uris = metrics.find("http.server.requests").meters().stream()
                 .map(meter -> meter.getId().getTag("uri")).distinct().toList();
