@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class Faults {
 
-    private static final String ADMIN = "faults-admin";
+    private static final String ADMIN = "faults-admin-token-not-a-secret-0123456789";
     private static final String KEY = "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=";
     /** The simulator's dev seed account (src/main/resources/application.properties, %dev). */
     private static final String ACCOUNT = "AC00000000000000000000000000000001";
@@ -203,9 +203,10 @@ public class Faults {
         try (Connection c = jdbc()) {
             try (var rs = c.createStatement().executeQuery("select dedupe_key from communication_event")) {
                 while (rs.next()) {
-                    // Stored under Twilio's idempotency token, as "token:<token>" (webhook.CallbackEvent).
+                    // Stored under Twilio's idempotency token, as "<AccountSid>|token:<token>" (webhook.CallbackEvent).
                     String key = rs.getString(1);
-                    stored.add(key.startsWith("token:") ? key.substring("token:".length()) : key);
+                    int token = key.indexOf("|token:");
+                    stored.add(token >= 0 ? key.substring(token + "|token:".length()) : key);
                 }
             }
             try (var rs = c.createStatement().executeQuery("select sid, status from call where sid is not null")) {

@@ -69,7 +69,7 @@ fi
 [ "$TRAIN" = 1 ] || { TRAIN_OPTS=""; ARCHIVE_OPTS=""; }
 
 service() { # java options...: starts the service in the background, waits until it is ready; sets SERVICE
-  ADMIN_TOKEN=bench-admin SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
+  ADMIN_TOKEN=$(head -c 32 /dev/urandom | base64) SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
   QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
   QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
     MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} "$JAVA" $SERVICE_JAVA_OPTS "$@" -jar "$JAR" > "$WORK/service.log" 2>&1 &

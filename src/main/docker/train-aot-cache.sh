@@ -18,7 +18,7 @@ su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D $DATA -l $DATA/log -w -o '-p $PG_PO
 
 # Throwaway values: nothing of this start is kept but the cache. The heap is a pod's, whatever the build machine has:
 # the cache holds compressed object pointers only while the heap stays under 32 GB, as it will at run time.
-ADMIN_TOKEN=training-only SECRETS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64) \
+ADMIN_TOKEN=$(head -c 32 /dev/urandom | base64) SECRETS_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64) \
 TWILIO_WEBHOOK_PUBLIC_BASE_URL=http://127.0.0.1:$HTTP_PORT QUARKUS_HTTP_PORT=$HTTP_PORT \
 QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/postgres \
 QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=training-only \

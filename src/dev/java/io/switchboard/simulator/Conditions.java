@@ -19,6 +19,7 @@ class Conditions {
     private final Map<SimRegion, SimError> regionOutages = new ConcurrentHashMap<>();
     private final Map<String, SimError> accountFailures = new ConcurrentHashMap<>();
     private final Map<String, Duration> accountLatency = new ConcurrentHashMap<>();
+    private final Map<String, RouteDelay> routeDelays = new ConcurrentHashMap<>();
     private volatile Faults faults;
     private volatile Timing timing;
 
@@ -30,10 +31,14 @@ class Conditions {
     private record RouteFailure(int status, int code, AtomicInteger remaining) {
     }
 
+    private record RouteDelay(Duration delay, AtomicInteger remaining) {
+    }
+
     /** Back to the configured faults and timing, with no route failure pending. */
     void reset() {
         routeFailures.clear();
         clearScopedFaults();
+        routeDelays.clear();
         faults = Faults.of(config.faults());
         timing = Timing.of(config.timing());
     }
@@ -102,6 +107,20 @@ class Conditions {
             return Optional.empty();
         }
         return Optional.of(new SimError(failure.status(), failure.code(), "injected failure"));
+    }
+
+    /** See {@link TwilioSimulator#delayRouteAnswers}. */
+    void delayRouteAnswers(String method, String route, Duration delay, int times) {
+        routeDelays.put(method + " " + route, new RouteDelay(delay, new AtomicInteger(times)));
+    }
+
+    /** How long the answer to this request, already carried out, is held back: zero unless asked for. */
+    Duration drawRouteDelay(String method, String route) {
+        var delay = routeDelays.get(method + " " + route);
+        if (delay == null || delay.remaining().getAndDecrement() <= 0) {
+            return Duration.ZERO;
+        }
+        return delay.delay();
     }
 
     /** Whether this request draws an injected 500: the certain ones first, then the random share. */

@@ -123,7 +123,8 @@ class SimulatorRouter {
             // The ambiguous create: the resource exists, but the answer comes late or, past the client's timeout,
             // never reaches it.
             Duration delay = reply.status() == 201 ? conditions.faults().createResponseDelay() : Duration.ZERO;
-            later(delay, () -> send(ctx, reply));
+            Duration held = conditions.drawRouteDelay(ctx.request().method().name(), route);
+            later(held.compareTo(delay) > 0 ? held : delay, () -> send(ctx, reply));
         };
         later(conditions.latency(account == null ? null : account.sid), () -> {
             if (!served) {

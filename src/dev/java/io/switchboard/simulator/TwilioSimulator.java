@@ -144,6 +144,15 @@ public class TwilioSimulator {
         conditions.clearScopedFaults();
     }
 
+    /**
+     * Holds back the answers to the next {@code times} requests to one route by {@code delay}, each carried out at once
+     * as usual: a request Twilio applied whose answer comes too late for the client, or never reaches it (what the
+     * client then knows is only that it timed out).
+     */
+    public void delayRouteAnswers(String method, String route, Duration delay, int times) {
+        conditions.delayRouteAnswers(method, route, delay, times);
+    }
+
     // --- inbound traffic --------------------------------------------------------------------------------------------
 
     /**

@@ -44,6 +44,14 @@ public class PhoneNumber extends TenantOwnedEntity {
     @Column(name = "webhook_overrides")
     public String webhookOverrides;
 
+    /**
+     * When Twilio left the import unconfirmed and the configuration could not be restored either: the row is kept, as
+     * the only copy of {@link #previousConfig}, until a delete restores it or a retried import completes. Null once
+     * imported.
+     */
+    @Column(name = "import_failed_at")
+    public Instant importFailedAt;
+
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 }

@@ -35,6 +35,12 @@ public class PhoneNumberRepository extends TenantRepository<PhoneNumber> impleme
                 .map(rows -> rows.stream().map(n -> n.number).toList());
     }
 
+    /** This provider's row of a number whose import Twilio left unconfirmed, or null. */
+    public Uni<PhoneNumber> findFailedImport(UUID providerId, String number) {
+        return list("providerId = :providerId and number = :number and importFailedAt is not null",
+                Map.of("providerId", providerId, "number", number)).map(rows -> rows.isEmpty() ? null : rows.get(0));
+    }
+
     /** Numbers are unique across organizations: whether any organization has imported this one. */
     public Uni<Boolean> existsInAnyOrganization(String number) {
         return Panache.getSession().chain(s -> s

@@ -69,10 +69,12 @@ public class PhoneNumberService {
         return Panache.withSession(() -> provider(request.providerId()).call(() -> agentIfAny(request.agentId())))
                 .chain(provider -> {
                     var creds = credentials.of(provider);
-                    return notImportedYet(request.number())
-                            .chain(() -> findInAccount(creds, request.number()))
-                            .chain(found -> claimAndConfigure(provider, creds, found, request.label(),
-                                    request.agentId()));
+                    return failedImport(provider, request.number()).chain(failed -> failed != null
+                            ? retryImport(creds, failed, request.label(), request.agentId())
+                            : notImportedYet(request.number())
+                                    .chain(() -> findInAccount(creds, request.number()))
+                                    .chain(found -> claimAndConfigure(provider, creds, found, request.label(),
+                                            request.agentId())));
                 })
                 .map(PhoneNumberView::of);
     }
@@ -212,8 +214,9 @@ public class PhoneNumberService {
             return Uni.createFrom().item(new Outcome(null,
                     new BulkImportResult.Failure(number, "number_not_in_account")));
         }
-        return notImportedYet(number)
-                .chain(() -> claimAndConfigure(provider, creds, found, null, null))
+        return failedImport(provider, number)
+                .chain(failed -> failed != null ? retryImport(creds, failed, null, null)
+                        : notImportedYet(number).chain(() -> claimAndConfigure(provider, creds, found, null, null)))
                 .map(n -> new Outcome(n, null))
                 .onFailure().recoverWithItem(e -> new Outcome(null, new BulkImportResult.Failure(number, code(e))));
     }
@@ -226,7 +229,57 @@ public class PhoneNumberService {
             String label, UUID agentId) {
         return claim(newRow(provider, incoming, label, agentId))
                 .call(claimed -> twilio.updateIncomingNumber(creds, incoming.sid(), ourConfiguration())
-                        .onFailure().call(() -> release(claimed)));
+                        .onFailure().call(e -> undoClaim(creds, claimed, e)));
+    }
+
+    /**
+     * After a failed update. Refused by Twilio (a 4xx, a 429 included), it changed nothing, and the claim is released.
+     * Otherwise (a timeout, a 5xx, no answer, the breaker open after those) it may have been applied, and the row holds
+     * the only copy of the configuration it replaced: the number is given that configuration back first, and only then
+     * released; when Twilio does not confirm that either, the row stays, marked, for a delete to restore or a retried
+     * import to complete.
+     */
+    private Uni<Void> undoClaim(TwilioCredentials creds, PhoneNumber claimed, Throwable failure) {
+        if (failure instanceof TwilioException e && e.httpStatus() >= 400 && e.httpStatus() < 500) {
+            return release(claimed);
+        }
+        return twilio.updateIncomingNumber(creds, claimed.twilioSid, previousConfiguration(claimed))
+                .chain(() -> release(claimed))
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("number %s: import unconfirmed by Twilio and its configuration not restored (%s); kept"
+                            + " for a delete or a retried import", claimed.id, e.toString());
+                    return markImportFailed(claimed);
+                });
+    }
+
+    private Uni<Void> markImportFailed(PhoneNumber claimed) {
+        return Panache.withTransaction(() -> numbers.findById(claimed.id).invoke(n -> {
+            if (n != null) {
+                n.importFailedAt = Instant.now();
+                n.updatedAt = n.importFailedAt;
+            }
+        })).replaceWithVoid();
+    }
+
+    private Uni<PhoneNumber> failedImport(Provider provider, String number) {
+        return Panache.withSession(() -> numbers.findFailedImport(provider.id, number));
+    }
+
+    /**
+     * Imports again a number whose import was left unconfirmed, with the configuration stored then, not Twilio's
+     * present one, which may be this service's own. A failure leaves it marked.
+     */
+    private Uni<PhoneNumber> retryImport(TwilioCredentials creds, PhoneNumber failed, String label, UUID agentId) {
+        return twilio.updateIncomingNumber(creds, failed.twilioSid, ourConfiguration())
+                .chain(() -> Panache.withTransaction(() -> numbers.findById(failed.id).invoke(n -> {
+                    if (n == null) {
+                        throw ApiException.notFound("phone number");
+                    }
+                    n.importFailedAt = null;
+                    n.label = label != null ? label : n.label;
+                    n.agentId = agentId != null ? agentId : n.agentId;
+                    n.updatedAt = Instant.now();
+                })));
     }
 
     private PhoneNumber newRow(Provider provider, IncomingNumber incoming, String label, UUID agentId) {

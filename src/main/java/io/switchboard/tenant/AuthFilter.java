@@ -2,6 +2,7 @@ package io.switchboard.tenant;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiError;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -10,6 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -22,19 +25,41 @@ public class AuthFilter {
 
     private final OrganizationService organizations;
     private final TenantContext tenant;
+    private final AuthFailures failures;
     private final byte[] adminToken;
 
-    public AuthFilter(OrganizationService organizations, TenantContext tenant, AdminConfig admin) {
+    public AuthFilter(OrganizationService organizations, TenantContext tenant, AuthFailures failures,
+            AdminConfig admin) {
         this.organizations = organizations;
         this.tenant = tenant;
+        this.failures = failures;
         this.adminToken = admin.token().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A client address past its failures is answered 429 before anything is looked up. The address is the peer's,
+     * or the one the proxy forwarded when {@code quarkus.http.proxy.*} trusts it.
+     */
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public Uni<Response> authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public Uni<Response> authenticate(ContainerRequestContext request, ResourceInfo resource,
+            HttpServerRequest http) {
         if (!request.getUriInfo().getPath().startsWith("/v1/")) {
             return Uni.createFrom().nullItem();
         }
+        String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        Duration wait = failures.blocked(client);
+        if (wait != null) {
+            return Uni.createFrom().item(tooManyFailures(wait));
+        }
+        Uni<Response> refusal = authenticate(request, resource);
+        return refusal.invoke(response -> {
+            if (response != null) {
+                failures.failed(client);
+            }
+        });
+    }
+
+    private Uni<Response> authenticate(ContainerRequestContext request, ResourceInfo resource) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Uni.createFrom().item(unauthorized("missing bearer token"));
@@ -53,6 +78,11 @@ public class AuthFilter {
         if (!token.startsWith(ApiKeys.PREFIX)) {
             return Uni.createFrom().item(unauthorized("invalid API key"));
         }
+        UUID known = organizations.recentlyVerified(token);
+        if (known != null) {
+            tenant.actAsOrganization(known);
+            return Uni.createFrom().nullItem();
+        }
         return organizations.authenticate(token).map(organizationId -> {
             if (organizationId == null) {
                 return unauthorized("invalid API key");
@@ -68,6 +98,16 @@ public class AuthFilter {
         }
         var onMethod = resource.getResourceMethod().getAnnotation(OperatorAccess.class);
         return onMethod != null ? onMethod : resource.getResourceClass().getAnnotation(OperatorAccess.class);
+    }
+
+    private static Response tooManyFailures(Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return Response.status(429)
+                .header(HttpHeaders.RETRY_AFTER, seconds)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ApiError.of("too_many_failed_authentications",
+                        "too many failed authentications from this address; retry after " + seconds + " s"))
+                .build();
     }
 
     private static Response unauthorized(String message) {

@@ -24,10 +24,12 @@ public class OrganizationService {
 
     private final ApiKeyRepository keys;
     private final TenantContext tenant;
+    private final VerifiedKeys verified;
 
-    public OrganizationService(ApiKeyRepository keys, TenantContext tenant) {
+    public OrganizationService(ApiKeyRepository keys, TenantContext tenant, VerifiedKeys verified) {
         this.keys = keys;
         this.tenant = tenant;
+        this.verified = verified;
     }
 
     @WithTransaction
@@ -61,6 +63,7 @@ public class OrganizationService {
                     if (key.revokedAt == null) {
                         key.revokedAt = Instant.now();
                     }
+                    verified.revoked(key.id);
                 })
                 .replaceWithVoid();
     }
@@ -70,11 +73,25 @@ public class OrganizationService {
         return keys.page("", Map.of(), page);
     }
 
+    /**
+     * The organization of a key verified a moment ago (see {@link VerifiedKeys}), or null: then ask
+     * {@link #authenticate}. Apart, so that a known key needs no database session.
+     */
+    public UUID recentlyVerified(String plainKey) {
+        return verified.find(ApiKeys.hash(plainKey));
+    }
+
     /** The organization of an active key, or null. */
     @WithSession
     public Uni<UUID> authenticate(String plainKey) {
-        return keys.findActiveByHashAcrossOrganizations(ApiKeys.hash(plainKey))
-                .map(key -> key == null ? null : key.organizationId);
+        String hash = ApiKeys.hash(plainKey);
+        return keys.findActiveByHashAcrossOrganizations(hash).map(key -> {
+            if (key == null) {
+                return null;
+            }
+            verified.put(hash, key.id, key.organizationId);
+            return key.organizationId;
+        });
     }
 
     private Uni<IssuedKey> issue(UUID organizationId) {

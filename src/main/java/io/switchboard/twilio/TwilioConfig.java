@@ -38,6 +38,22 @@ public interface TwilioConfig {
         @WithDefault("65536")
         int maxBodyBytes();
 
+        /**
+         * How long a webhook's body may take to arrive once its headers have: a slower one is answered 408 and its
+         * connection closed. Twilio sends the form with the headers.
+         */
+        @WithDefault("10s")
+        @DurationMin(millis = 100)
+        Duration bodyTimeout();
+
+        /**
+         * Webhook body bytes held in memory at once across all requests, at most: a body that would pass it is
+         * answered 503 (Twilio retries it) and its connection closed, so a flood of bodies cannot exhaust the heap.
+         */
+        @WithDefault("8388608")
+        @Min(65536)
+        long maxBufferedBytes();
+
         /** How Twilio retries the webhooks it sends here: the connection overrides of every URL registered. */
         Overrides overrides();
     }

@@ -14,7 +14,7 @@ import java.util.HexFormat;
  * arrays, and the key that makes a redelivery land on the same row.
  *
  * @param params the JSON text of {@link FormParams#toJsonString()}, for a {@code jsonb} column
- * @param dedupeKey Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}
+ * @param dedupeKey the account, then Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}
  */
 public record CallbackEvent(String type, String sid, String status, Integer sequence, OffsetDateTime receivedAt,
         String params, String dedupeKey) {
@@ -40,13 +40,15 @@ public record CallbackEvent(String type, String sid, String status, Integer sequ
     }
 
     /**
-     * Twilio's idempotency token when it sent one, else {@code type|sid|status|sequence}: without NUL, and bounded
-     * (see {@link #MAX_KEY}), since every part of it is what the callback sent.
+     * {@code <AccountSid>|token:<token>} with Twilio's idempotency token when it sent one, else
+     * {@code <AccountSid>|type|sid|status|sequence}: without NUL, and bounded (see {@link #MAX_KEY}), since every part
+     * of it is what the callback sent. The account that signed it comes first, so another account's callback with
+     * the same token or sid (any connected account can sign one) is stored beside it rather than taken for it.
      */
     public static String dedupeKey(VerifiedWebhook webhook, String type, String sid, String status, Integer sequence) {
         String token = webhook.idempotencyToken();
-        return storableKey(token != null && !token.isBlank() ? "token:" + token
-                : type + "|" + sid + "|" + (status == null ? "" : status) + "|" + (sequence == null ? "" : sequence));
+        return storableKey(webhook.accountSid() + "|" + (token != null && !token.isBlank() ? "token:" + token
+                : type + "|" + sid + "|" + (status == null ? "" : status) + "|" + (sequence == null ? "" : sequence)));
     }
 
     private static String storableKey(String key) {

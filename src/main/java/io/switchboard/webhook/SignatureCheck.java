@@ -1,6 +1,5 @@
 package io.switchboard.webhook;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.twilio.TwilioSignature;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.twilio.WebhookUrls;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The one gate in front of every {@code /twilio} endpoint: the request must carry a valid X-Twilio-Signature for the
@@ -23,7 +21,8 @@ import org.jboss.logging.Logger;
  * {@link WebhookUrls#signedUrls}) — made with the auth token of the provider that owns the resource the webhook
  * concerns ({@link #ownerNumber}), or that provider's previous token during its grace. Another organization that
  * connected the same Twilio account holds its own copy of the account's token, which stops being Twilio's once the
- * owner rotates it: it is never tried for the owner's numbers. Anything else is a 403 with an empty body, counted and logged by reason, never
+ * owner rotates it: it is never tried for the owner's numbers. Anything else is a 403 with an empty body, counted and logged by reason
+ * ({@link WebhookRefusals}), never
  * with the signature or the parameters.
  * <p>
  * Regions: a number whose voice is processed in IE1 or AU1 has its webhooks signed in that Region, whose auth token
@@ -40,19 +39,18 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SignatureCheck implements Handler<RoutingContext> {
 
-    private static final Logger LOG = Logger.getLogger(SignatureCheck.class);
     static final String IDEMPOTENCY_HEADER = "I-Twilio-Idempotency-Token";
 
     private final WebhookKeys keys;
     private final NumberOwners owners;
     private final WebhookUrls urls;
-    private final MeterRegistry metrics;
+    private final WebhookRefusals refusals;
 
-    public SignatureCheck(WebhookKeys keys, NumberOwners owners, WebhookUrls urls, MeterRegistry metrics) {
+    public SignatureCheck(WebhookKeys keys, NumberOwners owners, WebhookUrls urls, WebhookRefusals refusals) {
         this.keys = keys;
         this.owners = owners;
         this.urls = urls;
-        this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     @Override
@@ -166,8 +164,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx, String reason) {
-        metrics.counter("switchboard.webhook.rejected", "reason", reason).increment();
-        LOG.warnf("refused webhook %s %s: %s", ctx.request().method(), ctx.request().path(), reason);
+        refusals.record(ctx, reason);
         ctx.response().setStatusCode(403).end();
     }
 }

@@ -48,7 +48,7 @@ class CallEventWriteTest {
         assertThat(write.event().sid()).isEqualTo(SID);
         assertThat(write.event().status()).isEqualTo("completed");
         assertThat(write.event().sequence()).isEqualTo(3);
-        assertThat(write.event().dedupeKey()).isEqualTo("voice-status|" + SID + "|completed|3");
+        assertThat(write.event().dedupeKey()).isEqualTo(ACCOUNT + "|voice-status|" + SID + "|completed|3");
     }
 
     @Test
@@ -93,7 +93,7 @@ class CallEventWriteTest {
         assertThat(write.accountSid()).isEqualTo(ACCOUNT);
         assertThat(write.event().type()).isEqualTo("recording");
         // Without Twilio's token, each recording of the call is told apart by its own sid.
-        assertThat(write.event().dedupeKey()).isEqualTo("recording|" + SID + "|completed||RE1");
+        assertThat(write.event().dedupeKey()).isEqualTo(ACCOUNT + "|recording|" + SID + "|completed||RE1");
     }
 
     @Test
@@ -102,7 +102,7 @@ class CallEventWriteTest {
                 "RecordingStatus", "in-progress", "RecordingUrl", "https://api.twilio.com/rec/RE1"));
 
         assertThat(write.recordingUrl()).isNull();
-        assertThat(write.event().dedupeKey()).isEqualTo("token:tok-1");
+        assertThat(write.event().dedupeKey()).isEqualTo(ACCOUNT + "|token:tok-1");
     }
 
     @Test
@@ -165,7 +165,7 @@ class CallEventWriteTest {
         assertThat(record.agentId()).isEqualTo(route.agent().id());
         assertThat(record.phoneNumberId()).isEqualTo(route.numberId());
         assertThat(record.accountSid()).isEqualTo(ACCOUNT);
-        assertThat(record.dedupeKey()).isEqualTo("voice-inbound|" + SID + "|queued|");
+        assertThat(record.dedupeKey()).isEqualTo(ACCOUNT + "|voice-inbound|" + SID + "|queued|");
 
         var unknown = InboundRecord.of(webhook(null, "CallSid", SID, "CallStatus", "odd", "To", NUMBER), null);
         assertThat(unknown.status()).isEqualTo("ringing");

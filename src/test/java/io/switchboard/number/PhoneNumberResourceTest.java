@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
+import io.switchboard.support.Await;
 import io.switchboard.support.SimAccount;
 import io.switchboard.twilio.WebhookUrls;
 import io.vertx.core.json.JsonObject;
@@ -101,6 +102,38 @@ class PhoneNumberResourceTest {
         Api.as(org).get("/v1/phone-numbers/" + id).then().statusCode(404);
 
         // Given back as it was, and never released.
+        assertThat(withoutUpdateDate(twilioNumber(number))).isEqualTo(withoutUpdateDate(before));
+    }
+
+    /**
+     * Twilio carries out every try of the update but answers each after the client gave up, and the breaker then
+     * refuses the restore: the row, the only copy of the configuration from before, stays until the retried import,
+     * and the delete after it gives the number back exactly as it was. Released with the failure, that copy was lost,
+     * and the retry read this service's own URLs as the number's previous configuration.
+     */
+    @Test
+    void anUnconfirmedImportKeepsThePreviousConfigurationForTheRetry() {
+        String number = account.numbers().get(0);
+        configureAtTwilio(number, Map.of("VoiceUrl", CUSTOMER + "/voice", "SmsUrl", CUSTOMER + "/sms"));
+        JsonObject before = twilioNumber(number);
+        // The first try and its 3 retries, each answered after the client's 2 s request timeout in tests.
+        simulator.delayRouteAnswers("POST", UPDATE_NUMBER, Duration.ofMillis(2_500), 4);
+        int status = Api.as(org).body(Map.of("number", number, "providerId", providerId)).post("/v1/phone-numbers")
+                .statusCode();
+        assertThat(status).isGreaterThanOrEqualTo(500);
+        assertThat(twilioNumber(number).getString("voice_url")).isEqualTo(urls.voiceInbound());
+        Api.as(org).get("/v1/phone-numbers").then().statusCode(200).body("items.number", hasItem(number));
+
+        // Once the breaker lets requests through again.
+        String[] id = new String[1];
+        Await.until(Duration.ofSeconds(10), () -> {
+            var retried = Api.as(org).body(Map.of("number", number, "providerId", providerId))
+                    .post("/v1/phone-numbers");
+            id[0] = retried.statusCode() == 201 ? retried.path("id") : null;
+            return id[0] != null;
+        }, "the retried import");
+        Api.as(org).get("/v1/phone-numbers").then().statusCode(200).body("items.number", hasSize(1));
+        Api.as(org).delete("/v1/phone-numbers/" + id[0]).then().statusCode(204);
         assertThat(withoutUpdateDate(twilioNumber(number))).isEqualTo(withoutUpdateDate(before));
     }
 

@@ -27,7 +27,7 @@ class ClassArchiveIT {
         Path loaded = dir.resolve("class-load.log");
         try (var db = EmbeddedPostgres.builder().start()) {
             var env = Map.of(
-                    "ADMIN_TOKEN", "it-admin-token",
+                    "ADMIN_TOKEN", "it-admin-token-not-a-secret-0123456789",
                     "SECRETS_ENCRYPTION_KEY", "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=",
                     "TWILIO_WEBHOOK_PUBLIC_BASE_URL", "https://hooks.example.com",
                     "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + db.getPort() + "/postgres",

@@ -37,7 +37,7 @@ class GracefulShutdownIT {
     void theCallsAnsweredBeforeASigtermAreAllRecorded() throws Exception {
         try (var db = EmbeddedPostgres.builder().start()) {
             var env = Map.of(
-                    "ADMIN_TOKEN", "it-admin-token",
+                    "ADMIN_TOKEN", "it-admin-token-not-a-secret-0123456789",
                     "SECRETS_ENCRYPTION_KEY", KEY,
                     "TWILIO_WEBHOOK_PUBLIC_BASE_URL", BASE_URL,
                     "QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + db.getPort() + "/postgres",

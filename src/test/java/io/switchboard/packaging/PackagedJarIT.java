@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedJarIT {
 
-    private static final String ADMIN = "it-admin-token";
+    private static final String ADMIN = "it-admin-token-not-a-secret-0123456789";
     private static final String KEY = "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=";
     private static final String CONFIG_SOURCE_FACTORIES = "META-INF/services/io.smallrye.config.ConfigSourceFactory";
 

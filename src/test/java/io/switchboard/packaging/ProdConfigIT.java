@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ProdConfigIT {
 
     private static final Map<String, String> COMPLETE = Map.of(
-            "ADMIN_TOKEN", "it-admin-token",
+            "ADMIN_TOKEN", "it-admin-token-not-a-secret-0123456789",
             "SECRETS_ENCRYPTION_KEY", "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=",
             "TWILIO_WEBHOOK_PUBLIC_BASE_URL", "https://hooks.example.com",
             // Nothing listens here: the service must stop on the missing key before it would need the database.
@@ -28,6 +28,17 @@ class ProdConfigIT {
         try (var app = PackagedApp.start(env)) {
             assertThat(app.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(app.output()).contains(missing);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "it-admin-token", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" })
+    void refusesAWeakAdminToken(String token) throws Exception {
+        var env = new HashMap<>(COMPLETE);
+        env.put("ADMIN_TOKEN", token);
+        try (var app = PackagedApp.start(env)) {
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.output()).contains("ADMIN_TOKEN").doesNotContain(token);
         }
     }
 

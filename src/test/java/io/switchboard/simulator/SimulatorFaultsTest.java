@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +146,33 @@ class SimulatorFaultsTest {
         assertThat(simulator.faults().latency()).isEqualTo(Duration.ofMillis(10));
         given().post("/sim/admin/reset").then().statusCode(204);
         assertThat(simulator.faults()).isEqualTo(Faults.NONE);
+    }
+
+    /** A held-back answer: the update is carried out at once, its answer comes after the delay, then as usual. */
+    @Test
+    void delayedAnswersComeLateForRequestsAlreadyCarriedOut() {
+        String route = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json";
+        var number = simulator.number(ACCOUNT, NUMBER).orElseThrow();
+        String sid = number.getString("sid");
+        String voiceUrl = number.getString("voice_url") == null ? "" : number.getString("voice_url");
+        simulator.delayRouteAnswers("POST", route, Duration.ofSeconds(2), 1);
+        asAccount().formParam("VoiceUrl", "https://held.example.com/voice")
+                .post(API + "/IncomingPhoneNumbers/" + sid + ".json").then().statusCode(200);
+        Instant answered = Instant.now();
+        var held = lastRequest(route);
+        // Carried out (and recorded) when it arrived, answered 2 s later.
+        assertThat(Duration.between(held.at(), answered)).isGreaterThanOrEqualTo(Duration.ofMillis(1_900));
+        assertThat(simulator.number(ACCOUNT, NUMBER).orElseThrow().getString("voice_url"))
+                .isEqualTo("https://held.example.com/voice");
+
+        asAccount().formParam("VoiceUrl", voiceUrl).post(API + "/IncomingPhoneNumbers/" + sid + ".json").then()
+                .statusCode(200);
+        assertThat(Duration.between(lastRequest(route).at(), Instant.now())).isLessThan(Duration.ofMillis(1_900));
+    }
+
+    private Recorded.Request lastRequest(String route) {
+        var requests = simulator.requests().stream().filter(r -> r.route().equals(route)).toList();
+        return requests.get(requests.size() - 1);
     }
 
     private io.restassured.response.Response createCall() {
