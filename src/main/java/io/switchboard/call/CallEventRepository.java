@@ -32,7 +32,9 @@ public class CallEventRepository {
      * $1 sid, $2 type, $3 event status, $4 sequence, $5 received at, $6 params, $7 dedupe key, $8 organization of the
      * route (inbound only), $9 id for a new row, $10 from, $11 to, $12 agent, $13 phone number, $14 call status,
      * $15 its rank, $16 error code, $17 answered at, $18 ended at, $19 duration, $20 recording URL, $21 the account
-     * that signed the callback: a stored call of another account is neither read nor changed, as if unknown.
+     * that signed the callback: a stored call of another account is neither read nor changed, as if unknown; $22 the
+     * providers whose tokens signed it (null: any of the account): a call of another provider is treated the same, so
+     * another organization holding a copy of the account's token changes nothing of the owner's calls.
      *
      * The event takes the organization of the stored call, else the route's; with neither it is kept unowned and
      * claimed when the call row appears. A new row is created only with an organization, from, to and a status;
@@ -43,6 +45,7 @@ public class CallEventRepository {
             with known as (
                 select organization_id from call
                  where sid = $1::text and (account_sid is null or account_sid = $21::text)
+                   and %3$s
             ), ev as (
                 %2$s
                 values (coalesce((select organization_id from known), $8::uuid), 'call', $1::text, $2::text, $3::text,
@@ -78,12 +81,16 @@ public class CallEventRepository {
                     phone_number_id = coalesce(call.phone_number_id, $13::uuid),
                     account_sid = coalesce(call.account_sid, $21::text),
                     updated_at = $5::timestamptz
-                  where call.account_sid is null or call.account_sid = $21::text
+                  where (call.account_sid is null or call.account_sid = $21::text) and %3$s
             )
             select count(*) as inserted from ev""".formatted("""
             ($14::text is not null and %1$s < %2$d and $15::int >= %1$s
                              and ($4::int is null or call.last_sequence is null or $4::int > call.last_sequence))"""
-            .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL), CallbackEventRepository.INSERT);
+            .formatted(CallStatuses.SQL_RANK, CallStatuses.TERMINAL), CallbackEventRepository.INSERT, """
+                    ($22::uuid[] is null or coalesce(call.provider_id, (select n.provider_id from phone_number n
+                                                                           where n.id = call.phone_number_id)) is null
+                         or coalesce(call.provider_id, (select n.provider_id from phone_number n
+                                                         where n.id = call.phone_number_id)) = any($22::uuid[]))""");
 
     /**
      * The call table as reconciliation sees it: unfinished calls, and the provider an outbound call was placed
@@ -122,7 +129,7 @@ public class CallEventRepository {
             route == null ? null : route.numberId(),
             write.status(), CallStatuses.rank(write.status()), write.errorCode(), write.answeredAt(), write.endedAt(),
             write.durationSeconds(), write.recordingUrl(),
-            write.accountSid()
+            write.accountSid(), write.signedBy()
         });
     }
 
@@ -155,14 +162,15 @@ public class CallEventRepository {
     /**
      * Gives an outbound call placed by this service the sid of its first callback, which can arrive before the answer
      * to the create (or instead of it, when the create timed out): the callback URL names the call. Only a row of the
-     * account that signed the callback, and only while the row has no sid and no other row has this one.
+     * account and a provider that signed the callback, and only while the row has no sid and no other row has this one.
      */
-    Uni<Void> attachOutboundSid(UUID callId, String sid, String accountSid) {
+    Uni<Void> attachOutboundSid(UUID callId, String sid, String accountSid, UUID[] signedBy) {
         return pool.preparedQuery("""
                 update call set sid = $2, updated_at = now()
                  where id = $1 and direction = 'outbound' and sid is null and account_sid = $3
+                   and ($4::uuid[] is null or provider_id is null or provider_id = any($4::uuid[]))
                    and not exists (select 1 from call k where k.sid = $2)""")
-                .execute(Tuple.of(callId, sid, accountSid)).replaceWithVoid();
+                .execute(Tuple.of(callId, sid, accountSid, signedBy)).replaceWithVoid();
     }
 
     /**

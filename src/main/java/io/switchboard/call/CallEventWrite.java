@@ -7,6 +7,7 @@ import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.VerifiedWebhook;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.UUID;
 
 /**
  * What one call callback writes: its event, and the facts it brings to the call row. Built only by the factories
@@ -29,11 +30,13 @@ final class CallEventWrite {
     private final OffsetDateTime endedAt;
     private final Integer durationSeconds;
     private final String recordingUrl;
+    private final UUID[] signedBy;
 
-    private CallEventWrite(CallbackEvent event, String accountSid, Route route, String from, String to, String status,
-            Integer errorCode, OffsetDateTime answeredAt, OffsetDateTime endedAt, Integer durationSeconds,
-            String recordingUrl) {
+    private CallEventWrite(CallbackEvent event, String accountSid, UUID[] signedBy, Route route, String from, String to,
+            String status, Integer errorCode, OffsetDateTime answeredAt, OffsetDateTime endedAt,
+            Integer durationSeconds, String recordingUrl) {
         this.event = event;
+        this.signedBy = signedBy;
         this.accountSid = accountSid;
         this.route = route;
         this.from = from;
@@ -61,7 +64,7 @@ final class CallEventWrite {
         var at = event.at(webhook.param("Timestamp"));
         boolean terminal = CallStatuses.isTerminal(status);
         Integer errorCode = CallbackEvent.integer(webhook.param("ErrorCode"));
-        return new CallEventWrite(event, webhook.accountSid(), inboundRoute,
+        return new CallEventWrite(event, webhook.accountSid(), webhook.signedByArray(), inboundRoute,
                 CallbackEvent.clean(webhook.param("From")), CallbackEvent.clean(webhook.param("To")), status,
                 errorCode == null || errorCode == 0 ? null : errorCode,
                 "in-progress".equals(status) ? at : null, terminal ? at : null,
@@ -85,7 +88,7 @@ final class CallEventWrite {
         boolean terminal = CallStatuses.isTerminal(status);
         OffsetDateTime answeredAt = "in-progress".equals(status) ? orElse(call.startTime(), event.receivedAt()) : null;
         OffsetDateTime endedAt = terminal ? orElse(call.endTime(), event.receivedAt()) : null;
-        return new CallEventWrite(event, accountSid, null, null, null, status, null, answeredAt, endedAt,
+        return new CallEventWrite(event, accountSid, null, null, null, null, status, null, answeredAt, endedAt,
                 terminal ? call.durationSeconds() : null, null);
     }
 
@@ -102,7 +105,8 @@ final class CallEventWrite {
             event = event.withDedupeKey(event.dedupeKey() + "|" + webhook.param("RecordingSid"));
         }
         String url = "completed".equals(recordingStatus) ? CallbackEvent.clean(webhook.param("RecordingUrl")) : null;
-        return new CallEventWrite(event, webhook.accountSid(), null, null, null, null, null, null, null, null, url);
+        return new CallEventWrite(event, webhook.accountSid(), webhook.signedByArray(), null, null, null, null, null,
+                null, null, null, url);
     }
 
     CallbackEvent event() {
@@ -112,6 +116,14 @@ final class CallEventWrite {
     /** The account that signed the callback: only its own calls are touched. */
     String accountSid() {
         return accountSid;
+    }
+
+    /**
+     * The providers whose tokens signed the callback: a call of another provider is neither read nor changed, as if
+     * unknown. Null when not restricted (a status Twilio reported when asked).
+     */
+    UUID[] signedBy() {
+        return signedBy;
     }
 
     /** The imported number an inbound call came to (organization, agent, number), or null. */

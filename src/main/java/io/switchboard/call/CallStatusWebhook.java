@@ -48,7 +48,7 @@ public class CallStatusWebhook implements WebhookHandler {
         }
         // The sid first, so the upsert finds the outbound row; a lost race for the sid is only logged, the callback
         // is stored all the same.
-        events.attachOutboundSid(callId, sid, webhook.accountSid())
+        events.attachOutboundSid(callId, sid, webhook.accountSid(), webhook.signedByArray())
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("outbound call %s: sid %s not attached: %s", callId, sid,
                             LogText.safe(failure.getMessage()));

@@ -22,7 +22,8 @@ public class MessageEventRepository {
 
     /*
      * $1 sid, $2 type, $3 status, $4 received at, $5 params, $6 dedupe key, $7 rank of the status, $8 error code,
-     * $9 the account that signed the callback: another account's message is neither read nor changed.
+     * $9 the account that signed the callback: another account's message is neither read nor changed; $10 the
+     * providers whose tokens signed it (null: any of the account): another provider's message is treated the same.
      * A status callback for a message this service does not know is kept unowned; it cannot create the row (the
      * body and sender are not in it).
      */
@@ -30,6 +31,7 @@ public class MessageEventRepository {
             with known as (
                 select organization_id from message
                  where sid = $1::text and (account_sid is null or account_sid = $9::text)
+                   and ($10::uuid[] is null or message.provider_id is null or message.provider_id = any($10::uuid[]))
             ), ev as (
                 %2$s
                 values ((select organization_id from known), 'message', $1::text, $2::text, $3::text, null,
@@ -42,6 +44,7 @@ public class MessageEventRepository {
                   from ev
                  where message.sid = $1::text and ev.organization_id is not null
                    and (message.account_sid is null or message.account_sid = $9::text)
+                   and ($10::uuid[] is null or message.provider_id is null or message.provider_id = any($10::uuid[]))
                    and $7::int is not null and $7::int > %1$s
             )
             select count(*) as inserted from ev""".formatted(MessageStatuses.SQL_RANK, CallbackEventRepository.INSERT);
@@ -96,24 +99,29 @@ public class MessageEventRepository {
         this.inbound = commits.open("message_inbound", INBOUND, 128, 4);
     }
 
-    /** Completes once committed, with whether the callback was new. */
-    Uni<Boolean> storeStatus(CallbackEvent event, String accountSid, Integer errorCode) {
+    /**
+     * Completes once committed, with whether the callback was new. {@code signedBy}: the providers whose tokens signed
+     * it, null when not restricted (a status Twilio reported when asked).
+     */
+    Uni<Boolean> storeStatus(CallbackEvent event, String accountSid, UUID[] signedBy, Integer errorCode) {
         return statuses.execute(Tuple.from(new Object[] {
             event.sid(), event.type(), event.status(), event.receivedAt(), event.params(), event.dedupeKey(),
-            MessageStatuses.rank(event.status()), errorCode, accountSid
+            MessageStatuses.rank(event.status()), errorCode, accountSid, signedBy
         })).map(MessageEventRepository::inserted);
     }
 
     /**
      * Gives an outbound message sent by this service the sid of its status callback, whose URL names the message: the
-     * callback can be the only news of a send whose answer was lost. Only for the account that signed it.
+     * callback can be the only news of a send whose answer was lost. Only for the account and a provider that signed
+     * it.
      */
-    Uni<Void> attachOutboundSid(UUID messageId, String sid, String accountSid) {
+    Uni<Void> attachOutboundSid(UUID messageId, String sid, String accountSid, UUID[] signedBy) {
         return pool.preparedQuery("""
                 update message set sid = $2, updated_at = now()
                  where id = $1 and direction = 'outbound' and sid is null and account_sid = $3
+                   and ($4::uuid[] is null or provider_id is null or provider_id = any($4::uuid[]))
                    and not exists (select 1 from message k where k.sid = $2)""")
-                .execute(Tuple.of(messageId, sid, accountSid)).replaceWithVoid();
+                .execute(Tuple.of(messageId, sid, accountSid, signedBy)).replaceWithVoid();
     }
 
     /** Completes once committed, with whether the SMS was new (false: Twilio redelivered it). */

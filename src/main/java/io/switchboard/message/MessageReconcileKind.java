@@ -44,7 +44,7 @@ class MessageReconcileKind implements ReconcileKind {
             params.put("MessageStatus", message.status());
             params.put("ErrorCode", code == null ? null : code.toString());
             return events.storeStatus(ReconciledEvent.of(row.sid(), message.status(), params), row.accountSid(),
-                    code);
+                    null, code);
         });
     }
 }

@@ -42,12 +42,14 @@ public class MessageStatusWebhook implements WebhookHandler {
         Integer code = CallbackEvent.integer(webhook.param("ErrorCode"));
         UUID messageId = outboundMessageId(ctx);
         Uni<Void> attach = messageId == null ? Uni.createFrom().voidItem()
-                : events.attachOutboundSid(messageId, sid, webhook.accountSid()).onFailure().recoverWithItem(f -> {
-                    LOG.warnf("message %s: sid %s not attached: %s", messageId, sid, LogText.safe(f.getMessage()));
-                    return null;
-                });
+                : events.attachOutboundSid(messageId, sid, webhook.accountSid(), webhook.signedByArray()).onFailure()
+                        .recoverWithItem(f -> {
+                            LOG.warnf("message %s: sid %s not attached: %s", messageId, sid,
+                                    LogText.safe(f.getMessage()));
+                            return null;
+                        });
         CallbackAnswers.noContentOnceStored(ctx, event, attach.chain(() -> events.storeStatus(event,
-                webhook.accountSid(), code == null || code == 0 ? null : code)));
+                webhook.accountSid(), webhook.signedByArray(), code == null || code == 0 ? null : code)));
     }
 
     /** The message id this service put in the StatusCallback URL of a message it sent, if any. */

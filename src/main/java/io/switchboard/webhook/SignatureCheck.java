@@ -9,9 +9,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * The one gate in front of every {@code /twilio} endpoint: the request must carry a valid X-Twilio-Signature for the
@@ -65,7 +67,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
         Buffer raw = ctx.get(WebhookRoutes.RAW_BODY);
         String body = raw == null ? "" : raw.toString(StandardCharsets.UTF_8);
         FormParams params;
-        boolean valid;
+        Predicate<List<String>> signedWith;
         Signers signers;
         if (contentType != null && contentType.startsWith("application/json")) {
             JsonObject json;
@@ -78,8 +80,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
             params = FormParams.of(json);
             String account = json.getString("AccountSid", ctx.request().getParam("AccountSid"));
             signers = signers(ctx, account, params);
-            valid = !signers.tokens().isEmpty()
-                    && TwilioSignature.isValidJson(signature, signedFor, body, signers.tokens());
+            signedWith = tokens -> TwilioSignature.isValidJson(signature, signedFor, body, tokens);
         } else {
             try {
                 params = FormParams.parse(body);
@@ -88,20 +89,38 @@ public class SignatureCheck implements Handler<RoutingContext> {
                 return;
             }
             signers = signers(ctx, params.get("AccountSid"), params);
-            valid = !signers.tokens().isEmpty()
-                    && TwilioSignature.isValid(signature, signedFor, params.asMap(), signers.tokens());
+            var map = params.asMap();
+            signedWith = tokens -> TwilioSignature.isValid(signature, signedFor, map, tokens);
         }
         if (signers.tokens().isEmpty()) {
             refuse(ctx, "unknown_owner");
             return;
         }
-        if (!valid) {
+        if (!signedWith.test(signers.tokens())) {
             refuse(ctx, "bad_signature");
             return;
         }
-        ctx.put(VerifiedWebhook.KEY, new VerifiedWebhook(params.get("AccountSid"), signers.providerId(), params,
-                ctx.request().getHeader(IDEMPOTENCY_HEADER)));
+        List<UUID> signedBy = signers.providerId() != null ? List.of(signers.providerId())
+                : signedBy(params.get("AccountSid"), signedWith);
+        ctx.put(VerifiedWebhook.KEY, new VerifiedWebhook(params.get("AccountSid"), signers.providerId(), signedBy,
+                params, ctx.request().getHeader(IDEMPOTENCY_HEADER)));
         ctx.next();
+    }
+
+    /**
+     * Which providers of the account a webhook about no number imported here was signed by: each provider's tokens
+     * tried on their own, so that a callback about a call or message changes it only when its own provider signed it
+     * (another organization's copy of the account's token forges nothing of the owner's). Rare: only the webhooks that
+     * name no imported number come here.
+     */
+    private List<UUID> signedBy(String accountSid, Predicate<List<String>> signedWith) {
+        var signed = new ArrayList<UUID>(1);
+        keys.tokensByProviderOf(accountSid).forEach((providerId, tokens) -> {
+            if (signedWith.test(tokens)) {
+                signed.add(providerId);
+            }
+        });
+        return List.copyOf(signed);
     }
 
     /** Who may have signed a webhook: the owning provider (null when nobody here owns it) and the tokens to try. */

@@ -101,6 +101,21 @@ public class WebhookKeys {
         return tokens;
     }
 
+    /** The tokens valid now of each provider of the account, by provider: which of them signed a webhook. */
+    public Map<UUID, List<String>> tokensByProviderOf(String accountSid) {
+        Instant now = Instant.now();
+        var tokens = new HashMap<UUID, List<String>>(4);
+        byProvider.forEach((id, provider) -> {
+            if (provider.accountSid().equals(accountSid)) {
+                var valid = provider.keys().stream().filter(k -> k.validAt(now)).map(Key::token).toList();
+                if (!valid.isEmpty()) {
+                    tokens.put(id, valid);
+                }
+            }
+        });
+        return tokens;
+    }
+
     /** Whether this replica can check the webhooks of this provider now. */
     public boolean knows(UUID providerId) {
         return byProvider.containsKey(providerId);

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class CallEventWriteTest {
 
         Tuple tuple = CallEventRepository.tuple(write);
 
-        assertThat(tuple.size()).isEqualTo(21);
+        assertThat(tuple.size()).isEqualTo(22);
         assertThat(tuple.getValue(0)).isEqualTo(SID);
         assertThat(tuple.getValue(1)).isEqualTo("voice-status");
         assertThat(tuple.getValue(2)).isEqualTo("completed");
@@ -135,6 +136,20 @@ class CallEventWriteTest {
         assertThat(tuple.getValue(18)).isEqualTo(42);
         assertThat(tuple.getValue(19)).isNull();
         assertThat(tuple.getValue(20)).isEqualTo(ACCOUNT);
+        // Built outside the signature check: no provider named, so nothing is restricted beyond the account.
+        assertThat(tuple.getValue(21)).isNull();
+    }
+
+    @Test
+    void theProvidersThatSignedACallbackAreBoundSoNoOtherProvidersCallIsChanged() {
+        UUID signer = UUID.randomUUID();
+        var params = FormParams.parse("AccountSid=" + ACCOUNT + "&CallSid=" + SID + "&CallStatus=completed");
+        var write = CallEventWrite.statusCallback(new VerifiedWebhook(ACCOUNT, null, List.of(signer), params, null),
+                null);
+
+        assertThat((UUID[]) CallEventRepository.tuple(write).getValue(21)).containsExactly(signer);
+        assertThat(CallEventWrite.recording(new VerifiedWebhook(ACCOUNT, null, List.of(signer), params, null))
+                .signedBy()).containsExactly(signer);
     }
 
     @Test
@@ -149,6 +164,8 @@ class CallEventWriteTest {
             assertThat(tuple.getValue(i)).as("$%d", i + 1).isNull();
         }
         assertThat(tuple.getValue(20)).isEqualTo(ACCOUNT);
+        // Built outside the signature check: no provider named, so nothing is restricted beyond the account.
+        assertThat(tuple.getValue(21)).isNull();
     }
 
     @Test

@@ -77,6 +77,42 @@ class TokenRevocationTest {
         assertThat(optOuts(s.owner())).contains(CALLER);
     }
 
+    /**
+     * A callback that names no number imported here is checked against every provider of the account, so the other
+     * organization's copy of the token passes the gate; but it then changes nothing of a call of the owner's provider.
+     */
+    @Test
+    void aCallbackNamingNoImportedNumberChangesNoCallOfAnotherProvider() {
+        var s = sharedAccountRotatedTwice();
+        String account = s.owner().account().accountSid();
+        var params = SignedWebhook.inboundCall(account, CALLER, s.owner().number(0));
+        String callSid = params.get("CallSid").get(0);
+        assertThat(SignedWebhook.post("/twilio/voice/inbound", params, s.third()).statusCode()).isEqualTo(200);
+        Await.until(Duration.ofSeconds(10), () -> Api.as(s.owner().org()).get("/v1/calls?sid=" + callSid)
+                .then().extract().<List<?>>path("items").size() == 1, "the answered call to be recorded");
+
+        String elsewhere = SimAccount.randomNumber();
+        var forged = SignedWebhook.params("AccountSid", account, "CallSid", callSid, "CallStatus", "completed",
+                "Direction", "inbound", "From", CALLER, "To", elsewhere, "SequenceNumber", "9", "CallDuration", "1");
+        assertThat(SignedWebhook.post("/twilio/voice/status", forged, s.first()).statusCode()).isEqualTo(204);
+        var recording = SignedWebhook.params("AccountSid", account, "CallSid", callSid, "RecordingSid",
+                "RE" + SimAccount.hex(16), "RecordingStatus", "completed", "RecordingUrl",
+                "https://forged.example.com/recording");
+        assertThat(SignedWebhook.post("/twilio/voice/recording", recording, s.first()).statusCode()).isEqualTo(204);
+
+        Api.as(s.owner().org()).get("/v1/calls?sid=" + callSid).then().statusCode(200)
+                .body("items[0].status", equalTo("ringing"))
+                .body("items[0].recordingUrl", nullValue());
+
+        // The owner's own callback, through the same fallback (a number not imported), still applies.
+        var real = new java.util.HashMap<>(forged);
+        real.put("CallStatus", List.of("in-progress"));
+        real.put("SequenceNumber", List.of("1"));
+        assertThat(SignedWebhook.post("/twilio/voice/status", real, s.third()).statusCode()).isEqualTo(204);
+        Api.as(s.owner().org()).get("/v1/calls?sid=" + callSid).then().statusCode(200)
+                .body("items[0].status", equalTo("in-progress"));
+    }
+
     @Test
     void anOutboundCallIsAnsweredOnlyToTheProviderThatPlacedIt() {
         var s = sharedAccountRotatedTwice();
