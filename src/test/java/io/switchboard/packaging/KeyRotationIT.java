@@ -40,7 +40,7 @@ class KeyRotationIT {
     private static final String KEY1 = "REVWLU9OTFktc3dpdGNoYm9hcmQtTk9ULVNFQ1JFVCE=";
     private static final String KEY2 = "S0VZLTItc3dpdGNoYm9hcmQtcm90YXRpb24tdGVzdCE=";
     private static final String BASE_URL = "https://hooks.example.com";
-    private static final String ADMIN = "it-admin-token";
+    private static final String ADMIN = "it-admin-token-not-a-secret-0123456789";
     private static final Duration READY = Duration.ofSeconds(90);
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
