@@ -28,9 +28,13 @@ public class ProviderCredentials {
      */
     public static final String JOINED_COLUMNS = SealedProvider.COLUMNS;
 
-    /** The tokens a provider's webhooks may be signed with; the previous one only until {@code previousExpiresAt}. */
+    /**
+     * The tokens a provider's webhooks may be signed with; the previous one only until {@code previousExpiresAt}.
+     * {@code us1AuthToken}: the US1 auth token of a provider outside us1, when it has one, which signs the webhooks
+     * Twilio processes in US1 for its numbers (messaging); null otherwise.
+     */
     public record SigningKeys(UUID providerId, String accountSid, String authToken, String previousAuthToken,
-            Instant previousExpiresAt) {
+            Instant previousExpiresAt, String us1AuthToken) {
 
         @Override
         public String toString() {
@@ -107,9 +111,23 @@ public class ProviderCredentials {
             }
             String previous = previousToken(p, undecryptable);
             keys.add(new SigningKeys(p.id(), p.accountSid(), current, previous,
-                    previous == null ? null : p.previousAuthTokenExpiresAt().toInstant()));
+                    previous == null ? null : p.previousAuthTokenExpiresAt().toInstant(), us1Token(p, undecryptable)));
         }
         return new SigningLoad(keys, Set.copyOf(undecryptable));
+    }
+
+    /** The provider's US1 auth token, if it has one; one that does not decrypt here is left out alone. */
+    private String us1Token(SealedProvider p, Set<UUID> undecryptable) {
+        if (p.us1AuthTokenEnc() == null) {
+            return null;
+        }
+        try {
+            return secrets.open(p.id(), SecretField.US1_AUTH_TOKEN, p.us1AuthTokenEnc());
+        } catch (RuntimeException e) {
+            LOG.debugf("provider %s: its US1 auth token cannot be decrypted here (%s)", p.id(), e.getMessage());
+            undecryptable.add(p.id());
+            return null;
+        }
     }
 
     /** The replaced token while it is still in its grace; one that does not decrypt here is left out alone. */

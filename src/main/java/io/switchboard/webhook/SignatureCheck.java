@@ -36,7 +36,8 @@ import java.util.function.Predicate;
  * Messaging differs: AU1 has no Programmable Messaging and a number's messaging Region is US1 unless set otherwise
  * (https://www.twilio.com/docs/global-infrastructure/regional-product-and-feature-availability,
  * https://www.twilio.com/docs/api/errors/21669), so the SMS webhooks of such a number are processed, and signed, in
- * US1. A provider holds only its own Region's token so far, and that is the only one tried.
+ * US1: for them the provider's US1 auth token (the US1 credentials a provider outside us1 may carry) is accepted as
+ * well as its own Region's.
  */
 @ApplicationScoped
 public class SignatureCheck implements Handler<RoutingContext> {
@@ -101,7 +102,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
             return;
         }
         List<UUID> signedBy = signers.providerId() != null ? List.of(signers.providerId())
-                : signedBy(params.get("AccountSid"), signedWith);
+                : signedBy(params.get("AccountSid"), signers.inUs1(), signedWith);
         ctx.put(VerifiedWebhook.KEY, new VerifiedWebhook(params.get("AccountSid"), signers.providerId(), signedBy,
                 params, ctx.request().getHeader(IDEMPOTENCY_HEADER)));
         ctx.next();
@@ -113,9 +114,9 @@ public class SignatureCheck implements Handler<RoutingContext> {
      * (another organization's copy of the account's token forges nothing of the owner's). Rare: only the webhooks that
      * name no imported number come here.
      */
-    private List<UUID> signedBy(String accountSid, Predicate<List<String>> signedWith) {
+    private List<UUID> signedBy(String accountSid, boolean inUs1, Predicate<List<String>> signedWith) {
         var signed = new ArrayList<UUID>(1);
-        keys.tokensByProviderOf(accountSid).forEach((providerId, tokens) -> {
+        keys.tokensByProviderOf(accountSid, inUs1).forEach((providerId, tokens) -> {
             if (signedWith.test(tokens)) {
                 signed.add(providerId);
             }
@@ -124,9 +125,9 @@ public class SignatureCheck implements Handler<RoutingContext> {
     }
 
     /** Who may have signed a webhook: the owning provider (null when nobody here owns it) and the tokens to try. */
-    private record Signers(UUID providerId, List<String> tokens) {
+    private record Signers(UUID providerId, List<String> tokens, boolean inUs1) {
 
-        static final Signers NONE = new Signers(null, List.of());
+        static final Signers NONE = new Signers(null, List.of(), false);
     }
 
     /**
@@ -142,11 +143,21 @@ public class SignatureCheck implements Handler<RoutingContext> {
             return Signers.NONE;
         }
         String number = ownerNumber(endpoint, params);
+        boolean inUs1 = processedInUs1(endpoint);
         Optional<UUID> owner = number == null ? Optional.empty() : owners.providerOf(number);
         if (owner.isPresent()) {
-            return new Signers(owner.get(), keys.tokensFor(owner.get(), accountSid));
+            return new Signers(owner.get(), keys.tokensFor(owner.get(), accountSid, inUs1), inUs1);
         }
-        return new Signers(null, keys.tokensForEveryProviderOf(accountSid));
+        return new Signers(null, keys.tokensForEveryProviderOf(accountSid, inUs1), inUs1);
+    }
+
+    /**
+     * Whether Twilio may process this webhook in US1 whatever the provider's Region: messaging, whose Region is US1
+     * for a number of any Region unless set otherwise (and AU1 has no Messaging at all), so its webhooks are signed
+     * with the account's US1 auth token (see the class comment).
+     */
+    static boolean processedInUs1(WebhookEndpoint endpoint) {
+        return endpoint == WebhookEndpoint.MESSAGING_INBOUND || endpoint == WebhookEndpoint.MESSAGING_STATUS;
     }
 
     /**

@@ -40,8 +40,25 @@ public class WebhookKeys {
         }
     }
 
-    /** What one provider's webhooks may be signed with: its account and its current and previous tokens. */
-    record ProviderKeys(String accountSid, List<Key> keys) {
+    /**
+     * What one provider's webhooks may be signed with: its account, its current and previous tokens, and (outside
+     * us1) the US1 token that signs what Twilio processes for it in US1, null when it has none.
+     */
+    record ProviderKeys(String accountSid, List<Key> keys, String us1Token) {
+
+        /** The tokens valid now; with the US1 token for a webhook Twilio processes in US1 (messaging). */
+        List<String> validAt(Instant now, boolean inUs1) {
+            var tokens = new ArrayList<String>(keys.size() + 1);
+            for (Key key : keys) {
+                if (key.validAt(now)) {
+                    tokens.add(key.token());
+                }
+            }
+            if (inUs1 && us1Token != null) {
+                tokens.add(us1Token);
+            }
+            return tokens;
+        }
     }
 
     private final ProviderCredentials credentials;
@@ -68,46 +85,45 @@ public class WebhookKeys {
 
     /**
      * The tokens a webhook concerning this provider's resource may be signed with now: its current token, and its
-     * previous one until its grace ends. Empty for a provider not connected here, or when the webhook names another
-     * account than the provider's.
+     * previous one until its grace ends; for a webhook Twilio processes in US1 ({@code inUs1}: messaging, whose Region
+     * is US1 for the numbers of every Region unless set otherwise) also the provider's US1 token. Empty for a provider
+     * not connected here, or when the webhook names another account than the provider's.
      */
-    public List<String> tokensFor(UUID providerId, String accountSid) {
+    public List<String> tokensFor(UUID providerId, String accountSid, boolean inUs1) {
         ProviderKeys provider = providerId == null ? null : byProvider.get(providerId);
         if (provider == null || !provider.accountSid().equals(accountSid)) {
             return List.of();
         }
-        Instant now = Instant.now();
-        var tokens = new ArrayList<String>(provider.keys().size());
-        for (Key key : provider.keys()) {
-            if (key.validAt(now)) {
-                tokens.add(key.token());
-            }
-        }
-        return tokens;
+        return provider.validAt(Instant.now(), inUs1);
+    }
+
+    /** {@link #tokensFor(UUID, String, boolean)} of a webhook processed in the provider's own Region. */
+    public List<String> tokensFor(UUID providerId, String accountSid) {
+        return tokensFor(providerId, accountSid, false);
     }
 
     /**
-     * The tokens of every provider connected to this account, for the one webhook that names no resource a provider
-     * owns in memory (a recording's status). Empty for an account not connected here.
+     * The tokens of every provider connected to this account, for a webhook that names no resource a provider owns in
+     * memory (a recording's status, a number not imported here). Empty for an account not connected here.
      */
-    public List<String> tokensForEveryProviderOf(String accountSid) {
+    public List<String> tokensForEveryProviderOf(String accountSid, boolean inUs1) {
         Instant now = Instant.now();
         var tokens = new ArrayList<String>(2);
         for (ProviderKeys provider : byProvider.values()) {
             if (provider.accountSid().equals(accountSid)) {
-                provider.keys().stream().filter(k -> k.validAt(now)).forEach(k -> tokens.add(k.token()));
+                tokens.addAll(provider.validAt(now, inUs1));
             }
         }
         return tokens;
     }
 
     /** The tokens valid now of each provider of the account, by provider: which of them signed a webhook. */
-    public Map<UUID, List<String>> tokensByProviderOf(String accountSid) {
+    public Map<UUID, List<String>> tokensByProviderOf(String accountSid, boolean inUs1) {
         Instant now = Instant.now();
         var tokens = new HashMap<UUID, List<String>>(4);
         byProvider.forEach((id, provider) -> {
             if (provider.accountSid().equals(accountSid)) {
-                var valid = provider.keys().stream().filter(k -> k.validAt(now)).map(Key::token).toList();
+                var valid = provider.validAt(now, inUs1);
                 if (!valid.isEmpty()) {
                     tokens.put(id, valid);
                 }
@@ -195,6 +211,6 @@ public class WebhookKeys {
         if (signing.previousAuthToken() != null) {
             keys.add(new Key(signing.previousAuthToken(), signing.previousExpiresAt()));
         }
-        return new ProviderKeys(signing.accountSid(), List.copyOf(keys));
+        return new ProviderKeys(signing.accountSid(), List.copyOf(keys), signing.us1AuthToken());
     }
 }

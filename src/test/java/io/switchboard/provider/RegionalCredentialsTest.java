@@ -5,12 +5,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.switchboard.routing.RoutingTable;
 import io.switchboard.simulator.Recorded;
 import io.switchboard.simulator.SimRegion;
 import io.switchboard.simulator.TwilioSimulator;
 import io.switchboard.support.Api;
 import io.switchboard.support.Await;
+import io.switchboard.support.SignedWebhook;
 import io.switchboard.support.SimAccount;
+import io.switchboard.webhook.WebhookKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -37,6 +40,12 @@ class RegionalCredentialsTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    WebhookKeys keys;
+
+    @Inject
+    RoutingTable routing;
 
     private Api.Org org;
     private SimAccount account;
@@ -144,6 +153,38 @@ class RegionalCredentialsTest {
                     assertThat(r.region()).isEqualTo("us1");
                     assertThat(r.status()).isEqualTo(201);
                 });
+    }
+
+    /**
+     * Twilio processes the SMS of an AU1 number in US1 (AU1 has no Messaging), so it signs them with the account's US1
+     * auth token: accepted for the number's SMS webhooks when the provider carries it, never for its voice webhooks.
+     */
+    @Test
+    void anAu1NumbersSmsWebhooksAreVerifiedWithItsUs1TokenAndItsCallsWithItsAu1Token() {
+        var request = au1Provider();
+        request.put("us1AuthToken", account.authToken());
+        String providerId = Api.as(org).body(request).post("/v1/providers").then().statusCode(201).extract()
+                .path("id");
+        String number = account.numbers().get(0);
+        Api.as(org).body(Map.of("number", number, "providerId", providerId)).post("/v1/phone-numbers").then()
+                .statusCode(201);
+        Await.until(Duration.ofSeconds(10), () -> keys.knows(UUID.fromString(providerId))
+                && routing.find(number).isPresent(), "the provider's keys and its number to be known");
+
+        String from = SimAccount.randomNumber();
+        assertThat(sms(number, from, account.authToken()).statusCode()).isEqualTo(200);
+        assertThat(sms(number, from, au1Token).statusCode()).isEqualTo(200);
+        assertThat(sms(number, from, SimAccount.hex(16)).statusCode()).isEqualTo(403);
+        var call = SignedWebhook.inboundCall(account.accountSid(), from, number);
+        assertThat(SignedWebhook.post("/twilio/voice/inbound", call, account.authToken()).statusCode())
+                .isEqualTo(403);
+        assertThat(SignedWebhook.post("/twilio/voice/inbound", call, au1Token).statusCode()).isEqualTo(200);
+    }
+
+    private io.restassured.response.Response sms(String to, String from, String token) {
+        var params = SignedWebhook.params("AccountSid", account.accountSid(), "MessageSid", "SM" + SimAccount.hex(16),
+                "From", from, "To", to, "Body", "hello");
+        return SignedWebhook.post("/twilio/messaging/inbound", params, token);
     }
 
     private List<Recorded.Request> sends() {
