@@ -118,27 +118,29 @@ public class ProviderCredentials {
 
     /** The provider's US1 auth token, if it has one; one that does not decrypt here is left out alone. */
     private String us1Token(SealedProvider p, Set<UUID> undecryptable) {
-        if (p.us1AuthTokenEnc() == null) {
-            return null;
-        }
-        try {
-            return secrets.open(p.id(), SecretField.US1_AUTH_TOKEN, p.us1AuthTokenEnc());
-        } catch (RuntimeException e) {
-            LOG.debugf("provider %s: its US1 auth token cannot be decrypted here (%s)", p.id(), e.getMessage());
-            undecryptable.add(p.id());
-            return null;
-        }
+        return openAlone(p, SecretField.US1_AUTH_TOKEN, p.us1AuthTokenEnc(), undecryptable);
     }
 
     /** The replaced token while it is still in its grace; one that does not decrypt here is left out alone. */
     private String previousToken(SealedProvider p, Set<UUID> undecryptable) {
-        if (p.previousAuthTokenExpiresAt() == null || p.previousAuthTokenEnc() == null) {
+        if (p.previousAuthTokenExpiresAt() == null) {
+            return null;
+        }
+        return openAlone(p, SecretField.PREVIOUS_AUTH_TOKEN, p.previousAuthTokenEnc(), undecryptable);
+    }
+
+    /**
+     * A token beside the provider's current one: null when there is none, or when it does not decrypt here (a key
+     * this replica does not read yet), which marks the provider without hiding its other tokens.
+     */
+    private String openAlone(SealedProvider p, SecretField field, String sealed, Set<UUID> undecryptable) {
+        if (sealed == null) {
             return null;
         }
         try {
-            return secrets.open(p.id(), SecretField.PREVIOUS_AUTH_TOKEN, p.previousAuthTokenEnc());
+            return secrets.open(p.id(), field, sealed);
         } catch (RuntimeException e) {
-            LOG.debugf("provider %s: its previous auth token cannot be decrypted here (%s)", p.id(), e.getMessage());
+            LOG.debugf("provider %s: its %s cannot be decrypted here (%s)", p.id(), field, e.getMessage());
             undecryptable.add(p.id());
             return null;
         }
