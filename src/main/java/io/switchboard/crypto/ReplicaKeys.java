@@ -60,13 +60,17 @@ public class ReplicaKeys {
         this.vertx = vertx;
         this.self = new Replica(instanceId, cipher.readableKeyIds(), cipher.currentKeyId());
         this.live = List.of(self);
-        this.sealingKeyId = cipher.currentKeyId();
+        // Until the first announcement answers, the other replicas are not known: a previous key, which a replica
+        // not yet given the new one still reads, is the safe choice; with none, the current key.
+        var readable = cipher.readableKeyIds();
+        this.sealingKeyId = readable.size() > 1 ? readable.get(1) : cipher.currentKeyId();
     }
 
     /**
      * Announces before anything else starts (the key rotation, the HTTP routes that store new secrets): what this
      * replica writes must be readable by the others from its first value on. The wait is bounded; a database that does
-     * not answer in time leaves the announcement to the heartbeat.
+     * not answer in time leaves the announcement to the heartbeat. Start-up observers run on the main thread, not an
+     * event loop, so the wait blocks nothing that serves requests.
      */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         try {
@@ -79,7 +83,10 @@ public class ReplicaKeys {
                 e -> {}));
     }
 
-    /** Among the last to stop: the dispatcher's sends in flight still use this replica's keys until then. */
+    /**
+     * Among the last to stop: the dispatcher's sends in flight still use this replica's keys until then. On the main
+     * thread, bounded (5 s), within the shutdown's budget.
+     */
     void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) ShutdownEvent event) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
