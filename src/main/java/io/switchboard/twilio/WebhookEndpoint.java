@@ -58,4 +58,19 @@ public enum WebhookEndpoint {
         }
         return path + parameter;
     }
+
+    /** The endpoint of a {@code /twilio} path as a request names it; null for a path that is none of them. */
+    public static WebhookEndpoint ofPath(String path) {
+        for (WebhookEndpoint endpoint : values()) {
+            if (endpoint.pathParameter == null) {
+                if (endpoint.path.equals(path)) {
+                    return endpoint;
+                }
+            } else if (path.length() > endpoint.path.length() && path.startsWith(endpoint.path)
+                    && path.indexOf('/', endpoint.path.length()) < 0) {
+                return endpoint;
+            }
+        }
+        return null;
+    }
 }

@@ -138,7 +138,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
      * organization's data. Empty when nobody here can have signed it.
      */
     private Signers signers(RoutingContext ctx, String accountSid, FormParams params) {
-        WebhookEndpoint endpoint = endpointOf(ctx.request().path());
+        WebhookEndpoint endpoint = WebhookEndpoint.ofPath(ctx.request().path());
         if (endpoint == null || accountSid == null) {
             return Signers.NONE;
         }
@@ -173,24 +173,6 @@ public class SignatureCheck implements Handler<RoutingContext> {
             case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
             case VOICE_RECORDING -> null;
         };
-    }
-
-    /** The endpoint of a {@code /twilio} path; null for a path that is none of them. */
-    static WebhookEndpoint endpointOf(String path) {
-        for (WebhookEndpoint endpoint : WebhookEndpoint.values()) {
-            if (endpoint.pathParameter() == null) {
-                if (endpoint.path().equals(path)) {
-                    return endpoint;
-                }
-            } else {
-                String prefix = endpoint.path("");
-                if (path.length() > prefix.length() && path.startsWith(prefix)
-                        && path.indexOf('/', prefix.length()) < 0) {
-                    return endpoint;
-                }
-            }
-        }
-        return null;
     }
 
     private void refuse(RoutingContext ctx, String reason) {

@@ -15,12 +15,12 @@ class WebhookOwnerTest {
     void eachEndpointIsFoundByItsPath() {
         for (WebhookEndpoint endpoint : WebhookEndpoint.values()) {
             String path = endpoint.pathParameter() == null ? endpoint.path() : endpoint.path("c1");
-            assertThat(SignatureCheck.endpointOf(path)).as(path).isEqualTo(endpoint);
+            assertThat(WebhookEndpoint.ofPath(path)).as(path).isEqualTo(endpoint);
         }
-        assertThat(SignatureCheck.endpointOf("/twilio/voice/outbound/")).isNull();
-        assertThat(SignatureCheck.endpointOf("/twilio/voice/outbound/c1/more")).isNull();
-        assertThat(SignatureCheck.endpointOf("/twilio/voice/other")).isNull();
-        assertThat(SignatureCheck.endpointOf("/twilio/voice/inbound/")).isNull();
+        assertThat(WebhookEndpoint.ofPath("/twilio/voice/outbound/")).isNull();
+        assertThat(WebhookEndpoint.ofPath("/twilio/voice/outbound/c1/more")).isNull();
+        assertThat(WebhookEndpoint.ofPath("/twilio/voice/other")).isNull();
+        assertThat(WebhookEndpoint.ofPath("/twilio/voice/inbound/")).isNull();
     }
 
     @Test
