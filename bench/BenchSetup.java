@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,18 +22,31 @@ import java.util.Map;
  * <li>{@code seed <jdbcUrl> <key> <baseUrl> <outDir> <numbers> <inboundCalls> <callbacks>}: an organization, a provider with a
  * sealed auth token, a stream agent and imported numbers, written as the service would, and files of requests signed
  * as Twilio signs them (one per line: path, signature, form body, tab-separated);</li>
+ * <li>{@code inbound <numbersFile> <baseUrl> <outFile> <calls>}: a file of that many distinct signed inbound calls, for
+ * the account seed wrote to {@code numbers.txt} (its Account SID, auth token, the URL fragment signed and the numbers,
+ * one a line);</li>
  * <li>{@code count <jdbcUrl> <type>}: the stored events of that type.</li>
  * </ul>
  */
 public class BenchSetup {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The connection overrides the service registers with its default settings: Twilio signs the URL as it was
+     * registered, fragment included, though the request it sends carries none.
+     */
+    static final String FRAGMENT = "#ct=3000&rt=5000&tt=15000&rc=3&rp=ct,rt,5xx";
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "db" -> db(Path.of(args[1]));
             case "seed" -> seed(args[1], args[2], args[3], Path.of(args[4]), Integer.parseInt(args[5]),
                     Integer.parseInt(args[6]), Integer.parseInt(args[7]));
+            case "inbound" -> {
+                List<String> seeded = Files.readAllLines(Path.of(args[1]));
+                inbound(Path.of(args[3]), Integer.parseInt(args[4]), seeded.get(0), seeded.get(1), args[2],
+                        seeded.subList(3, seeded.size()));
+            }
             case "count" -> count(args[1], args[2]);
             default -> throw new IllegalArgumentException(args[0]);
         }
@@ -65,6 +79,9 @@ public class BenchSetup {
         String token = seeded.authToken();
         List<String> numbers = seeded.numbers();
         Files.createDirectories(out);
+        var described = new ArrayList<String>(List.of(accountSid, token, FRAGMENT));
+        described.addAll(numbers);
+        Files.write(out.resolve("numbers.txt"), described);
         inbound(out.resolve("inbound-warmup.txt"), 20_000, accountSid, token, baseUrl, numbers);
         inbound(out.resolve("inbound-max.txt"), inboundCalls, accountSid, token, baseUrl, numbers);
         inbound(out.resolve("inbound-rate.txt"), inboundCalls, accountSid, token, baseUrl, numbers);
@@ -94,7 +111,6 @@ public class BenchSetup {
         System.out.println("seeded " + numberCount + " numbers for " + accountSid);
     }
 
-    /** {@code count <jdbcUrl> <event type>}: how many events of that type are stored. */
     /** Distinct inbound calls (a fresh CallSid each), to random imported numbers. */
     static void inbound(Path file, int calls, String accountSid, String token, String baseUrl, List<String> numbers)
             throws Exception {
@@ -113,10 +129,14 @@ public class BenchSetup {
         }
     }
 
+    /** {@code count <jdbcUrl> <event type>}: how many events of that type are stored. */
     static void count(String jdbc, String type) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres");
-                var s = c.prepareStatement("select count(*) from communication_event where type = ?")) {
+                // An inbound call to an imported number keeps its voice-inbound event on its call row.
+                var s = c.prepareStatement("select (select count(*) from communication_event where type = ?)"
+                        + " + (select count(*) from call where inbound_form is not null and ? = 'voice-inbound')")) {
             s.setString(1, type);
+            s.setString(2, type);
             try (var rs = s.executeQuery()) {
                 rs.next();
                 System.out.println(rs.getLong(1));
@@ -126,7 +146,7 @@ public class BenchSetup {
 
     private static void write(BufferedWriter out, String baseUrl, String path, Map<String, List<String>> params,
             String token) throws Exception {
-        String signature = TwilioSignature.sign(baseUrl + path, params, token);
+        String signature = TwilioSignature.sign(baseUrl + path + FRAGMENT, params, token);
         var body = new StringBuilder();
         params.forEach((k, values) -> values.forEach(v -> body.append(body.isEmpty() ? "" : "&")
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')

@@ -8,6 +8,7 @@ import io.switchboard.reconcile.ReconcileTable;
 import io.switchboard.routing.Route;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.CallbackEventRepository;
+import io.switchboard.webhook.FormParams;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -175,11 +176,13 @@ public class CallEventRepository {
 
     /**
      * Answered inbound calls, many at once: one statement over arrays (a few thousand rows per second cost PostgreSQL
-     * little this way, where one statement per row would not keep up with a busy number). Each row stores its
-     * {@code voice-inbound} event once and creates the call row, or fills in what an earlier status callback could not
-     * know (agent, number). The status of an existing row is never touched: any callback is at least as far along as
-     * the webhook that started the call. The event takes the route's organization, which is the call's: status
-     * callbacks of inbound calls are owned through the same route, so there is nothing unowned to claim here.
+     * little this way, where one statement per row would not keep up with a busy number). A call to an imported number
+     * creates its call row with the webhook's form as its {@code voice-inbound} event, or fills in what an earlier
+     * status callback could not know (agent, number, the form): a redelivered webhook finds the form there and changes
+     * nothing. The status of an existing row is never touched: any callback is at least as far along as the webhook
+     * that started the call. A call to a number nobody here owns is stored as an event with no organization, once
+     * under its dedupe key. Status callbacks of inbound calls are owned through the same route, so there is nothing
+     * unowned to claim here.
      */
     static final String INBOUND_BULK = """
             with r as (
@@ -190,29 +193,38 @@ public class CallEventRepository {
                          to_number, agent_id, phone_number_id, status, account_sid)
             ), ev as (
                 %s
-                select r.organization_id, 'call', r.sid, 'voice-inbound', r.event_status, null, r.received_at,
-                       r.params::jsonb, r.dedupe_key
+                select null::uuid, 'call', r.sid, 'voice-inbound', r.event_status, null, r.received_at, r.params::jsonb,
+                       r.dedupe_key
                   from r
+                 where r.organization_id is null
                 on conflict (dedupe_key) do nothing
                 returning 1
             ), up as (
                 insert into call as call (id, organization_id, sid, direction, from_number, to_number, agent_id,
-                                          phone_number_id, status, created_at, updated_at, account_sid)
+                                          phone_number_id, status, created_at, updated_at, account_sid, inbound_form,
+                                          inbound_received_at)
                 select distinct on (r.sid) r.id, r.organization_id, r.sid, 'inbound', coalesce(r.from_number, ''),
                        coalesce(r.to_number, ''), r.agent_id, r.phone_number_id, r.status, r.received_at,
-                       r.received_at, r.account_sid
+                       r.received_at, r.account_sid, r.params, r.received_at
                   from r
                  where r.organization_id is not null
                  order by r.sid
                 on conflict (sid) do update set
                     agent_id = coalesce(call.agent_id, excluded.agent_id),
                     phone_number_id = coalesce(call.phone_number_id, excluded.phone_number_id),
-                    account_sid = coalesce(call.account_sid, excluded.account_sid)
-                  where call.account_sid is null or call.account_sid = excluded.account_sid
+                    account_sid = coalesce(call.account_sid, excluded.account_sid),
+                    inbound_form = coalesce(call.inbound_form, excluded.inbound_form),
+                    inbound_received_at = coalesce(call.inbound_received_at, excluded.inbound_received_at)
+                  where (call.account_sid is null or call.account_sid = excluded.account_sid)
+                    and (call.inbound_form is null or call.agent_id is null or call.phone_number_id is null
+                         or call.account_sid is null)
             )
             select count(*) from ev""".formatted(CallbackEventRepository.INSERT);
 
-    /** In sid order, like the callback groups, so the two never deadlock on a call row. */
+    /**
+     * In sid order, like the callback groups, so the two never deadlock on a call row. The {@code params} column
+     * carries the form for a call row, and the form as the event's JSON for a call nobody here owns.
+     */
     Uni<Void> storeInbound(List<InboundRecord> records) {
         var ordered = new ArrayList<>(records);
         ordered.sort(Comparator.comparing(InboundRecord::sid));
@@ -232,10 +244,11 @@ public class CallEventRepository {
         var account = new String[n];
         for (int i = 0; i < n; i++) {
             var r = ordered.get(i);
+            boolean owned = r.organizationId() != null;
             sid[i] = r.sid();
-            eventStatus[i] = r.eventStatus();
+            eventStatus[i] = owned ? null : r.eventStatus();
             receivedAt[i] = r.receivedAt();
-            params[i] = r.params();
+            params[i] = owned ? r.form() : FormParams.parse(r.form()).toJsonString();
             dedupe[i] = r.dedupeKey();
             organization[i] = r.organizationId();
             id[i] = UUID.randomUUID();

@@ -5,7 +5,9 @@ import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.webhook.CallbackEventRepository;
 import io.switchboard.webhook.EventView;
+import io.switchboard.webhook.FormParams;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
@@ -68,8 +70,38 @@ public class CallRepository {
                 });
     }
 
-    /** Every event stored for the call, oldest first; null when the call is not the organization's. */
+    /**
+     * Every event stored for the call, oldest first; null when the call is not the organization's. An inbound call's
+     * {@code voice-inbound} event, kept on its row (see {@link CallEventRepository#INBOUND_BULK}), comes first: Twilio
+     * asks for the call's TwiML before it sends any status callback of it.
+     */
     public Uni<List<EventView>> events(UUID organizationId, UUID callId) {
-        return events.listFor(CallbackEventRepository.Owner.CALL, organizationId, callId);
+        Uni<EventView> inbound = pool.preparedQuery("""
+                select inbound_form, inbound_received_at from call where organization_id = $1 and id = $2""")
+                .execute(Tuple.of(organizationId, callId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    String form = row.getString("inbound_form");
+                    if (form == null) {
+                        return null;
+                    }
+                    FormParams params = FormParams.parse(form);
+                    return new EventView(InboundRecord.VOICE_INBOUND, params.get("CallStatus"), null,
+                            row.getOffsetDateTime("inbound_received_at").toInstant(), params.asOrderedMap());
+                });
+        return inbound.chain(first -> events.listFor(CallbackEventRepository.Owner.CALL, organizationId, callId)
+                .map(stored -> {
+                    if (stored == null || first == null) {
+                        return stored;
+                    }
+                    var all = new ArrayList<EventView>(stored.size() + 1);
+                    all.add(first);
+                    all.addAll(stored);
+                    return all;
+                }));
     }
 }

@@ -10,6 +10,7 @@ import io.switchboard.routing.Route;
 import io.switchboard.shutdown.ShutdownConfig;
 import io.switchboard.shutdown.ShutdownWait;
 import io.switchboard.webhook.VerifiedWebhook;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,11 +24,18 @@ import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
- * Records each answered inbound call (the call row and a {@code voice-inbound} event) without delaying the answer: a
- * bounded in-memory write-behind queue, drained in batches by one writer, retried with backoff while the database is
- * down. Beyond the bound the newest item is dropped and counted ({@code switchboard.calls.inbound.dropped}); the
- * call's status callbacks still create the row, since they carry the same facts. On shutdown the queue is written out
- * before the service exits, within {@code switchboard.shutdown.inbound-timeout}.
+ * Records each answered inbound call (its call row, which keeps the webhook as its {@code voice-inbound} event) without
+ * a database round trip before the answer: a bounded in-memory write-behind queue, drained in batches, retried with
+ * backoff while the database is down. Beyond the bound the newest item is dropped and counted
+ * ({@code switchboard.calls.inbound.dropped}); the call's status callbacks still create the row, since they carry the
+ * same facts. On shutdown the queue is written out before the service exits, within
+ * {@code switchboard.shutdown.inbound-timeout}.
+ * <p>
+ * Back-pressure: calls answered faster than PostgreSQL can record them would fill the queue and then be dropped. So
+ * while the queue is over half full and the database is writing it, a call's answer waits for the queue to come back
+ * under half ({@code switchboard.calls.inbound-answer-hold} at most): the answers slow to the rate at which calls are
+ * recorded, and none is lost. While the database is failing nothing is held: callers are connected at once and the
+ * queue bridges the outage as far as it can.
  */
 @ApplicationScoped
 public class InboundCallRecorder {
@@ -47,7 +55,13 @@ public class InboundCallRecorder {
     private final int capacity;
     private final Counter dropped;
     private final Counter failed;
+    private final Counter heldCount;
+    private final long holdNanos;
     private final ArrayDeque<InboundRecord> queue = new ArrayDeque<>();
+    /** Answers waiting for the queue to come back under half full, oldest first. */
+    private final ArrayDeque<HeldAnswer> heldAnswers = new ArrayDeque<>();
+    /** Whether a timer will release the held answers whose wait is over. */
+    private boolean holdTimer;
     /** Batches being written; two keep PostgreSQL busy while the next batch is prepared and sent. */
     private int writing;
     /** The calls in those batches. */
@@ -72,7 +86,21 @@ public class InboundCallRecorder {
         LOG.debugf("inbound-call write-behind queue: at most %d calls", this.capacity);
         this.dropped = metrics.counter("switchboard.calls.inbound.dropped");
         this.failed = metrics.counter("switchboard.calls.inbound.refused");
+        this.heldCount = metrics.counter("switchboard.calls.inbound.answers.held");
+        this.holdNanos = config.inboundAnswerHold().toNanos();
         metrics.gauge("switchboard.calls.inbound.queued", queue, q -> size());
+    }
+
+    /** An answer held back, on the context (event loop) of its request, and since when. */
+    private record HeldAnswer(Runnable answer, Context context, long since) {
+
+        void give() {
+            if (context == null) {
+                answer.run();
+            } else {
+                context.runOnContext(v -> answer.run());
+            }
+        }
     }
 
     /**
@@ -84,37 +112,100 @@ public class InboundCallRecorder {
     }
 
     /**
-     * Called on the event loop once the inbound-call webhook has answered: only enqueues, never blocks.
+     * Called on the event loop with the answer to the inbound-call webhook: enqueues the call and gives the answer, at
+     * once or once the queue is back under half full (see the class comment). Never blocks.
      *
      * @param route null when the number is not imported here
      */
-    void record(Route route, VerifiedWebhook webhook) {
+    void record(Route route, VerifiedWebhook webhook, Runnable answer) {
         String sid = webhook.param("CallSid");
-        if (sid == null) {
+        InboundRecord record = sid == null ? null : InboundRecord.of(webhook, route);
+        if (record == null || record.sid().isBlank()) {
+            answer.run();
             return;
         }
-        var record = InboundRecord.of(webhook, route);
-        if (!record.sid().isBlank()) {
-            enqueue(record, record.sid());
-        }
+        enqueue(record, record.sid(), answer);
     }
 
-    void enqueue(InboundRecord write, String sid) {
+    /**
+     * Enqueues one call; {@code answer} (null for none) runs now, or later on the current Vert.x context when it is
+     * held back.
+     */
+    void enqueue(InboundRecord write, String sid, Runnable answer) {
+        boolean hold = false;
         synchronized (this) {
             if (stopped) {
                 dropped.increment();
                 LOG.errorf("inbound call %s not recorded: answered after the shutdown's drain", sid);
-                return;
-            }
-            if (queue.size() >= capacity) {
+            } else if (queue.size() >= capacity) {
                 dropped.increment();
                 LOG.errorf("inbound call %s not recorded: the write-behind queue is full (%d)", LogText.safe(sid),
                         capacity);
-                return;
+            } else {
+                queue.add(write);
+                hold = answer != null && holdNanos > 0 && queue.size() > capacity / 2 && keepingUp();
+                if (hold) {
+                    heldAnswers.add(new HeldAnswer(answer, Vertx.currentContext(), System.nanoTime()));
+                    heldCount.increment();
+                }
             }
-            queue.add(write);
+        }
+        if (hold) {
+            armHoldTimer();
+        } else if (answer != null) {
+            answer.run();
         }
         drain();
+    }
+
+    /** No write has failed since the last one that succeeded: the database is taking the queue. */
+    private boolean keepingUp() {
+        return backoffMs == MIN_BACKOFF_MS && !stopped;
+    }
+
+    /** Gives the held answers that may go: all of them once the queue is under half or is not being written. */
+    private void releaseHeld() {
+        List<HeldAnswer> due;
+        synchronized (this) {
+            if (heldAnswers.isEmpty()) {
+                return;
+            }
+            due = new ArrayList<>();
+            boolean all = queue.size() <= capacity / 2 || !keepingUp();
+            long now = System.nanoTime();
+            while (!heldAnswers.isEmpty() && (all || now - heldAnswers.peek().since() >= holdNanos)) {
+                due.add(heldAnswers.poll());
+            }
+        }
+        due.forEach(HeldAnswer::give);
+    }
+
+    /** A check every few milliseconds while answers are held, so that none waits past its bound. */
+    private void armHoldTimer() {
+        synchronized (this) {
+            if (holdTimer) {
+                return;
+            }
+            holdTimer = true;
+        }
+        vertx.setTimer(Math.max(1, holdNanos / 10 / 1_000_000), id -> {
+            synchronized (this) {
+                holdTimer = false;
+            }
+            releaseHeld();
+            boolean more;
+            synchronized (this) {
+                more = !heldAnswers.isEmpty();
+            }
+            if (more) {
+                armHoldTimer();
+            }
+        });
+    }
+
+    /** Answers held back now, waiting for the queue to drain. */
+    synchronized int heldAnswers() {
+        return heldAnswers.size();
     }
 
     public synchronized int size() {
@@ -143,6 +234,7 @@ public class InboundCallRecorder {
                         settled += batch.size();
                         backoffMs = MIN_BACKOFF_MS;
                     }
+                    releaseHeld();
                     drain();
                     signalIfIdle();
                 }, failure -> retryLater(batch, failure));
@@ -175,6 +267,7 @@ public class InboundCallRecorder {
             delay = backoffMs;
             backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
         }
+        releaseHeld();
         LOG.warnf("recording %d inbound calls failed (%s); retrying in %d ms", batch.size(),
                 LogText.safe(failure.getMessage()), delay);
         if (!stopped) {
@@ -233,12 +326,15 @@ public class InboundCallRecorder {
         drain();
         signalIfIdle();
         ShutdownWait.atMost(idle, timeout);
+        Drained drained;
         synchronized (this) {
             stopped = true;
             whenIdle = null;
             long refused = Math.round(failed.count() - refusedBefore);
-            return new Drained(settled - settledBefore - refused, refused, queue.size() + inBatches);
+            drained = new Drained(settled - settledBefore - refused, refused, queue.size() + inBatches);
         }
+        releaseHeld();
+        return drained;
     }
 
     private void signalIfIdle() {
@@ -253,8 +349,16 @@ public class InboundCallRecorder {
         idle.complete(null);
     }
 
-    /** Stops writing until the shutdown's drain, so that a test can fill the queue first. */
+    /** Stops writing until the shutdown's drain or {@link #resume}, so that a test can fill the queue first. */
     synchronized void hold() {
         held = true;
+    }
+
+    /** Writes again after {@link #hold}. */
+    void resume() {
+        synchronized (this) {
+            held = false;
+        }
+        drain();
     }
 }

@@ -13,7 +13,8 @@ import org.jboss.logging.Logger;
 /**
  * A call to an imported number: answered with TwiML from the in-memory {@link RoutingTable}, never from a database
  * round trip, so a caller is connected in microseconds and still while PostgreSQL is down. Recording the call is
- * handed to the write-behind {@link InboundCallRecorder} after the answer and never delays it.
+ * handed to the write-behind {@link InboundCallRecorder}, which gives the answer: at once, or, while PostgreSQL is
+ * behind on a burst, once it has caught up (a bounded wait, so that no answered call goes unrecorded).
  */
 @ApplicationScoped
 public class InboundCallWebhook implements WebhookHandler {
@@ -53,12 +54,15 @@ public class InboundCallWebhook implements WebhookHandler {
         } else {
             answer = twiml.connect(route.agent(), webhook.param("CallSid"), webhook.param("From"), to);
         }
-        ctx.response().putHeader("Content-Type", TEXT_XML).end(answer);
+        Runnable give = () -> ctx.response().putHeader("Content-Type", TEXT_XML).end(answer);
         try {
-            recorder.record(route, webhook);
+            recorder.record(route, webhook, give);
         } catch (RuntimeException e) {
             LOG.errorf("recording inbound call %s failed to start: %s", LogText.safe(webhook.param("CallSid")),
                     LogText.safe(e.getMessage()));
+            if (!ctx.response().ended()) {
+                give.run();
+            }
         }
     }
 }

@@ -2,12 +2,15 @@ package io.switchboard.webhook;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -19,17 +22,20 @@ import java.util.TreeMap;
  */
 public final class FormParams {
 
-    public static final FormParams EMPTY = new FormParams(new String[0], new String[0], 0);
+    public static final FormParams EMPTY = new FormParams(new String[0], new String[0], 0, "");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final String[] names;
     private final String[] values;
     private final int size;
+    /** The form as sent, when these were parsed from one; else null. */
+    private final String raw;
 
-    private FormParams(String[] names, String[] values, int size) {
+    private FormParams(String[] names, String[] values, int size, String raw) {
         this.names = names;
         this.values = values;
         this.size = size;
+        this.raw = raw;
     }
 
     /**
@@ -69,7 +75,7 @@ public final class FormParams {
             }
             start = end + 1;
         }
-        return new FormParams(names, values, size);
+        return new FormParams(names, values, size, body);
     }
 
     /** A JSON body's top-level fields, each value as text, for the handlers that read JSON-bodied webhooks. */
@@ -82,7 +88,7 @@ public final class FormParams {
             values[i] = String.valueOf(entry.getValue());
             i++;
         }
-        return new FormParams(names, values, i);
+        return new FormParams(names, values, i, null);
     }
 
     private static String decode(String body, int from, int to) {
@@ -122,6 +128,34 @@ public final class FormParams {
     /** The number of pairs sent, repeated names counted each time. */
     public int size() {
         return size;
+    }
+
+    /**
+     * These parameters as an {@code application/x-www-form-urlencoded} form that {@link #parse} reads back to the same
+     * pairs in the same order: the body as sent when they were parsed from one (no encoding work), else encoded.
+     */
+    public String toForm() {
+        if (raw != null) {
+            return raw;
+        }
+        var form = new StringBuilder(size * 32);
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                form.append('&');
+            }
+            form.append(URLEncoder.encode(names[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(values[i], StandardCharsets.UTF_8));
+        }
+        return form.toString();
+    }
+
+    /** Each name with all its values in the order sent, names in the order first sent: how the API shows them. */
+    public Map<String, List<String>> asOrderedMap() {
+        var map = new LinkedHashMap<String, List<String>>(size * 2);
+        for (int i = 0; i < size; i++) {
+            map.computeIfAbsent(names[i], k -> new ArrayList<>(1)).add(values[i]);
+        }
+        return map;
     }
 
     /** Each name with all its values in the order sent, names sorted: what the signature is computed over. */

@@ -56,6 +56,12 @@ class CallCallbackTest {
                 "every callback and the inbound call to be stored");
         var events = events(c, call.getString("id"));
         assertThat(events).filteredOn(e -> e.get("type").equals("voice-inbound")).hasSize(1);
+        // The webhook that asked for the call's TwiML comes first, with every parameter it sent.
+        assertThat(events.get(0)).containsEntry("type", "voice-inbound").containsEntry("status", "ringing");
+        @SuppressWarnings("unchecked")
+        var inboundParams = (Map<String, Object>) events.get(0).get("params");
+        assertThat(inboundParams).containsEntry("CallSid", List.of(sid)).containsEntry("From", List.of(CALLER))
+                .containsEntry("To", List.of(c.number(0)));
         // The callbacks, in the order Twilio sent them, each once.
         assertThat(events.stream().filter(e -> !e.get("type").equals("voice-inbound"))
                 .map(e -> e.get("type") + ":" + e.get("status")).toList())
@@ -66,6 +72,31 @@ class CallCallbackTest {
         var params = (Map<String, Object>) completed.get("params");
         assertThat(params).containsEntry("CallSid", List.of(sid)).containsKey("CallDuration")
                 .containsKey("CalledCountry");
+    }
+
+    @Test
+    void anInboundCallWebhookDeliveredTwiceIsRecordedOnce() {
+        var c = connectedWithAgent("off");
+        var webhook = SignedWebhook.inboundCall(c.account().accountSid(), CALLER, c.number(0));
+        String sid = webhook.get("CallSid").get(0);
+        assertThat(SignedWebhook.post("/twilio/voice/inbound", webhook, c.account().authToken()).statusCode())
+                .isEqualTo(200);
+        String id = awaitCall(c, sid, "ringing").getString("id");
+        Await.until(Duration.ofSeconds(5), () -> !events(c, id).isEmpty(), "the inbound call to be recorded");
+        webhook.put("Caller", List.of("+15005550006"));
+        assertThat(SignedWebhook.post("/twilio/voice/inbound", webhook, c.account().authToken()).statusCode())
+                .isEqualTo(200);
+        var retried = SignedWebhook.inboundCall(c.account().accountSid(), CALLER, c.number(0));
+        String later = retried.get("CallSid").get(0);
+        assertThat(SignedWebhook.post("/twilio/voice/inbound", retried, c.account().authToken()).statusCode())
+                .isEqualTo(200);
+        awaitCall(c, later, "ringing");
+
+        var events = events(c, id);
+        assertThat(events).hasSize(1);
+        @SuppressWarnings("unchecked")
+        var params = (Map<String, Object>) events.get(0).get("params");
+        assertThat(params).as("the first delivery is the one kept").doesNotContainKey("Caller");
     }
 
     @Test

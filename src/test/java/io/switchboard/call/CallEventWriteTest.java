@@ -182,13 +182,15 @@ class CallEventWriteTest {
         assertThat(record.agentId()).isEqualTo(route.agent().id());
         assertThat(record.phoneNumberId()).isEqualTo(route.numberId());
         assertThat(record.accountSid()).isEqualTo(ACCOUNT);
-        assertThat(record.dedupeKey()).isEqualTo(ACCOUNT + "|voice-inbound|" + SID + "|queued|");
+        assertThat(record.dedupeKey()).as("the call row is the record, under its sid").isNull();
+        assertThat(FormParams.parse(record.form()).get("CallSid")).isEqualTo(SID);
 
         var unknown = InboundRecord.of(webhook(null, "CallSid", SID, "CallStatus", "odd", "To", NUMBER), null);
         assertThat(unknown.status()).isEqualTo("ringing");
         assertThat(unknown.eventStatus()).isEqualTo("odd");
         assertThat(unknown.organizationId()).isNull();
         assertThat(unknown.agentId()).isNull();
+        assertThat(unknown.dedupeKey()).isEqualTo(ACCOUNT + "|voice-inbound|" + SID + "|odd|");
     }
 
     private static VerifiedWebhook webhook(String idempotencyToken, String... namesAndValues) {

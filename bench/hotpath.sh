@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The inbound hot path against its yardstick, in one run on this machine (127.0.0.1 only; stops by itself):
+#
+#   1. the bare route (bench/BareRoute.java: the same signature check and TwiML, no database, nothing else), warmed
+#      up, then ROUNDS rounds of ROUND seconds as fast as wrk sends: its saturation rate;
+#   2. Switchboard's packaged jar, started from its class archive, driven from the moment it is ready: ROUNDS rounds of
+#      ROUND seconds as fast as wrk sends, each call distinct. The first rounds show the warm-up (the rate in the
+#      round that starts 10 s after ready against the steady rate), the last ones its saturation rate;
+#   3. Switchboard at half its saturation rate (connections that pause between requests): p99;
+#   4. every call Switchboard answered 2xx is in the database (events counted once the write-behind queue drained).
+#
+#   bench/hotpath.sh                 # about 4 minutes
+#   ROUNDS=6 ROUND=10s bench/hotpath.sh
+#
+# wrk with one thread and 64 connections, the service and the bare route on the same JVM and options (the serial
+# collector, an 80 MiB heap), PostgreSQL 17 with synchronous_commit on, all on the same cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUND=${ROUND:-10s}
+ROUNDS=${ROUNDS:-6}
+WARMUP=${WARMUP:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WRK_THREADS=1
+NUMBERS=${NUMBERS:-1000}
+ROUND_CALLS=${ROUND_CALLS:-600000}   # distinct calls a round can send, more than one round takes
+HALF_DURATION=${HALF_DURATION:-20s}
+HALF_DELAY_MS=${HALF_DELAY_MS:-10}   # the pause of each connection at half rate: connections = rate x (pause + 1 ms)
+TRAIN_LOAD=${TRAIN_LOAD:-20s}        # the training start serves this long before it writes the archive
+MEASURED_OPTS=${MEASURED_OPTS:-}     # more JVM options for the measured start only, e.g. -XX:StartFlightRecording=...
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xmx80m -Xms80m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=48m -XX:MaxDirectMemorySize=16m -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1}
+PORT=${PORT:-18080}
+RESULTS_SUFFIX=-hotpath
+. bench/common.sh
+
+BASE="http://127.0.0.1:$PORT"
+# The first start migrates the schema for the seed; with the class archive on, it is also the training start, under
+# load so that the archive holds the hot path's method profiles (Java 25), and it writes the archive as it exits.
+echo "first start: $TRAIN_OPTS" >&2
+SERVICE_JAVA_OPTS=$(sed -E 's/-XX:MaxMetaspaceSize=[^ ]+//' <<< "$SERVICE_JAVA_OPTS") service $TRAIN_OPTS
+java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "$BASE" "$WORK" "$NUMBERS" 20000 0 >&2
+echo "writing $((ROUNDS + 2)) files of $ROUND_CALLS signed calls" >&2
+writers=()
+for r in train half $(seq 1 "$ROUNDS"); do
+  java -cp "$CP" bench/BenchSetup.java inbound "$WORK/numbers.txt" "$BASE" "$WORK/calls-$r.txt" "$ROUND_CALLS" &
+  writers+=($!)
+done
+wait "${writers[@]}"
+seeded "$NUMBERS"
+if [ -n "$TRAIN_OPTS" ]; then
+  run calls-train.txt "$TRAIN_LOAD" 1 > /dev/null
+  drained
+fi
+kill $SERVICE; wait $SERVICE 2>/dev/null || true
+[ -z "$TRAIN_OPTS" ] || [ -s "${TRAIN_OPTS#*=}" ] || { echo "the training start wrote no archive" >&2; cat "$WORK/service.log" >&2; exit 1; }
+recorded_before=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-inbound)
+
+rate_of() { awk '/Requests\/sec/ {printf "%d", $2}'; }
+p_of() { awk -v p="latency_p$1_ms" -F= '$1 == p {print $2}'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+
+{
+  echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t1 -c$CONNECTIONS on the same machine, $NUMBERS numbers, Java $JAVA_MAJOR"
+  echo "service_java_opts=$SERVICE_JAVA_OPTS"
+  echo "## bare route: warm-up $WARMUP, then $ROUNDS rounds of $ROUND"
+  "$JAVA" $SERVICE_JAVA_OPTS -cp "$CP" bench/BareRoute.java "$PORT" "$BASE" "$WORK/numbers.txt" > "$WORK/bare.log" 2>&1 &
+  BARE=$!
+  pids+=($BARE)
+  until grep -q listening "$WORK/bare.log"; do kill -0 $BARE || { cat "$WORK/bare.log"; exit 1; }; sleep 0.1; done
+  run inbound-warmup.txt "$WARMUP" 0 > /dev/null
+  bare_rates=""
+  for r in $(seq 1 "$ROUNDS"); do
+    out=$(run inbound-warmup.txt "$ROUND" 0)
+    rate=$(rate_of <<< "$out")
+    bare_rates="$bare_rates $rate"
+    echo "bare round $r: $rate/s p50 $(p_of 50 <<< "$out") ms p99 $(p_of 99 <<< "$out") ms $(grep answers_ <<< "$out")"
+  done
+  kill $BARE; wait $BARE 2>/dev/null || true
+  # the saturation rate: the median of the last half of the rounds (the first ones may still be warming up)
+  bare=$(tr ' ' '\n' <<< "$bare_rates" | grep . | tail -n $(( (ROUNDS + 1) / 2 )) | median)
+  echo "bare_route_rate=$bare"
+
+
+  echo "## Switchboard from ready: $ROUNDS rounds of $ROUND, each call distinct"
+  start=$(date +%s%N)
+  service $ARCHIVE_OPTS ${MEASURED_OPTS:-}
+  ready=$(date +%s%N)
+  echo "startup_ms=$(( (ready - start) / 1000000 ))"
+  answered=0
+  rates=""
+  for r in $(seq 1 "$ROUNDS"); do
+    began=$(( ($(date +%s%N) - ready) / 1000000 ))
+    out=$(run "calls-$r.txt" "$ROUND" 1)
+    rate=$(rate_of <<< "$out")
+    rates="$rates $rate"
+    ok=$(awk '/answers_total/ {split($1, t, "="); split($2, n, "="); print t[2] - n[2]}' <<< "$out")
+    answered=$((answered + ok))
+    echo "round $r (from $began ms after ready): $rate/s p50 $(p_of 50 <<< "$out") ms p99 $(p_of 99 <<< "$out") ms $(grep answers_ <<< "$out") queued $(metric switchboard_calls_inbound_queued)"
+    [ "$r" = 2 ] && after10=$rate
+  done
+  steady=$(tr ' ' '\n' <<< "$rates" | grep . | tail -n $(( (ROUNDS + 1) / 2 )) | median)
+  echo "switchboard_rate=$steady"
+  echo "ratio_to_bare=$(awk -v s="$steady" -v b="$bare" 'BEGIN {printf "%.2f", s / b}')"
+  echo "round_2_to_steady=$(awk -v s="$steady" -v a="$after10" 'BEGIN {printf "%.2f", a / s}') (round 2 starts about 10 s after ready)"
+  drained
+
+  half=$((steady / 2))
+  half_connections=$(( half * (HALF_DELAY_MS + 1) / 1000 ))
+  echo "## Switchboard at half its saturation rate: $half/s wanted, $half_connections connections pausing ${HALF_DELAY_MS} ms, $HALF_DURATION"
+  out=$(run calls-half.txt "$HALF_DURATION" 1 "$half_connections" "$HALF_DELAY_MS")
+  echo "$out"
+  answered=$((answered + $(awk '/answers_total/ {split($1, t, "="); split($2, n, "="); print t[2] - n[2]}' <<< "$out")))
+  drained
+  echo "## recording"
+  recorded=$(( $(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-inbound) - recorded_before ))
+  echo "answered_2xx=$answered recorded_inbound_calls=$recorded dropped_total=$(dropped) refused_total=$(metric switchboard_calls_inbound_refused_total)"
+  echo "rss_mb_after_load=$(( $(ps -o rss= -p $SERVICE) / 1024 ))"
+} | tee "$RESULTS"
