@@ -138,7 +138,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
      * organization's data. Empty when nobody here can have signed it.
      */
     private Signers signers(RoutingContext ctx, String accountSid, FormParams params) {
-        WebhookEndpoint endpoint = WebhookEndpoint.ofPath(ctx.request().path());
+        WebhookEndpoint endpoint = ctx.get(WebhookRoutes.ENDPOINT);
         if (endpoint == null || accountSid == null) {
             return Signers.NONE;
         }

@@ -35,18 +35,22 @@ public class WebhookRoutes {
     static final String PREFIX = WebhookEndpoint.PREFIX + "*";
     /** The raw body on the routing context, as a {@link Buffer}. */
     static final String RAW_BODY = "switchboard.webhook-body";
+    /** The request's {@link WebhookEndpoint} on the routing context; absent for a path that is none. */
+    static final String ENDPOINT = "switchboard.webhook-endpoint";
 
     private final SignatureCheck signatures;
     private final WebhookRefusals refusals;
+    private final WebhookMetrics timings;
     private final TwilioConfig config;
     private final List<WebhookHandler> handlers;
     /** Body bytes held by the requests being read or handled, across every event loop. */
     private final AtomicLong buffered = new AtomicLong();
 
-    public WebhookRoutes(SignatureCheck signatures, WebhookRefusals refusals, TwilioConfig config,
-            @All List<WebhookHandler> handlers, MeterRegistry metrics) {
+    public WebhookRoutes(SignatureCheck signatures, WebhookRefusals refusals, WebhookMetrics timings,
+            TwilioConfig config, @All List<WebhookHandler> handlers, MeterRegistry metrics) {
         this.signatures = signatures;
         this.refusals = refusals;
+        this.timings = timings;
         this.config = config;
         this.handlers = handlers;
         Gauge.builder("switchboard.webhook.bodies.buffered", buffered, AtomicLong::get).baseUnit("bytes")
@@ -90,6 +94,13 @@ public class WebhookRoutes {
     }
 
     private void requirePostWithKnownType(RoutingContext ctx) {
+        long started = System.nanoTime();
+        WebhookEndpoint endpoint = WebhookEndpoint.ofPath(ctx.request().path());
+        if (endpoint != null) {
+            ctx.put(ENDPOINT, endpoint);
+        }
+        ctx.addEndHandler(
+                done -> timings.record(endpoint, ctx.response().getStatusCode(), System.nanoTime() - started));
         if (!"POST".equals(ctx.request().method().name())) {
             refusals.record(ctx, "method_not_allowed");
             ctx.response().setStatusCode(405).putHeader("Allow", "POST").end();
