@@ -42,6 +42,10 @@ fi
 [ "$TRAIN" = 1 ] || { TRAIN_OPTS=""; ARCHIVE_OPTS=""; }
 
 service() { # java options...: starts the service in the background, waits until it is ready; sets SERVICE
+  if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+    echo "something already listens on port $PORT: stop it first, or set PORT" >&2
+    exit 1
+  fi
   ADMIN_TOKEN=$(head -c 32 /dev/urandom | base64) SECRETS_ENCRYPTION_KEY=$KEY TWILIO_WEBHOOK_PUBLIC_BASE_URL="http://127.0.0.1:$PORT" \
   QUARKUS_HTTP_PORT=$PORT QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$PGPORT/postgres" \
   QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \

@@ -41,8 +41,11 @@ SERVICE_JAVA_OPTS=$(sed -E 's/-XX:MaxMetaspaceSize=[^ ]+//' <<< "$SERVICE_JAVA_O
 java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "$BASE" "$WORK" "$NUMBERS" 20000 0 >&2
 echo "writing $((ROUNDS + 2)) files of $ROUND_CALLS signed calls" >&2
 writers=()
+# The first round's file is a quarter of the others: wrk loads it after the service is ready, before it sends anything.
 for r in train half $(seq 1 "$ROUNDS"); do
-  java -cp "$CP" bench/BenchSetup.java inbound "$WORK/numbers.txt" "$BASE" "$WORK/calls-$r.txt" "$ROUND_CALLS" &
+  calls=$ROUND_CALLS
+  [ "$r" = 1 ] && calls=$((ROUND_CALLS / 4))
+  java -cp "$CP" bench/BenchSetup.java inbound "$WORK/numbers.txt" "$BASE" "$WORK/calls-$r.txt" "$calls" &
   writers+=($!)
 done
 wait "${writers[@]}"
@@ -55,10 +58,27 @@ kill $SERVICE; wait $SERVICE 2>/dev/null || true
 [ -z "$TRAIN_OPTS" ] || [ -s "${TRAIN_OPTS#*=}" ] || { echo "the training start wrote no archive" >&2; cat "$WORK/service.log" >&2; exit 1; }
 recorded_before=$(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-inbound)
 
+cpu_ms() { # pids...: the CPU time those processes have used so far, in milliseconds
+  local ticks=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && ticks=$((ticks + $(sed -E 's/.*\) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+postgres_pids() { # the benchmark's PostgreSQL: the server listening on its port and every process it started
+  local server
+  server=$(ss -ltnpH "sport = :$PGPORT" | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)
+  echo "$server $(pgrep -P "$server" | tr '\n' ' ')"
+}
+per_call() { # cpu ms before, after, calls: microseconds of CPU a call
+  awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.1f", (n > 0 ? (b - a) * 1000 / n : 0)}'
+}
 rate_of() { awk '/Requests\/sec/ {printf "%d", $2}'; }
 p_of() { awk -v p="latency_p$1_ms" -F= '$1 == p {print $2}'; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
+# Not a pipeline into tee: the processes started below must stay this shell's, for the cleanup to stop them.
+exec > >(tee "$RESULTS")
 {
   echo "# $(date -u +%FT%TZ) $(nproc) cores, wrk -t1 -c$CONNECTIONS on the same machine, $NUMBERS numbers, Java $JAVA_MAJOR"
   echo "service_java_opts=$SERVICE_JAVA_OPTS"
@@ -70,10 +90,14 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print (NR % 2
   run inbound-warmup.txt "$WARMUP" 0 > /dev/null
   bare_rates=""
   for r in $(seq 1 "$ROUNDS"); do
-    out=$(run inbound-warmup.txt "$ROUND" 0)
+    cpu_before=$(cpu_ms $BARE)
+    run inbound-warmup.txt "$ROUND" 0 > "$WORK/round.txt"
+    out=$(cat "$WORK/round.txt")
     rate=$(rate_of <<< "$out")
     bare_rates="$bare_rates $rate"
-    echo "bare round $r: $rate/s p50 $(p_of 50 <<< "$out") ms p99 $(p_of 99 <<< "$out") ms $(grep answers_ <<< "$out")"
+    calls=$(awk -F'[= ]' '/answers_total/ {print $2}' <<< "$out")
+    echo "bare round $r: $rate/s p50 $(p_of 50 <<< "$out") ms p99 $(p_of 99 <<< "$out") ms $(grep answers_ <<< "$out")" \
+      "cpu_us_per_call=$(per_call "$cpu_before" "$(cpu_ms $BARE)" "$calls")"
   done
   kill $BARE; wait $BARE 2>/dev/null || true
   # the saturation rate: the median of the last half of the rounds (the first ones may still be warming up)
@@ -86,22 +110,41 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print (NR % 2
   service $ARCHIVE_OPTS ${MEASURED_OPTS:-}
   ready=$(date +%s%N)
   echo "startup_ms=$(( (ready - start) / 1000000 ))"
+  # The inbound calls answered so far, by the service's own count, every 250 ms from ready: the warm-up's timeline.
+  (
+    while kill -0 $SERVICE 2>/dev/null; do
+      echo "$(( ($(date +%s%N) - ready) / 1000000 )) $(curl -s "$BASE/q/metrics" \
+        | awk '/^switchboard_webhook_requests_seconds_count\{endpoint="voice_inbound"/ {n += $2} END {printf "%d", n}')"
+      sleep 0.25
+    done
+  ) > "$WORK/timeline.txt" 2>/dev/null &
+  pids+=($!)
   answered=0
   rates=""
   for r in $(seq 1 "$ROUNDS"); do
     began=$(( ($(date +%s%N) - ready) / 1000000 ))
-    out=$(run "calls-$r.txt" "$ROUND" 1)
+    pg=$(postgres_pids)
+    cpu_before=$(cpu_ms $SERVICE); pg_before=$(cpu_ms $pg)
+    run "calls-$r.txt" "$ROUND" 1 > "$WORK/round.txt"
+    out=$(cat "$WORK/round.txt")
+    cpu_after=$(cpu_ms $SERVICE); pg_after=$(cpu_ms $pg)
     rate=$(rate_of <<< "$out")
     rates="$rates $rate"
     ok=$(awk '/answers_total/ {split($1, t, "="); split($2, n, "="); print t[2] - n[2]}' <<< "$out")
     answered=$((answered + ok))
-    echo "round $r (from $began ms after ready): $rate/s p50 $(p_of 50 <<< "$out") ms p99 $(p_of 99 <<< "$out") ms $(grep answers_ <<< "$out") queued $(metric switchboard_calls_inbound_queued)"
-    [ "$r" = 2 ] && after10=$rate
+    echo "round $r (from $began ms after ready): $rate/s p50 $(p_of 50 <<< "$out") ms p99 $(p_of 99 <<< "$out") ms" \
+      "$(grep answers_ <<< "$out") queued $(metric switchboard_calls_inbound_queued)" \
+      "cpu_us_per_call=$(per_call "$cpu_before" "$cpu_after" "$ok") postgres_cpu_us_per_call=$(per_call "$pg_before" "$pg_after" "$ok")"
   done
   steady=$(tr ' ' '\n' <<< "$rates" | grep . | tail -n $(( (ROUNDS + 1) / 2 )) | median)
   echo "switchboard_rate=$steady"
   echo "ratio_to_bare=$(awk -v s="$steady" -v b="$bare" 'BEGIN {printf "%.2f", s / b}')"
-  echo "round_2_to_steady=$(awk -v s="$steady" -v a="$after10" 'BEGIN {printf "%.2f", a / s}') (round 2 starts about 10 s after ready)"
+  # The rate over the 5 s from 10 s after ready, from the timeline, against the steady rate.
+  at10=$(awk '$1 >= 10000 && !a {a = $0} $1 >= 15000 && !b {b = $0} END {split(a, x, " "); split(b, y, " ");
+    printf "%d", (y[2] - x[2]) * 1000 / (y[1] - x[1])}' "$WORK/timeline.txt")
+  first=$(awk '$2 > 0 {print $1; exit}' "$WORK/timeline.txt")
+  echo "rate_10_to_15_s_after_ready=$at10 (first answer about $first ms after ready)"
+  echo "warm_at_10_s=$(awk -v s="$steady" -v a="$at10" 'BEGIN {printf "%.2f", a / s}') of the steady rate"
   drained
 
   half=$((steady / 2))
@@ -115,4 +158,4 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR] = $1} END {print (NR % 2
   recorded=$(( $(java -cp "$CP" bench/BenchSetup.java count "$JDBC" voice-inbound) - recorded_before ))
   echo "answered_2xx=$answered recorded_inbound_calls=$recorded dropped_total=$(dropped) refused_total=$(metric switchboard_calls_inbound_refused_total)"
   echo "rss_mb_after_load=$(( $(ps -o rss= -p $SERVICE) / 1024 ))"
-} | tee "$RESULTS"
+}
