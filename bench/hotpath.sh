@@ -3,9 +3,9 @@
 #
 #   1. the bare route (bench/BareRoute.java: the same signature check and TwiML, no database, nothing else), warmed
 #      up, then ROUNDS rounds of ROUND seconds as fast as wrk sends: its saturation rate;
-#   2. Switchboard's packaged jar, started from its class archive, driven from the moment it is ready: ROUNDS rounds of
-#      ROUND seconds as fast as wrk sends, each call distinct. The first rounds show the warm-up (the rate in the
-#      round that starts 10 s after ready against the steady rate), the last ones its saturation rate;
+#   2. Switchboard's packaged jar, started from its class archive, driven from the moment it is ready: ROUNDS rounds
+#      (the first FIRST_ROUND long, the others ROUND) as fast as wrk sends, each call distinct. The warm-up is the rate
+#      10-15 s after ready by the service's own count against the steady rate; the last rounds give its saturation;
 #   3. Switchboard at half its saturation rate (connections that pause between requests): p99;
 #   4. every call Switchboard answered 2xx is in the database (events counted once the write-behind queue drained).
 #
@@ -18,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROUND=${ROUND:-10s}
+FIRST_ROUND=${FIRST_ROUND:-20s}
 ROUNDS=${ROUNDS:-6}
 WARMUP=${WARMUP:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -41,11 +42,8 @@ SERVICE_JAVA_OPTS=$(sed -E 's/-XX:MaxMetaspaceSize=[^ ]+//' <<< "$SERVICE_JAVA_O
 java -cp "$CP" bench/BenchSetup.java seed "$JDBC" "$KEY" "$BASE" "$WORK" "$NUMBERS" 20000 0 >&2
 echo "writing $((ROUNDS + 2)) files of $ROUND_CALLS signed calls" >&2
 writers=()
-# The first round's file is a quarter of the others: wrk loads it after the service is ready, before it sends anything.
 for r in train half $(seq 1 "$ROUNDS"); do
-  calls=$ROUND_CALLS
-  [ "$r" = 1 ] && calls=$((ROUND_CALLS / 4))
-  java -cp "$CP" bench/BenchSetup.java inbound "$WORK/numbers.txt" "$BASE" "$WORK/calls-$r.txt" "$calls" &
+  java -cp "$CP" bench/BenchSetup.java inbound "$WORK/numbers.txt" "$BASE" "$WORK/calls-$r.txt" "$ROUND_CALLS" &
   writers+=($!)
 done
 wait "${writers[@]}"
@@ -125,7 +123,9 @@ exec > >(tee "$RESULTS")
     began=$(( ($(date +%s%N) - ready) / 1000000 ))
     pg=$(postgres_pids)
     cpu_before=$(cpu_ms $SERVICE); pg_before=$(cpu_ms $pg)
-    run "calls-$r.txt" "$ROUND" 1 > "$WORK/round.txt"
+    # The first round lasts FIRST_ROUND: wrk loads its calls (a few seconds) after ready, and the warm-up window
+    # below, 10-15 s after ready, must fall within its traffic, not in the pause before the next round.
+    run "calls-$r.txt" "$([ "$r" = 1 ] && echo "$FIRST_ROUND" || echo "$ROUND")" 1 > "$WORK/round.txt"
     out=$(cat "$WORK/round.txt")
     cpu_after=$(cpu_ms $SERVICE); pg_after=$(cpu_ms $pg)
     rate=$(rate_of <<< "$out")
