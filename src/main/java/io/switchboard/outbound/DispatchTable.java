@@ -18,38 +18,45 @@ package io.switchboard.outbound;
  *     to waiting ends {@code canceled} instead; {@code false} when sends cannot be withdrawn
  * @param timesAttempts whether the row has {@code attempted_at}, set to the time of every claim
  * @param timesEnd whether the row has {@code ended_at}, set when it ends failed or canceled
+ * @param paceRate an expression over the row: the pace intervals per second its pace key allows, or null for the
+ *     kind's {@link DispatchKind#perSecond() default}; {@code null} when the pace is always the default
  */
 public record DispatchTable(String name, String paceKeyPrefix, String paceKeyColumn, String paceCost,
-        String claimedColumns, String withdrawn, boolean timesAttempts, boolean timesEnd) {
+        String claimedColumns, String withdrawn, boolean timesAttempts, boolean timesEnd, String paceRate) {
 
-    /** One pace interval per send, nothing more to claim, never withdrawn, no times kept. */
+    /** One pace interval per send, at the default pace, nothing more to claim, never withdrawn, no times kept. */
     public static DispatchTable of(String name, String paceKeyPrefix, String paceKeyColumn) {
-        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, "1", "", "false", false, false);
+        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, "1", "", "false", false, false, "null");
+    }
+
+    public DispatchTable withPaceRate(String rate) {
+        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn,
+                timesAttempts, timesEnd, rate);
     }
 
     public DispatchTable withPaceCost(String cost) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, cost, claimedColumns, withdrawn, timesAttempts,
-                timesEnd);
+                timesEnd, paceRate);
     }
 
     public DispatchTable withClaimedColumns(String columns) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, columns, withdrawn, timesAttempts,
-                timesEnd);
+                timesEnd, paceRate);
     }
 
     public DispatchTable withdrawnWhen(String condition) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, condition,
-                timesAttempts, timesEnd);
+                timesAttempts, timesEnd, paceRate);
     }
 
     public DispatchTable timingAttempts() {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn, true,
-                timesEnd);
+                timesEnd, paceRate);
     }
 
     public DispatchTable timingEnds() {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn,
-                timesAttempts, true);
+                timesAttempts, true, paceRate);
     }
 
     /** The key of one pace row, e.g. {@code call:AC…}. */
