@@ -32,8 +32,9 @@ import org.jboss.logging.Logger;
  * <p>
  * The pace: a claim takes the rows whose pace slots start within {@code switchboard.outbound.claim-ahead}, and each
  * waits here, on a Vert.x timer, for its slot. Slots are laid end to end per pace key in the database, so every
- * replica together sends at most the pace, less its margin; a send whose timer fires later than the margin allows is
- * not made (it could crowd the next ones into one second), and its row waits for the next slot.
+ * replica together sends at most the pace, less its margin; a send whose timer fires more than
+ * {@code switchboard.outbound.late-limit} after its slot (a stalled replica) is not made, and its row waits for a
+ * later slot.
  */
 @ApplicationScoped
 class Dispatch {
@@ -45,8 +46,6 @@ class Dispatch {
     private final ProviderCredentials credentials;
     private final OutboundConfig config;
     private final Vertx vertx;
-    /** How late a send may leave after its slot: two thirds of the margin, the rest left for the way to Twilio. */
-    private final long lateNanos;
     /** The sends and reconciliations started here and not yet finished, which a shutdown waits for. */
     private final InFlight underLease = new InFlight();
 
@@ -57,7 +56,6 @@ class Dispatch {
         this.credentials = credentials;
         this.config = config;
         this.vertx = vertx;
-        this.lateNanos = config == null ? 0 : (long) (config.paceMargin() * 2 / 3 * 1e9);
     }
 
     /**
@@ -113,7 +111,7 @@ class Dispatch {
         }
         long slotAt = claimedAt + row.getLong("send_in_ms") * 1_000_000;
         return atSlot(slotAt).chain(late -> {
-            if (late > lateNanos) {
+            if (late > config.lateLimit().toNanos()) {
                 LOG.debugf("outbound %s %s: %d ms past its pace slot; waiting for the next one", kind.noun(), id,
                         late / 1_000_000);
                 return repository.release(kind.table(), id, row.getInteger("attempts"));
@@ -131,7 +129,8 @@ class Dispatch {
         if (wait < 1_000_000) {
             return Uni.createFrom().item(() -> System.nanoTime() - slotAt);
         }
-        return Uni.createFrom().<Long>emitter(e -> vertx.setTimer(wait / 1_000_000,
+        // Rounded up: a timer never fires early, so a send never leaves before its slot.
+        return Uni.createFrom().<Long>emitter(e -> vertx.setTimer((wait + 999_999) / 1_000_000,
                 timer -> e.complete(System.nanoTime() - slotAt)));
     }
 

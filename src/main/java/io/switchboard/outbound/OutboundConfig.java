@@ -34,12 +34,20 @@ public interface OutboundConfig {
     Duration claimAhead();
 
     /**
-     * The fraction of each pace left unused, so that a send up to two thirds of this many seconds late (a busy event
-     * loop, a pause) still never takes a one-second window over the pace; a send later than that is not made and
-     * its row waits for the next slot. Between 0.005 and 0.2: 0.03 runs at 97% of the pace and bears 20 ms.
+     * The fraction of each pace left unused, so that sends reaching Twilio up to this many seconds later than their
+     * slots (a busy event loop, the network) still never crowd more than the pace into one second: 0.03 runs at 97%
+     * of the pace and bears 30 ms. Between 0.005 and 0.2.
      */
     @WithDefault("0.03")
     double paceMargin();
+
+    /**
+     * A claimed send whose slot passed longer ago than this when its timer fired (its replica stalled: a long pause,
+     * a frozen process) is not made, and its row waits for a later slot: a replica that comes back does not send the
+     * slots it holds all at once. Below claim-ahead.
+     */
+    @WithDefault("250ms")
+    Duration lateLimit();
 
     /** How often the dispatcher looks for due work. */
     @WithDefault("250ms")

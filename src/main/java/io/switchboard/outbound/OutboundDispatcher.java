@@ -89,6 +89,10 @@ public class OutboundDispatcher {
         if (config.claimLimit() < 1) {
             throw new IllegalArgumentException("switchboard.outbound.claim-limit must be at least 1");
         }
+        if (config.lateLimit().isNegative() || config.lateLimit().compareTo(config.claimAhead()) >= 0) {
+            throw new IllegalArgumentException(
+                    "switchboard.outbound.late-limit must be at least 0 and below switchboard.outbound.claim-ahead");
+        }
         if (config.claimAhead().compareTo(config.pollInterval().multipliedBy(2)) < 0) {
             throw new IllegalArgumentException(
                     "switchboard.outbound.claim-ahead must be at least twice switchboard.outbound.poll-interval");

@@ -106,6 +106,10 @@ class OutboundDispatcherTest {
                 return 0.03;
             }
 
+            public Duration lateLimit() {
+                return Duration.ofMillis(250);
+            }
+
             public Duration recheckInterval() {
                 return Duration.ofSeconds(2);
             }
