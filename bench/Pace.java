@@ -119,6 +119,7 @@ public class Pace {
         var arrivals = new ArrayList<Instant>();
         var queuedMillis = new ArrayList<Long>();
         var numbers = new HashSet<String>();
+        var arrivedBySid = new java.util.HashMap<String, Instant>();
         long duplicates = 0;
         for (Object o : new JsonArray(get("http://127.0.0.1:" + simulatorPort + "/sim/admin/calls"))) {
             var call = (JsonObject) o;
@@ -126,6 +127,7 @@ public class Pace {
                 continue;
             }
             arrivals.add(call.getInstant("createdAt"));
+            arrivedBySid.put(call.getString("sid"), call.getInstant("createdAt"));
             if (call.getBoolean("overLimit")) {
                 queuedMillis.add(call.getLong("queuedMillis"));
             }
@@ -145,6 +147,7 @@ public class Pace {
                 placedTwiceInDb = rs.getLong(1);
             }
         }
+        var lateness = lateness(batchId, arrivedBySid);
         double arrivalPace = pace(arrivals);
         double slotPace = pace(slots);
         var out = new StringBuilder();
@@ -162,6 +165,9 @@ public class Pace {
                 placing.toMillis() / 1000.0, (CALLS - 1) / (double) CPS));
         out.append("max_calls_in_any_second=").append(maxInWindow(arrivals)).append(" (simulator arrivals), ")
                 .append(maxInWindow(slots)).append(" (dispatcher slots)\n");
+        out.append("arrival_after_slot_ms=p50 ").append(percentile(lateness, 0.5)).append(", p90 ")
+                .append(percentile(lateness, 0.9)).append(", p99 ").append(percentile(lateness, 0.99)).append(", max ")
+                .append(percentile(lateness, 1)).append(" (simulator arrival less the call's slot)\n");
         out.append("calls_over_the_limit=").append(queuedMillis.size()).append(" (queued by the simulator; longest ")
                 .append(queuedMillis.stream().mapToLong(Long::longValue).max().orElse(0)).append(" ms)\n");
         out.append("duplicates=").append(duplicates).append(" (simulator), ").append(placedTwiceInDb)
@@ -172,6 +178,30 @@ public class Pace {
                 && maxInWindow(slots) <= CPS && arrivalPace >= 0.95 * CPS;
         System.out.println(ok ? "result=PASS" : "result=FAIL");
         return ok ? 0 : 1;
+    }
+
+    /** Per call, how long after its slot the simulator recorded its create (ms), sorted. */
+    private List<Long> lateness(String batchId, java.util.Map<String, Instant> arrivedBySid) throws Exception {
+        var late = new ArrayList<Long>();
+        try (Connection c = jdbc();
+                var s = c.prepareStatement(
+                        "select sid, attempted_at from call where batch_id = ?::uuid and sid is not null")) {
+            s.setString(1, batchId);
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Instant arrived = arrivedBySid.get(rs.getString(1));
+                    if (arrived != null) {
+                        late.add(Duration.between(rs.getTimestamp(2).toInstant(), arrived).toMillis());
+                    }
+                }
+            }
+        }
+        late.sort(null);
+        return late;
+    }
+
+    private static long percentile(List<Long> sorted, double p) {
+        return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
     }
 
     /** Calls per second from the first to the last. */
