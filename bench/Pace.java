@@ -137,16 +137,8 @@ public class Pace {
         }
         arrivals.sort(null);
         var slots = slots(batchId);
-        long placedTwiceInDb;
-        try (Connection c = jdbc();
-                var s = c.prepareStatement(
-                        "select count(*) from call where batch_id = ?::uuid and (resends > 0 or attempts > 1)")) {
-            s.setString(1, batchId);
-            try (var rs = s.executeQuery()) {
-                rs.next();
-                placedTwiceInDb = rs.getLong(1);
-            }
-        }
+        long resent = count("select count(*) from call where batch_id = ?::uuid and resends > 0", batchId);
+        long retried = count("select count(*) from call where batch_id = ?::uuid and attempts > 1", batchId);
         var lateness = lateness(batchId, arrivedBySid);
         double arrivalPace = pace(arrivals);
         double slotPace = pace(slots);
@@ -170,14 +162,26 @@ public class Pace {
                 .append(percentile(lateness, 1)).append(" (simulator arrival less the call's slot)\n");
         out.append("calls_over_the_limit=").append(queuedMillis.size()).append(" (queued by the simulator; longest ")
                 .append(queuedMillis.stream().mapToLong(Long::longValue).max().orElse(0)).append(" ms)\n");
-        out.append("duplicates=").append(duplicates).append(" (simulator), ").append(placedTwiceInDb)
-                .append(" rows sent more than once (database)\n");
+        out.append("duplicates=").append(duplicates)
+                .append(" (numbers the simulator was asked to call more than once)\n");
+        out.append("rows_sent_again_after_an_ambiguous_create=").append(resent).append(", rows_tried_again=")
+                .append(retried).append(" (after a failure Twilio never processed)\n");
         System.out.print(out);
         Files.writeString(work.resolve("report.txt"), out);
-        boolean ok = arrivals.size() == CALLS && duplicates == 0 && placedTwiceInDb == 0 && queuedMillis.isEmpty()
+        boolean ok = arrivals.size() == CALLS && duplicates == 0 && queuedMillis.isEmpty()
                 && maxInWindow(slots) <= CPS && arrivalPace >= 0.95 * CPS;
         System.out.println(ok ? "result=PASS" : "result=FAIL");
         return ok ? 0 : 1;
+    }
+
+    private long count(String sql, String batchId) throws Exception {
+        try (Connection c = jdbc(); var s = c.prepareStatement(sql)) {
+            s.setString(1, batchId);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** Per call, how long after its slot the simulator recorded its create (ms), sorted. */
@@ -274,7 +278,11 @@ public class Pace {
         env.put("TWILIO_ENDPOINTS_API", sim + "api");
         env.put("TWILIO_ENDPOINTS_TRUNKING", sim + "trunking");
         env.put("TWILIO_ENDPOINTS_LOOKUPS", sim + "lookups");
-        // The default pace stays Twilio's 1: the provider's callsPerSecond is what sets this account's.
+        // The default pace stays Twilio's 1: the provider's callsPerSecond is what sets this account's. A replica
+        // has its share of the pace times the create's latency in flight to the account: at 25 a second and up to a
+        // second's latency on a loaded machine that is well over the client's default bound of 10, past which a create
+        // is not sent but retried later, off its slot.
+        env.put("SWITCHBOARD_TWILIO_CLIENT_MAX_REQUESTS_PER_ACCOUNT", "50");
         processes.add(pb.start());
     }
 

@@ -21,8 +21,8 @@ import java.util.UUID;
 class OutboundCallRepository {
 
     /**
-     * Calls are paced per Twilio account, at the provider's calls per second when it sets them. The claim brings the agent's recording setting; a call of a canceled batch
-     * is withdrawn.
+     * Calls are paced per Twilio account, at the provider's calls per second when it sets them. The claim brings the
+     * agent's recording setting; a call of a canceled batch is withdrawn.
      */
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
             .withPaceRate(ProviderPace.callsPerSecond("t.provider_id"))

@@ -20,7 +20,10 @@ import java.util.UUID;
 @ApplicationScoped
 class OutboundMessageRepository {
 
-    /** Messages are paced per sender number, by their segments, at the provider's segments per second when it sets them. */
+    /**
+     * Messages are paced per sender number, by their segments, at the provider's segments per second when it sets
+     * them.
+     */
     static final DispatchTable DISPATCH = DispatchTable.of("message", "sms:", "from_number")
             .withPaceRate(ProviderPace.segmentsPerSecond("t.provider_id"))
             .withPaceCost("greatest(t.segments, 1)");

@@ -76,7 +76,8 @@ public class DispatchRepository {
                           from outbound_pace p
                          where p.key like '{key_prefix}%' and p.next_at <= now() + $4 * interval '1 millisecond'
                            and exists (select 1 from {table} w
-                                        where w.dispatch_state = {waiting} and w.{key_column} = substr(p.key, {key_start})
+                                        where w.dispatch_state = {waiting}
+                                  and w.{key_column} = substr(p.key, {key_start})
                                           and w.next_attempt_at <= now())
                          order by p.next_at
                          limit $2
@@ -84,7 +85,8 @@ public class DispatchRepository {
                     ), due as (
                         select w.*, pace.key, pace.base
                           from pace cross join lateral (
-                              select t.id, t.next_attempt_at, t.created_at, {cost} as cost, cast({rate} as float8) as rate,
+                              select t.id, t.next_attempt_at, t.created_at, {cost} as cost,
+                             cast({rate} as float8) as rate,
                                      {withdrawn} as withdrawn
                                 from {table} t
                                where t.dispatch_state = {waiting} and t.{key_column} = pace.key_value
@@ -94,7 +96,8 @@ public class DispatchRepository {
                                  for update skip locked) w
                     ), slotted as (
                         select d.id, d.key, d.base,
-                               1000.0 / (coalesce(min(d.rate) over (partition by d.key), $1::float8) * (1 - $5::float8)) as interval_ms,
+                               1000.0 / (coalesce(min(d.rate) over (partition by d.key), $1::float8) * (1 - $5::float8))
+                           as interval_ms,
                                sum(d.cost) over (partition by d.key order by d.next_attempt_at, d.created_at, d.id)
                                    as cost_to_end, d.cost
                           from due d

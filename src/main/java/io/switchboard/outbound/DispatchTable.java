@@ -11,7 +11,8 @@ package io.switchboard.outbound;
  *
  * @param name the table
  * @param paceKeyPrefix the prefix of this kind's keys in {@code outbound_pace} ({@code call:}, {@code sms:})
- * @param paceKeyColumn the column whose value, after the prefix, is the pace key: one send per key and tick
+ * @param paceKeyColumn the column whose value, after the prefix, is the pace key: its sends share one schedule of
+ *     slots
  * @param paceCost how many pace intervals one send takes, an expression over the row
  * @param claimedColumns more columns a claim returns for building the request, a select list over the row, or empty
  * @param withdrawn a condition over the row: its send was withdrawn (its batch canceled), so a row that would go back

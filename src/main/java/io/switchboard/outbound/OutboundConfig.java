@@ -53,7 +53,10 @@ public interface OutboundConfig {
     @WithDefault("250ms")
     Duration pollInterval();
 
-    /** Accounts (or senders) served per tick, rows claimed per account (or sender) and tick, rows rechecked per tick. */
+    /**
+     * Accounts (or senders) served per tick, rows claimed per account (or sender) and tick, and rows rechecked per
+     * tick.
+     */
     @WithDefault("50")
     int claimLimit();
 

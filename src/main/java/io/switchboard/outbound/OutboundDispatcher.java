@@ -60,8 +60,9 @@ public class OutboundDispatcher {
     }
 
     /**
-     * A tick comes at least as often as the fastest configured pace. The pace no longer rests on it (a claim takes every
-     * slot starting within {@code claim-ahead}), but an idle account's first send then waits at most one interval.
+     * A tick comes at least as often as the fastest configured pace. The pace no longer rests on it (a claim takes
+     * every slot starting within {@code claim-ahead}), but an idle account's first send then waits at most one
+     * interval.
      */
     static long period(OutboundConfig config) {
         double fastest = Math.max(config.callsPerSecond(), config.segmentsPerSecond());

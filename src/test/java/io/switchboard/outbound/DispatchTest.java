@@ -195,7 +195,7 @@ class DispatchTest {
                 .isEqualTo(rows.size());
     }
 
-    // --- pace ---------------------------------------------------------------------------------------------------------
+    // --- pace -------------------------------------------------------------------------------------------------------
 
     /*
      * The pace is asserted on the slots the claims hand out (the database's own timestamps), never on how long the
