@@ -76,7 +76,9 @@ class CallFlow {
     void runOutbound(SimCall call, String authToken, Faults faults, Timing timing) {
         var callbacks = new Callbacks(faults);
         var recordings = new ArrayList<ActiveRecording>();
-        sleep(timing.step())
+        // A call over the account's CPS waits in Twilio's queue, still queued, before it is executed.
+        sleep(Duration.ofNanos(call.queuedNanos))
+                .chain(() -> sleep(timing.step()))
                 .chain(() -> ended(call) ? none() : callEvent(callbacks, call, authToken, "initiated", "initiated"))
                 .chain(() -> sleep(timing.step()))
                 .chain(() -> {

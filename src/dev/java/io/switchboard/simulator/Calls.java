@@ -71,6 +71,7 @@ class Calls implements TwilioResource {
             }
             admit(account);
             call = new SimCall(account.sid, from, to, "outbound-api");
+            call.queuedNanos = queue(account, System.nanoTime());
             call.phoneNumberSid = owned == null ? null : owned.sid;
             call.region = region;
             call.url = form.get("Url", null);
@@ -193,6 +194,36 @@ class Calls implements TwilioResource {
             throw new SimError(429, 20429, "Too Many Requests");
         }
         account.recentCalls.addLast(now);
+    }
+
+    /**
+     * The account's CPS as Twilio enforces it: "API requests for calls that exceed the CPS rate limit will be queued,
+     * and executed as capacity is available" (https://help.twilio.com/articles/223180028, and
+     * https://www.twilio.com/docs/glossary/cps), never refused. The call is executed once fewer than
+     * {@code callsPerSecond} calls were executed in the second before, so no one-second window ever holds more; returns
+     * how long it waits for that (0: it arrived within the limit). Under the accounts' monitor.
+     */
+    private static long queue(SimAccount account, long arrivedAt) {
+        int limit = account.callsPerSecond;
+        if (limit <= 0) {
+            return 0;
+        }
+        var executions = account.executions;
+        while (executions.size() > limit) {
+            executions.pollFirst();
+        }
+        long executedAt = arrivedAt;
+        if (!executions.isEmpty()) {
+            // First in, first out: never before a call queued earlier.
+            executedAt = Math.max(executedAt, executions.peekLast());
+        }
+        if (executions.size() == limit) {
+            // The limit-th execution back frees its capacity one second after it ran.
+            executedAt = Math.max(executedAt, executions.peekFirst() + 1_000_000_000L);
+            executions.pollFirst();
+        }
+        executions.addLast(executedAt);
+        return executedAt - arrivedAt;
     }
 
     /** The call of the account, as the region that handles it sees it; other regions do not know it. */

@@ -22,6 +22,8 @@ final class SimCall {
      */
     SimRegion region = SimRegion.US1;
     final Instant created = Instant.now();
+    /** How long Twilio queued the create before executing it: over the account's CPS (see {@link Calls}). */
+    long queuedNanos;
     final AtomicInteger sequence = new AtomicInteger();
     /** Completed when a REST update asks to hang up or cancel. */
     final CompletableFuture<Void> endRequested = new CompletableFuture<>();
@@ -73,7 +75,8 @@ final class SimCall {
 
     /** Under the call's lock, which every change to it holds too. */
     synchronized SimulatedCall snapshot() {
-        return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids);
+        return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids,
+                queuedNanos > 0, queuedNanos / 1_000_000);
     }
 
     JsonObject toJson() {

@@ -3,6 +3,7 @@ package io.switchboard.call;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.outbound.DispatchState;
 import io.switchboard.outbound.DispatchTable;
+import io.switchboard.provider.ProviderPace;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -20,10 +21,11 @@ import java.util.UUID;
 class OutboundCallRepository {
 
     /**
-     * Calls are paced per Twilio account. The claim brings the agent's recording setting; a call of a canceled batch
-     * is withdrawn.
+     * Calls are paced per Twilio account, at the provider's calls per second when it sets them. The claim brings the
+     * agent's recording setting; a call of a canceled batch is withdrawn.
      */
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
+            .withPaceRate(ProviderPace.callsPerSecond("t.provider_id"))
             .withClaimedColumns("(select a.recording from agent a where a.id = t.agent_id) as recording")
             .withdrawnWhen("""
                     exists (select 1 from outbound_batch b where b.id = t.batch_id and b.canceled_at is not null)""")

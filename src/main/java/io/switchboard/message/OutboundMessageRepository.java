@@ -3,6 +3,7 @@ package io.switchboard.message;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.outbound.DispatchState;
 import io.switchboard.outbound.DispatchTable;
+import io.switchboard.provider.ProviderPace;
 import io.switchboard.twilio.TwilioRegion;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -19,8 +20,12 @@ import java.util.UUID;
 @ApplicationScoped
 class OutboundMessageRepository {
 
-    /** Messages are paced per sender number, by their segments. */
+    /**
+     * Messages are paced per sender number, by their segments, at the provider's segments per second when it sets
+     * them.
+     */
     static final DispatchTable DISPATCH = DispatchTable.of("message", "sms:", "from_number")
+            .withPaceRate(ProviderPace.segmentsPerSecond("t.provider_id"))
             .withPaceCost("greatest(t.segments, 1)");
 
     /**

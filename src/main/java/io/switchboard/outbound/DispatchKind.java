@@ -18,7 +18,10 @@ public interface DispatchKind {
 
     DispatchTable table();
 
-    /** Pace intervals per second and pace key, across all replicas. */
+    /**
+     * Pace intervals per second and pace key, across all replicas, where the row's {@link DispatchTable#paceRate()}
+     * names none.
+     */
     double perSecond();
 
     /** What the kind sends, as its log lines and errors name it: its table. */

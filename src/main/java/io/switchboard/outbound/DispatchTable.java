@@ -11,45 +11,53 @@ package io.switchboard.outbound;
  *
  * @param name the table
  * @param paceKeyPrefix the prefix of this kind's keys in {@code outbound_pace} ({@code call:}, {@code sms:})
- * @param paceKeyColumn the column whose value, after the prefix, is the pace key: one send per key and tick
+ * @param paceKeyColumn the column whose value, after the prefix, is the pace key: its sends share one schedule of
+ *     slots
  * @param paceCost how many pace intervals one send takes, an expression over the row
  * @param claimedColumns more columns a claim returns for building the request, a select list over the row, or empty
  * @param withdrawn a condition over the row: its send was withdrawn (its batch canceled), so a row that would go back
  *     to waiting ends {@code canceled} instead; {@code false} when sends cannot be withdrawn
  * @param timesAttempts whether the row has {@code attempted_at}, set to the time of every claim
  * @param timesEnd whether the row has {@code ended_at}, set when it ends failed or canceled
+ * @param paceRate an expression over the row: the pace intervals per second its pace key allows, or null for the
+ *     kind's {@link DispatchKind#perSecond() default}; {@code null} when the pace is always the default
  */
 public record DispatchTable(String name, String paceKeyPrefix, String paceKeyColumn, String paceCost,
-        String claimedColumns, String withdrawn, boolean timesAttempts, boolean timesEnd) {
+        String claimedColumns, String withdrawn, boolean timesAttempts, boolean timesEnd, String paceRate) {
 
-    /** One pace interval per send, nothing more to claim, never withdrawn, no times kept. */
+    /** One pace interval per send, at the default pace, nothing more to claim, never withdrawn, no times kept. */
     public static DispatchTable of(String name, String paceKeyPrefix, String paceKeyColumn) {
-        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, "1", "", "false", false, false);
+        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, "1", "", "false", false, false, "null");
+    }
+
+    public DispatchTable withPaceRate(String rate) {
+        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn,
+                timesAttempts, timesEnd, rate);
     }
 
     public DispatchTable withPaceCost(String cost) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, cost, claimedColumns, withdrawn, timesAttempts,
-                timesEnd);
+                timesEnd, paceRate);
     }
 
     public DispatchTable withClaimedColumns(String columns) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, columns, withdrawn, timesAttempts,
-                timesEnd);
+                timesEnd, paceRate);
     }
 
     public DispatchTable withdrawnWhen(String condition) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, condition,
-                timesAttempts, timesEnd);
+                timesAttempts, timesEnd, paceRate);
     }
 
     public DispatchTable timingAttempts() {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn, true,
-                timesEnd);
+                timesEnd, paceRate);
     }
 
     public DispatchTable timingEnds() {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn,
-                timesAttempts, true);
+                timesAttempts, true, paceRate);
     }
 
     /** The key of one pace row, e.g. {@code call:AC…}. */
