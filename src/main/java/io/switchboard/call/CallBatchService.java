@@ -2,14 +2,21 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
+import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
+import io.switchboard.db.JsonColumns;
 import io.switchboard.outbound.DispatchRepository;
+import io.switchboard.outbound.OutboundConfig;
 import io.switchboard.tenant.TenantContext;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,22 +27,30 @@ import java.util.UUID;
 public class CallBatchService {
 
     private final OutboundCallRepository repository;
+    private final CallBatchRepository batches;
     private final DispatchRepository dispatch;
     private final Pool pool;
     private final TenantContext tenant;
+    private final OutboundConfig config;
+    private final JsonColumns json;
 
-    CallBatchService(OutboundCallRepository repository, DispatchRepository dispatch, Pool pool, TenantContext tenant) {
+    CallBatchService(OutboundCallRepository repository, CallBatchRepository batches, DispatchRepository dispatch,
+            Pool pool, TenantContext tenant, OutboundConfig config, JsonColumns json) {
+        this.json = json;
         this.repository = repository;
+        this.batches = batches;
         this.dispatch = dispatch;
         this.pool = pool;
         this.tenant = tenant;
+        this.config = config;
     }
 
     public Uni<CallBatchView> create(CallBatchRequest request) {
         UUID organization = tenant.requireOrganization();
         UUID agentId = request.validate();
         UUID batchId = UUID.randomUUID();
-        var targets = request.targetNumbers().toArray(String[]::new);
+        var distinct = request.distinctTargets(json);
+        var targets = distinct.numbers();
         var ids = new UUID[targets.length];
         var calls = new ArrayList<CallBatchView.QueuedCall>(targets.length);
         for (int i = 0; i < targets.length; i++) {
@@ -59,9 +74,10 @@ public class CallBatchService {
                                 "the agent has no phone number assigned; assign one or pass from");
                     }
                 })
-                .chain(from -> repository.insertBatch(db, organization, batchId, agentId, from, ids, targets, now())
+                .chain(from -> repository.insertBatch(db, organization, batchId, agentId, from, ids, targets,
+                        distinct.parameters(), now())
                         .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid()))))
-                .replaceWith(() -> new CallBatchView(batchId, calls));
+                .replaceWith(() -> new CallBatchView(batchId, calls, distinct.duplicatesSkipped()));
     }
 
     /** Null when the batch is not the caller's. */
@@ -69,6 +85,89 @@ public class CallBatchService {
         UUID organization = tenant.requireOrganization();
         return pool.withTransaction(db -> repository.cancelBatch(db, organization, batchId))
                 .map(canceled -> canceled == null ? null : new BatchCancelView(batchId, canceled));
+    }
+
+    /** Null when the batch is not the caller's. */
+    public Uni<BatchView> find(UUID batchId) {
+        UUID organization = tenant.requireOrganization();
+        return pool.withConnection(db -> view(db, organization, batchId));
+    }
+
+    public Uni<ListResponse<BatchView>> list(PageRequest page) {
+        UUID organization = tenant.requireOrganization();
+        return pool.withConnection(db -> batches.list(db, organization, page)
+                .chain(found -> batches.progress(db, organization, found.items().stream()
+                        .map(CallBatchRepository.Batch::id).toList())
+                        .map(progress -> found.map(b -> view(b, progress.getOrDefault(b.id(),
+                                CallBatchRepository.Progress.NONE))))));
+    }
+
+    /**
+     * Stops the dispatcher from placing the batch's calls not yet placed; a call being placed at this moment still
+     * is. Pausing a paused batch changes nothing. Null when the batch is not the caller's.
+     *
+     * @throws ApiException 409 when the batch is canceled or has nothing left to place
+     */
+    public Uni<BatchView> pause(UUID batchId) {
+        return change(batchId, true);
+    }
+
+    /** Makes a paused batch's waiting calls claimable again; resuming a running batch changes nothing. */
+    public Uni<BatchView> resume(UUID batchId) {
+        return change(batchId, false);
+    }
+
+    private Uni<BatchView> change(UUID batchId, boolean pause) {
+        UUID organization = tenant.requireOrganization();
+        return pool.withTransaction(db -> repository.lockBatch(db, organization, batchId)
+                .chain(state -> {
+                    if (state == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    if (state.canceled()) {
+                        throw ApiException.conflict("batch_canceled", "the batch is canceled");
+                    }
+                    if (state.unsent() == 0) {
+                        throw ApiException.conflict("batch_finished",
+                                "every call of the batch was placed or has ended; nothing is left to "
+                                        + (pause ? "pause" : "resume"));
+                    }
+                    return (pause ? repository.pauseBatch(db, organization, batchId)
+                            : repository.resumeBatch(db, organization, batchId))
+                            .chain(() -> view(db, organization, batchId));
+                }));
+    }
+
+    private Uni<BatchView> view(SqlClient db, UUID organization, UUID batchId) {
+        return batches.find(db, organization, batchId)
+                .chain(batch -> batch == null ? Uni.createFrom().nullItem()
+                        : batches.progress(db, organization, List.of(batchId))
+                                .map(progress -> view(batch, progress.getOrDefault(batchId,
+                                        CallBatchRepository.Progress.NONE))));
+    }
+
+    /**
+     * The estimate takes the batch's pace over the last minute, or, before it has one, the account's allowed pace
+     * (which other batches of the account share, so it may come out short).
+     */
+    private BatchView view(CallBatchRepository.Batch batch, CallBatchRepository.Progress progress) {
+        String status = batch.canceledAt() != null ? "canceled"
+                : progress.unsent() == 0 ? "finished"
+                        : batch.pausedAt() != null ? "paused" : "running";
+        double allowed = config.callsPerSecond();
+        double recent = progress.recentPerSecond();
+        Long left = switch (status) {
+            case "finished" -> 0L;
+            case "running" -> (long) Math.ceil(progress.unsent() / (recent > 0 ? recent : allowed));
+            default -> null;
+        };
+        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.unsent(),
+                new BatchView.Pace(allowed, recent), left, instant(batch.createdAt()), instant(batch.pausedAt()),
+                instant(batch.canceledAt()));
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     /** Microseconds, as PostgreSQL stores them, so the 202 shows the createdAt a later read will. */

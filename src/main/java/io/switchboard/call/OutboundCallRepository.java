@@ -21,14 +21,20 @@ class OutboundCallRepository {
 
     /**
      * Calls are paced per Twilio account. The claim brings the agent's recording setting; a call of a canceled batch
-     * is withdrawn.
+     * is withdrawn, and one of a paused batch is held.
      */
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
             .withClaimedColumns("(select a.recording from agent a where a.id = t.agent_id) as recording")
             .withdrawnWhen("""
                     exists (select 1 from outbound_batch b where b.id = t.batch_id and b.canceled_at is not null)""")
+            .heldWhen("""
+                    exists (select 1 from outbound_batch b where b.id = t.batch_id and b.paused_at is not null)""")
             .timingAttempts()
             .timingEnds();
+
+    /** Where a batch stands for a pause or a resume, read under the batch row's lock. */
+    record BatchState(boolean canceled, boolean paused, long unsent) {
+    }
 
     /** An imported number a call can come from, with the account it belongs to. */
     record CallerId(UUID numberId, String number, UUID providerId, String accountSid) {
@@ -37,10 +43,10 @@ class OutboundCallRepository {
     private static final String INSERT_CALLS = DispatchState.inline("""
             insert into call (id, organization_id, batch_id, direction, from_number, to_number, agent_id,
                               phone_number_id, status, created_at, updated_at, account_sid, provider_id,
-                              dispatch_state, next_attempt_at)
+                              dispatch_state, next_attempt_at, parameters)
             select u.id, $1, $2, 'outbound', $3, u.to_number, $4, $5, 'queued',
-                   $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6
-              from unnest($9::uuid[], $10::text[]) with ordinality as u(id, to_number, n)""");
+                   $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6, u.parameters::jsonb
+              from unnest($9::uuid[], $10::text[], $11::text[]) with ordinality as u(id, to_number, parameters, n)""");
 
     // A call being placed right now is locked by its claim: this update waits for it, then sees it is no longer
     // waiting and leaves it alone.
@@ -56,6 +62,37 @@ class OutboundCallRepository {
                 returning 1
             )
             select (select count(*) from b) as found, (select count(*) from c) as canceled""");
+
+    private static final String LOCK_BATCH = DispatchState.inline("""
+            select b.canceled_at is not null as canceled, b.paused_at is not null as paused,
+                   (select count(*) from call c
+                     where c.batch_id = b.id and c.organization_id = b.organization_id
+                       and c.dispatch_state <> {done}) as unsent
+              from outbound_batch b
+             where b.id = $1 and b.organization_id = $2
+               for update""");
+
+    // The calls due now are parked at 'infinity', so the claim's index scan never meets them while the batch is
+    // paused; the held condition of the claim is what keeps them (and any call backed off meanwhile) from being placed.
+    private static final String PAUSE_BATCH = DispatchState.inline("""
+            with b as (
+                update outbound_batch set paused_at = coalesce(paused_at, now())
+                 where id = $1 and organization_id = $2
+                returning id
+            )
+            update call set next_attempt_at = 'infinity', updated_at = now()
+             where batch_id in (select id from b) and organization_id = $2
+               and dispatch_state = {waiting} and next_attempt_at <= now()""");
+
+    private static final String RESUME_BATCH = DispatchState.inline("""
+            with b as (
+                update outbound_batch set paused_at = null
+                 where id = $1 and organization_id = $2
+                returning id
+            )
+            update call set next_attempt_at = now(), updated_at = now()
+             where batch_id in (select id from b) and organization_id = $2
+               and dispatch_state = {waiting} and next_attempt_at = 'infinity'""");
 
     private static final String PLACED = DispatchState.inline("""
             update call set sid = coalesce(sid, $2),
@@ -106,11 +143,12 @@ class OutboundCallRepository {
     }
 
     /**
-     * The batch and all its calls in two statements whatever its size: the calls go in as two arrays. Creation times
+     * The batch and all its calls in two statements whatever its size: the calls go in as arrays (their stream
+     * parameters as JSON text, null for none). Creation times
      * step by a microsecond so the calls list, and are placed, in the order of the targets.
      */
     Uni<Void> insertBatch(SqlClient db, UUID organizationId, UUID batchId, UUID agentId, CallerId from,
-            UUID[] ids, String[] targets, OffsetDateTime now) {
+            UUID[] ids, String[] targets, String[] parameters, OffsetDateTime now) {
         var batch = db.preparedQuery("""
                 insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at)
                 values ($1, $2, $3, $4, $5, $6)""")
@@ -120,7 +158,7 @@ class OutboundCallRepository {
         var calls = db.preparedQuery(INSERT_CALLS)
                 .execute(Tuple.from(new Object[] {
                     organizationId, batchId, from.number(), agentId, from.numberId(), now, from.accountSid(),
-                    from.providerId(), ids, targets
+                    from.providerId(), ids, targets, parameters
                 }));
         return batch.chain(() -> calls).replaceWithVoid();
     }
@@ -133,6 +171,29 @@ class OutboundCallRepository {
                     Row row = rows.iterator().next();
                     return row.getLong("found") == 0 ? null : row.getLong("canceled");
                 });
+    }
+
+    /** Locks the batch row (a cancel waits for it) and says where the batch stands; null when it is not the caller's. */
+    Uni<BatchState> lockBatch(SqlClient db, UUID organizationId, UUID batchId) {
+        return db.preparedQuery(LOCK_BATCH).execute(Tuple.of(batchId, organizationId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new BatchState(row.getBoolean("canceled"), row.getBoolean("paused"), row.getLong("unsent"));
+                });
+    }
+
+    /** Marks the batch paused (kept from the first pause) and parks its calls due now. */
+    Uni<Void> pauseBatch(SqlClient db, UUID organizationId, UUID batchId) {
+        return db.preparedQuery(PAUSE_BATCH).execute(Tuple.of(batchId, organizationId)).replaceWithVoid();
+    }
+
+    /** Lifts the pause: the parked calls are due at once, in the order of their targets. */
+    Uni<Void> resumeBatch(SqlClient db, UUID organizationId, UUID batchId) {
+        return db.preparedQuery(RESUME_BATCH).execute(Tuple.of(batchId, organizationId)).replaceWithVoid();
     }
 
     /** Twilio placed the call as {@code sid}: the call is done, and at least initiated. */

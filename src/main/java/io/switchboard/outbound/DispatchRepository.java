@@ -47,7 +47,8 @@ public class DispatchRepository {
         }
 
         private static String sql(String template, Map<String, String> names, DispatchTable t) {
-            String statement = template.replace("{withdrawn}", "(" + t.withdrawn() + ")");
+            String statement = template.replace("{withdrawn}", "(" + t.withdrawn() + ")")
+                    .replace("{held}", "(" + t.held() + ")");
             for (var name : names.entrySet()) {
                 statement = statement.replace(name.getKey(), name.getValue());
             }
@@ -57,16 +58,17 @@ public class DispatchRepository {
 
     /*
      * $1 pace interval (ms), $2 pace keys per tick, $3 lease (ms). The oldest due row of each due pace key, at most one
-     * per key: the pace row and the claimed row stay locked until the claim commits, so replicas never share one.
+     * per key: the pace row and the claimed row stay locked until the claim commits, so replicas never share one. A
+     * held row is passed over, and a key with only held rows due is not taken (it would use up a place in $2).
      */
     private static final String CLAIM = """
             with pace as (
                 select p.key, substr(p.key, {key_start}) as key_value
                   from outbound_pace p
                  where p.key like '{key_prefix}%' and p.next_at <= now()
-                   and exists (select 1 from {table} w
-                                where w.dispatch_state = {waiting} and w.{key_column} = substr(p.key, {key_start})
-                                  and w.next_attempt_at <= now())
+                   and exists (select 1 from {table} t
+                                where t.dispatch_state = {waiting} and t.{key_column} = substr(p.key, {key_start})
+                                  and t.next_attempt_at <= now() and not {held})
                  order by p.next_at
                  limit $2
                    for update skip locked
@@ -75,7 +77,7 @@ public class DispatchRepository {
                   from pace cross join lateral (
                       select t.id, {cost} as cost from {table} t
                        where t.dispatch_state = {waiting} and t.{key_column} = pace.key_value
-                         and t.next_attempt_at <= now()
+                         and t.next_attempt_at <= now() and not {held}
                        order by t.next_attempt_at, t.created_at
                        limit 1
                          for update skip locked) w

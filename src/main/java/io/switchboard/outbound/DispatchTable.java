@@ -18,38 +18,45 @@ package io.switchboard.outbound;
  *     to waiting ends {@code canceled} instead; {@code false} when sends cannot be withdrawn
  * @param timesAttempts whether the row has {@code attempted_at}, set to the time of every claim
  * @param timesEnd whether the row has {@code ended_at}, set when it ends failed or canceled
+ * @param held a condition over a waiting row: it is not claimed while it holds (its batch paused), and is claimed as
+ *     usual once it no longer does; {@code false} when sends are never held
  */
 public record DispatchTable(String name, String paceKeyPrefix, String paceKeyColumn, String paceCost,
-        String claimedColumns, String withdrawn, boolean timesAttempts, boolean timesEnd) {
+        String claimedColumns, String withdrawn, boolean timesAttempts, boolean timesEnd, String held) {
 
-    /** One pace interval per send, nothing more to claim, never withdrawn, no times kept. */
+    /** One pace interval per send, nothing more to claim, never withdrawn or held, no times kept. */
     public static DispatchTable of(String name, String paceKeyPrefix, String paceKeyColumn) {
-        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, "1", "", "false", false, false);
+        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, "1", "", "false", false, false, "false");
     }
 
     public DispatchTable withPaceCost(String cost) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, cost, claimedColumns, withdrawn, timesAttempts,
-                timesEnd);
+                timesEnd, held);
     }
 
     public DispatchTable withClaimedColumns(String columns) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, columns, withdrawn, timesAttempts,
-                timesEnd);
+                timesEnd, held);
     }
 
     public DispatchTable withdrawnWhen(String condition) {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, condition,
-                timesAttempts, timesEnd);
+                timesAttempts, timesEnd, held);
     }
 
     public DispatchTable timingAttempts() {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn, true,
-                timesEnd);
+                timesEnd, held);
     }
 
     public DispatchTable timingEnds() {
         return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn,
-                timesAttempts, true);
+                timesAttempts, true, held);
+    }
+
+    public DispatchTable heldWhen(String condition) {
+        return new DispatchTable(name, paceKeyPrefix, paceKeyColumn, paceCost, claimedColumns, withdrawn,
+                timesAttempts, timesEnd, condition);
     }
 
     /** The key of one pace row, e.g. {@code call:AC…}. */
