@@ -4,3 +4,16 @@ alter table outbound_batch add column paused_at timestamptz;
 
 -- A call's own stream parameters (its batch's with its target's over them), passed to the agent with the agent's.
 alter table call add column parameters jsonb;
+
+-- The organization's do-not-contact list, checked just before every call and message is sent. The opt-outs (an SMS
+-- STOP reply, Twilio's 21610) are part of it as source 'stop', which a START reply lifts; a number added through the
+-- API is source 'api', which only the API removes.
+alter table opt_out rename to do_not_contact;
+alter table do_not_contact add column source text not null default 'stop' check (source in ('stop', 'api'));
+alter table do_not_contact alter column source drop default;
+alter table do_not_contact add column reason text;
+
+-- Why a send was not made at the moment it would have been (do_not_contact, agent_deleted, caller_id_deleted): the
+-- row ended canceled instead.
+alter table call add column skip_reason text;
+alter table message add column skip_reason text;

@@ -1,6 +1,7 @@
 package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.message.DoNotContactRepository;
 import io.switchboard.outbound.DispatchState;
 import io.switchboard.outbound.DispatchTable;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,11 +21,18 @@ import java.util.UUID;
 class OutboundCallRepository {
 
     /**
-     * Calls are paced per Twilio account. The claim brings the agent's recording setting; a call of a canceled batch
-     * is withdrawn, and one of a paused batch is held.
+     * Calls are paced per Twilio account. The claim brings the agent's recording setting, and whether the call may
+     * still be placed: its recipient not on the do-not-contact list, its agent and its caller-ID number not deleted. A
+     * call of a canceled batch is withdrawn, and one of a paused batch is held.
      */
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
-            .withClaimedColumns("(select a.recording from agent a where a.id = t.agent_id) as recording")
+            .withClaimedColumns("""
+                    (select a.recording from agent a where a.id = t.agent_id) as recording,
+                    %s as do_not_contact,
+                    not exists (select 1 from agent a where a.id = t.agent_id) as agent_gone,
+                    not exists (select 1 from phone_number n
+                                 where n.id = t.phone_number_id and n.organization_id = t.organization_id)
+                        as caller_id_gone""".formatted(DoNotContactRepository.LISTED))
             .withdrawnWhen("""
                     exists (select 1 from outbound_batch b where b.id = t.batch_id and b.canceled_at is not null)""")
             .heldWhen("""

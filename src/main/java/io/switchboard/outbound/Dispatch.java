@@ -83,6 +83,11 @@ class Dispatch {
 
     private Uni<Void> send(DispatchKind kind, Row row) {
         UUID id = row.getUUID("id");
+        String withheld = kind.withheld(row);
+        if (withheld != null) {
+            LOG.infof("outbound %s %s: not sent (%s)", kind.noun(), id, withheld);
+            return repository.withhold(kind.table(), id, withheld);
+        }
         TwilioCredentials creds;
         try {
             creds = credentials(kind, row);

@@ -23,7 +23,7 @@ public class DispatchRepository {
 
     /** A table's statements, written once. */
     private record Statements(String claim, String recheck, String backOff, String ambiguous, String recheckLater,
-            String resend, String cancel, String fail) {
+            String resend, String cancel, String fail, String withhold) {
 
         static Statements of(DispatchTable t) {
             String keyStart = Integer.toString(t.paceKeyPrefix().length() + 1);
@@ -43,7 +43,8 @@ public class DispatchRepository {
                     sql(RECHECK_LATER, names, t),
                     sql(RESEND, names, t),
                     sql(CANCEL.replace("{ended}", ended), names, t),
-                    sql(FAIL.replace("{ended}", ended), names, t));
+                    sql(FAIL.replace("{ended}", ended), names, t),
+                    sql(WITHHOLD.replace("{ended}", ended), names, t));
         }
 
         private static String sql(String template, Map<String, String> names, DispatchTable t) {
@@ -155,6 +156,12 @@ public class DispatchRepository {
                    dispatch_error = $3{ended}, updated_at = now()
              where t.id = $1 and t.sid is null""";
 
+    /* $1 id, $2 reason. Only from the claim that withholds it. */
+    private static final String WITHHOLD = """
+            update {table} t set status = 'canceled', dispatch_state = {done}, claimed_until = null,
+                   skip_reason = $2{ended}, updated_at = now()
+             where t.id = $1 and t.dispatch_state = {placing} and t.sid is null""";
+
     private final Pool pool;
     private final Map<DispatchTable, Statements> statements = new ConcurrentHashMap<>();
 
@@ -210,6 +217,11 @@ public class DispatchRepository {
     /** Ends a row that was never created failed, on {@code db} (the pool, or a kind's transaction). */
     Uni<Void> fail(SqlClient db, DispatchTable table, UUID id, Integer code, String error) {
         return db.preparedQuery(statements(table).fail()).execute(Tuple.of(id, code, error)).replaceWithVoid();
+    }
+
+    /** Ends a claimed row that was never sent canceled, with the reason it was withheld. */
+    Uni<Void> withhold(DispatchTable table, UUID id, String reason) {
+        return update(statements(table).withhold(), Tuple.of(id, reason));
     }
 
     private Uni<Void> update(String statement, Tuple args) {

@@ -6,7 +6,8 @@ package io.switchboard.outbound;
  * The table has {@code id}, {@code sid}, {@code status}, {@code error_code}, {@code provider_id}, {@code created_at},
  * {@code updated_at} and the dispatch columns of V6: {@code dispatch_state}, {@code next_attempt_at},
  * {@code claimed_until}, {@code attempts}, {@code ambiguous_at}, {@code dispatch_error}, and {@code resends} when the
- * kind sends an unfound ambiguous row again. The SQL fragments are written by the repository of the package that owns
+ * kind sends an unfound ambiguous row again, and {@code skip_reason} (for a kind that withholds sends,
+ * {@link DispatchKind#withheld}). The SQL fragments are written by the repository of the package that owns
  * the table, and name the row {@code t}.
  *
  * @param name the table
