@@ -17,3 +17,10 @@ alter table do_not_contact add column reason text;
 -- row ended canceled instead.
 alter table call add column skip_reason text;
 alter table message add column skip_reason text;
+
+-- A calling window in each target's local time: a call waits (its claim holds it) while the window is closed in any of
+-- its time zones, derived from its number when the batch is accepted. window_days are ISO days of the week (1 Monday).
+alter table outbound_batch add column window_start time;
+alter table outbound_batch add column window_end time;
+alter table outbound_batch add column window_days integer[];
+alter table call add column time_zones text[];

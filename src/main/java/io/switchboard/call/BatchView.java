@@ -7,13 +7,14 @@ import java.util.UUID;
 /**
  * A batch and its progress: {@code counts} of its calls by status, {@code unsent} the calls not yet handed to Twilio
  * (nor ended), and the estimate of the time those take at the current pace (null while nothing paces them: paused or
- * canceled).
+ * canceled; it does not count the time a calling window stays closed).
  *
  * @param status {@code running}, {@code paused}, {@code canceled}, or {@code finished} once every call was handed to
  *     Twilio or ended
  */
 public record BatchView(UUID id, UUID agentId, String status, int size, Map<String, Long> counts, long unsent,
-        Pace pace, Long estimatedSecondsLeft, Instant createdAt, Instant pausedAt, Instant canceledAt) {
+        Pace pace, Long estimatedSecondsLeft, CallingWindow callingWindow, Instant createdAt, Instant pausedAt,
+        Instant canceledAt) {
 
     /**
      * @param allowedPerSecond the calls per second allowed to the batch's Twilio account, shared by all its batches

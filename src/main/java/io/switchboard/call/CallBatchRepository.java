@@ -23,7 +23,7 @@ class CallBatchRepository {
 
     /** A batch row as stored, before its calls are counted. */
     record Batch(UUID id, UUID agentId, int size, OffsetDateTime createdAt, OffsetDateTime pausedAt,
-            OffsetDateTime canceledAt) {
+            OffsetDateTime canceledAt, CallingWindow callingWindow) {
     }
 
     /**
@@ -39,7 +39,9 @@ class CallBatchRepository {
         }
     }
 
-    private static final String BATCH_COLUMNS = "id, agent_id, size, created_at, paused_at, canceled_at";
+    private static final String BATCH_COLUMNS = """
+            id, agent_id, size, created_at, paused_at, canceled_at, to_char(window_start, 'HH24:MI') as window_start,
+            to_char(window_end, 'HH24:MI') as window_end, window_days""";
 
     // attempted_at is set at every claim, so the last minute's claims are the batch's recent pace.
     private static final String PROGRESS = DispatchState.inline("""
@@ -112,6 +114,15 @@ class CallBatchRepository {
     private static Batch batch(Row row) {
         return new Batch(row.getUUID("id"), row.getUUID("agent_id"), row.getInteger("size"),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("paused_at"),
-                row.getOffsetDateTime("canceled_at"));
+                row.getOffsetDateTime("canceled_at"), window(row));
+    }
+
+    private static CallingWindow window(Row row) {
+        String start = row.getString("window_start");
+        if (start == null) {
+            return null;
+        }
+        Integer[] days = row.getArrayOfIntegers("window_days");
+        return new CallingWindow(start, row.getString("window_end"), CallingWindow.dayNames(days));
     }
 }

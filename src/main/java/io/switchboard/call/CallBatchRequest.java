@@ -14,10 +14,11 @@ import java.util.UUID;
 /**
  * The body of {@code POST /v1/calls}: one agent calls each target, from {@code from} or the agent's number. The
  * targets come as plain numbers ({@code targetNumbers}) or with their own stream parameters ({@code targets}); the
- * batch's {@code parameters} go to every call, a target's own win over them.
+ * batch's {@code parameters} go to every call, a target's own win over them. With a {@code callingWindow}, each call
+ * waits for it in its target's local time.
  */
 public record CallBatchRequest(String agentId, List<String> targetNumbers, List<Target> targets, String from,
-        Map<String, String> parameters) {
+        Map<String, String> parameters, CallingWindow callingWindow) {
 
     static final int MAX_TARGETS = 10_000;
     /** A 400 naming ten thousand bad numbers helps no one: the first ones are enough to see the mistake. */
@@ -62,6 +63,9 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, List<
         }
         v.require(from == null || PhoneNumbers.isE164(from), "from", E164);
         AgentRequest.validateStreamParameters(v, "parameters", parameters);
+        if (callingWindow != null) {
+            callingWindow.validate(v);
+        }
         v.throwIfInvalid();
         return agent;
     }

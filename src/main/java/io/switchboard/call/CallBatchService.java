@@ -33,10 +33,12 @@ public class CallBatchService {
     private final TenantContext tenant;
     private final OutboundConfig config;
     private final JsonColumns json;
+    private final CallTimeZones timeZones;
 
     CallBatchService(OutboundCallRepository repository, CallBatchRepository batches, DispatchRepository dispatch,
-            Pool pool, TenantContext tenant, OutboundConfig config, JsonColumns json) {
+            Pool pool, TenantContext tenant, OutboundConfig config, JsonColumns json, CallTimeZones timeZones) {
         this.json = json;
+        this.timeZones = timeZones;
         this.repository = repository;
         this.batches = batches;
         this.dispatch = dispatch;
@@ -57,7 +59,9 @@ public class CallBatchService {
             ids[i] = UUID.randomUUID();
             calls.add(new CallBatchView.QueuedCall(ids[i], targets[i], "queued"));
         }
-        return pool.withTransaction(db -> repository.agentExists(db, organization, agentId)
+        var window = request.callingWindow();
+        Uni<List<List<String>>> zones = window == null ? Uni.createFrom().nullItem() : timeZones.of(targets);
+        return zones.chain(found -> pool.withTransaction(db -> repository.agentExists(db, organization, agentId)
                 .invoke(exists -> {
                     if (!exists) {
                         throw ApiException.notFound("agent");
@@ -74,10 +78,26 @@ public class CallBatchService {
                                 "the agent has no phone number assigned; assign one or pass from");
                     }
                 })
-                .chain(from -> repository.insertBatch(db, organization, batchId, agentId, from, ids, targets,
-                        distinct.parameters(), now())
-                        .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid()))))
+                .chain(from -> storedZones(db, found)
+                        .chain(stored -> repository.insertBatch(db, organization, batchId, agentId, from, ids,
+                                targets, distinct.parameters(), window, stored, now()))
+                        .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid())))))
                 .replaceWith(() -> new CallBatchView(batchId, calls, distinct.duplicatesSkipped()));
+    }
+
+    /**
+     * Each call's zones as stored, separated by spaces: only those PostgreSQL knows, UTC where none is left. Null
+     * without a calling window.
+     */
+    private Uni<String[]> storedZones(SqlClient db, List<List<String>> zones) {
+        if (zones == null) {
+            return Uni.createFrom().nullItem();
+        }
+        var distinct = zones.stream().flatMap(List::stream).distinct().toArray(String[]::new);
+        return repository.knownZones(db, distinct).map(known -> zones.stream().map(own -> {
+            var usable = own.stream().filter(known::contains).toList();
+            return usable.isEmpty() ? CallTimeZones.UNKNOWN_FALLBACK : String.join(" ", usable);
+        }).toArray(String[]::new));
     }
 
     /** Null when the batch is not the caller's. */
@@ -162,7 +182,8 @@ public class CallBatchService {
             default -> null;
         };
         return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.unsent(),
-                new BatchView.Pace(allowed, recent), left, instant(batch.createdAt()), instant(batch.pausedAt()),
+                new BatchView.Pace(allowed, recent), left, batch.callingWindow(), instant(batch.createdAt()),
+                instant(batch.pausedAt()),
                 instant(batch.canceledAt()));
     }
 

@@ -10,7 +10,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,7 +25,9 @@ class OutboundCallRepository {
     /**
      * Calls are paced per Twilio account. The claim brings the agent's recording setting, and whether the call may
      * still be placed: its recipient not on the do-not-contact list, its agent and its caller-ID number not deleted. A
-     * call of a canceled batch is withdrawn, and one of a paused batch is held.
+     * call of a canceled batch is withdrawn, and one of a paused batch is held, as is one whose calling window is
+     * closed in any of its time zones (the most restrictive of them wins: a number that may be in several zones is
+     * called only when the window is open in all of them).
      */
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
             .withClaimedColumns("""
@@ -36,7 +40,14 @@ class OutboundCallRepository {
             .withdrawnWhen("""
                     exists (select 1 from outbound_batch b where b.id = t.batch_id and b.canceled_at is not null)""")
             .heldWhen("""
-                    exists (select 1 from outbound_batch b where b.id = t.batch_id and b.paused_at is not null)""")
+                    exists (select 1 from outbound_batch b
+                             where b.id = t.batch_id
+                               and (b.paused_at is not null
+                                    or (b.window_start is not null and exists (
+                                        select 1 from unnest(t.time_zones) z(name)
+                                         cross join lateral (select now() at time zone z.name as at) l
+                                         where not (l.at::time >= b.window_start and l.at::time < b.window_end
+                                                    and extract(isodow from l.at)::int = any(b.window_days))))))""")
             .timingAttempts()
             .timingEnds();
 
@@ -51,10 +62,12 @@ class OutboundCallRepository {
     private static final String INSERT_CALLS = DispatchState.inline("""
             insert into call (id, organization_id, batch_id, direction, from_number, to_number, agent_id,
                               phone_number_id, status, created_at, updated_at, account_sid, provider_id,
-                              dispatch_state, next_attempt_at, parameters)
+                              dispatch_state, next_attempt_at, parameters, time_zones)
             select u.id, $1, $2, 'outbound', $3, u.to_number, $4, $5, 'queued',
-                   $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6, u.parameters::jsonb
-              from unnest($9::uuid[], $10::text[], $11::text[]) with ordinality as u(id, to_number, parameters, n)""");
+                   $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6, u.parameters::jsonb,
+                   string_to_array(u.zones, ' ')
+              from unnest($9::uuid[], $10::text[], $11::text[], $12::text[]) with ordinality
+                   as u(id, to_number, parameters, zones, n)""");
 
     // A call being placed right now is locked by its claim: this update waits for it, then sees it is no longer
     // waiting and leaves it alone.
@@ -152,21 +165,26 @@ class OutboundCallRepository {
 
     /**
      * The batch and all its calls in two statements whatever its size: the calls go in as arrays (their stream
-     * parameters as JSON text, null for none). Creation times
+     * parameters as JSON text, null for none; their time zones separated by spaces, null without a window). Creation
+     * times
      * step by a microsecond so the calls list, and are placed, in the order of the targets.
      */
     Uni<Void> insertBatch(SqlClient db, UUID organizationId, UUID batchId, UUID agentId, CallerId from,
-            UUID[] ids, String[] targets, String[] parameters, OffsetDateTime now) {
+            UUID[] ids, String[] targets, String[] parameters, CallingWindow window, String[] zones,
+            OffsetDateTime now) {
         var batch = db.preparedQuery("""
-                insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at)
-                values ($1, $2, $3, $4, $5, $6)""")
+                insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at,
+                                            window_start, window_end, window_days)
+                values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[])""")
                 .execute(Tuple.from(new Object[] {
-                    batchId, organizationId, agentId, from.numberId(), ids.length, now
+                    batchId, organizationId, agentId, from.numberId(), ids.length, now,
+                    window == null ? null : window.start(), window == null ? null : window.end(),
+                    window == null ? null : window.isoDays()
                 }));
         var calls = db.preparedQuery(INSERT_CALLS)
                 .execute(Tuple.from(new Object[] {
                     organizationId, batchId, from.number(), agentId, from.numberId(), now, from.accountSid(),
-                    from.providerId(), ids, targets, parameters
+                    from.providerId(), ids, targets, parameters, zones
                 }));
         return batch.chain(() -> calls).replaceWithVoid();
     }
@@ -178,6 +196,21 @@ class OutboundCallRepository {
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return row.getLong("found") == 0 ? null : row.getLong("canceled");
+                });
+    }
+
+    /**
+     * Those of the zones PostgreSQL knows: its time zone data may differ from Java's, and a zone it does not know
+     * would make every claim of the account fail. (pg_timezone_names reads the zone files: once per batch, not per
+     * claim.)
+     */
+    Uni<Set<String>> knownZones(SqlClient db, String[] zones) {
+        return db.preparedQuery("select name from pg_timezone_names where name = any($1::text[])")
+                .execute(Tuple.of((Object) zones))
+                .map(rows -> {
+                    var known = new HashSet<String>();
+                    rows.forEach(row -> known.add(row.getString("name")));
+                    return known;
                 });
     }
 
