@@ -5,14 +5,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A batch and its progress: {@code counts} of its calls by status, {@code unsent} the calls not yet handed to Twilio
+ * A batch and its progress: {@code counts} of its calls by status, {@code skipped} the canceled ones that were
+ * withheld as they were claimed, by reason ({@code do_not_contact}, …), {@code unsent} the calls not yet handed to Twilio
  * (nor ended), and the estimate of the time those take at the current pace (null while nothing paces them: paused or
  * canceled; it does not count the time a calling window stays closed).
  *
  * @param status {@code running}, {@code paused}, {@code canceled}, or {@code finished} once every call was handed to
  *     Twilio or ended
  */
-public record BatchView(UUID id, UUID agentId, String status, int size, Map<String, Long> counts, long unsent,
+public record BatchView(UUID id, UUID agentId, String status, int size, Map<String, Long> counts,
+        Map<String, Long> skipped, long unsent,
         Pace pace, Long estimatedSecondsLeft, CallingWindow callingWindow, Instant createdAt, Instant pausedAt,
         Instant canceledAt) {
 

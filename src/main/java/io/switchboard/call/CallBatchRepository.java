@@ -27,12 +27,13 @@ class CallBatchRepository {
     }
 
     /**
-     * What the calls of one batch show: by status, unsent, and those sent over the last {@code recentSeconds} (a
-     * minute, or since the first of them if that is later).
+     * What the calls of one batch show: by status, those withheld by their skip reason, unsent, and those sent over
+     * the last {@code recentSeconds} (a minute, or since the first of them if that is later).
      */
-    record Progress(Map<String, Long> counts, long unsent, long recentSent, double recentSeconds) {
+    record Progress(Map<String, Long> counts, Map<String, Long> skipped, long unsent, long recentSent,
+            double recentSeconds) {
 
-        static final Progress NONE = new Progress(Map.of(), 0, 0, 1);
+        static final Progress NONE = new Progress(Map.of(), Map.of(), 0, 0, 1);
 
         double recentPerSecond() {
             return recentSent / recentSeconds;
@@ -45,14 +46,14 @@ class CallBatchRepository {
 
     // attempted_at is set at every claim, so the last minute's claims are the batch's recent pace.
     private static final String PROGRESS = DispatchState.inline("""
-            select batch_id, status, count(*) as calls,
+            select batch_id, status, skip_reason, count(*) as calls,
                    count(*) filter (where dispatch_state <> {done}) as unsent,
                    count(*) filter (where attempted_at > now() - interval '60 seconds') as recent,
                    extract(epoch from now() - min(attempted_at) filter (
                        where attempted_at > now() - interval '60 seconds'))::float8 as recent_seconds
               from call
              where organization_id = $1 and batch_id = any($2::uuid[])
-             group by batch_id, status""");
+             group by batch_id, status, skip_reason""");
 
     Uni<Batch> find(SqlClient db, UUID organizationId, UUID batchId) {
         return db
@@ -88,10 +89,16 @@ class CallBatchRepository {
                     var unsent = new HashMap<UUID, Long>();
                     var recent = new HashMap<UUID, Long>();
                     var recentSeconds = new HashMap<UUID, Double>();
+                    var skipped = new HashMap<UUID, Map<String, Long>>();
                     for (Row row : rows) {
                         UUID id = row.getUUID("batch_id");
-                        counts.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(row.getString("status"),
-                                row.getLong("calls"));
+                        counts.computeIfAbsent(id, k -> new LinkedHashMap<>()).merge(row.getString("status"),
+                                row.getLong("calls"), Long::sum);
+                        String reason = row.getString("skip_reason");
+                        if (reason != null) {
+                            skipped.computeIfAbsent(id, k -> new HashMap<>()).merge(reason, row.getLong("calls"),
+                                    Long::sum);
+                        }
                         unsent.merge(id, row.getLong("unsent"), Long::sum);
                         recent.merge(id, row.getLong("recent"), Long::sum);
                         Double seconds = row.getDouble("recent_seconds");
@@ -104,7 +111,8 @@ class CallBatchRepository {
                         UUID id = entry.getKey();
                         // A claim a moment ago says little of a pace: measured over one second at least.
                         double seconds = Math.min(60, Math.max(1, recentSeconds.getOrDefault(id, 0.0)));
-                        result.put(id, new Progress(Map.copyOf(entry.getValue()), unsent.get(id), recent.get(id),
+                        result.put(id, new Progress(Map.copyOf(entry.getValue()),
+                                Map.copyOf(skipped.getOrDefault(id, Map.of())), unsent.get(id), recent.get(id),
                                 seconds));
                     }
                     return result;

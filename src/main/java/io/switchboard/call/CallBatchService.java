@@ -181,7 +181,8 @@ public class CallBatchService {
             case "running" -> (long) Math.ceil(progress.unsent() / (recent > 0 ? recent : allowed));
             default -> null;
         };
-        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.unsent(),
+        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.skipped(),
+                progress.unsent(),
                 new BatchView.Pace(allowed, recent), left, batch.callingWindow(), instant(batch.createdAt()),
                 instant(batch.pausedAt()),
                 instant(batch.canceledAt()));

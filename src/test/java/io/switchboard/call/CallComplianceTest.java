@@ -46,7 +46,8 @@ class CallComplianceTest {
         assertThat(field(c, batchId, "status").subList(1, 3)).containsExactly("canceled", "canceled");
         assertThat(calledNumbers(c)).containsExactly(targets.get(0));
         Api.as(c.org()).get("/v1/calls/batches/" + batchId).then().statusCode(200)
-                .body("status", equalTo("finished")).body("counts.canceled", equalTo(2));
+                .body("status", equalTo("finished")).body("counts.canceled", equalTo(2))
+                .body("skipped", equalTo(Map.of("do_not_contact", 2)));
     }
 
     @Test
