@@ -1,17 +1,37 @@
 package io.switchboard.call;
 
+import io.switchboard.agent.AgentRequest;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;
+import io.switchboard.db.JsonColumns;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
-/** The body of {@code POST /v1/calls}: one agent calls each target, from {@code from} or the agent's number. */
-public record CallBatchRequest(String agentId, List<String> targetNumbers, String from) {
+/**
+ * The body of {@code POST /v1/calls}: one agent calls each target, from {@code from} or the agent's number. The
+ * targets come as plain numbers ({@code targetNumbers}) or with their own stream parameters ({@code targets}); the
+ * batch's {@code parameters} go to every call, a target's own win over them. With a {@code callingWindow}, each call
+ * waits for it in its target's local time.
+ */
+public record CallBatchRequest(String agentId, List<String> targetNumbers, List<Target> targets, String from,
+        Map<String, String> parameters, CallingWindow callingWindow) {
 
     static final int MAX_TARGETS = 10_000;
     /** A 400 naming ten thousand bad numbers helps no one: the first ones are enough to see the mistake. */
     private static final int MAX_REPORTED = 100;
     private static final String E164 = "must be an E.164 number such as +14155551234";
+
+    /** One target with its own stream parameters. */
+    public record Target(String to, Map<String, String> parameters) {
+    }
+
+    /** The targets to call, each once, in the order first given, and how many repeats were left out. */
+    record Targets(String[] numbers, String[] parameters, int duplicatesSkipped) {
+    }
 
     /** @throws io.switchboard.common.ApiException a 400 naming every invalid field */
     public UUID validate() {
@@ -26,7 +46,11 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, Strin
                 v.error("agentId", "is not an agent id");
             }
         }
-        if (targetNumbers == null || targetNumbers.isEmpty() || targetNumbers.size() > MAX_TARGETS) {
+        if (targetNumbers != null && targets != null) {
+            v.error("targets", "give targetNumbers or targets, not both");
+        } else if (targets != null) {
+            validateTargets(v);
+        } else if (targetNumbers == null || targetNumbers.isEmpty() || targetNumbers.size() > MAX_TARGETS) {
             v.error("targetNumbers", "must hold 1 to " + MAX_TARGETS + " numbers");
         } else {
             int reported = 0;
@@ -38,7 +62,67 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, Strin
             }
         }
         v.require(from == null || PhoneNumbers.isE164(from), "from", E164);
+        AgentRequest.validateStreamParameters(v, "parameters", parameters);
+        if (callingWindow != null) {
+            callingWindow.validate(v);
+        }
         v.throwIfInvalid();
         return agent;
+    }
+
+    private void validateTargets(Validation v) {
+        if (targets.isEmpty() || targets.size() > MAX_TARGETS) {
+            v.error("targets", "must hold 1 to " + MAX_TARGETS + " targets");
+            return;
+        }
+        int reported = 0;
+        for (int i = 0; i < targets.size() && reported < MAX_REPORTED; i++) {
+            Target target = targets.get(i);
+            String field = "targets[" + i + "]";
+            int before = v.errorCount();
+            if (target == null) {
+                v.error(field, "must be an object {to, parameters?}");
+            } else {
+                v.require(PhoneNumbers.isE164(target.to()), field + ".to", E164);
+                AgentRequest.validateStreamParameters(v, field + ".parameters", target.parameters());
+            }
+            if (v.errorCount() > before) {
+                reported++;
+            }
+        }
+    }
+
+    /**
+     * Each target once: a number given again is left out (the first one is called, with its parameters), so nobody
+     * is called twice by one batch. Parameters are the batch's with the target's over them, as JSON, or null.
+     */
+    Targets distinctTargets(JsonColumns json) {
+        var seen = new LinkedHashMap<String, Map<String, String>>();
+        int given = 0;
+        if (targets != null) {
+            for (Target target : targets) {
+                given++;
+                seen.putIfAbsent(target.to(), target.parameters() == null ? Map.of() : target.parameters());
+            }
+        } else {
+            for (String number : targetNumbers) {
+                given++;
+                seen.putIfAbsent(number, Map.of());
+            }
+        }
+        var numbers = new ArrayList<String>(seen.size());
+        var merged = new ArrayList<String>(seen.size());
+        Map<String, String> batch = parameters == null ? Map.of() : parameters;
+        seen.forEach((number, own) -> {
+            numbers.add(number);
+            if (batch.isEmpty() && own.isEmpty()) {
+                merged.add(null);
+            } else {
+                var all = new TreeMap<>(batch);
+                all.putAll(own);
+                merged.add(json.write(all));
+            }
+        });
+        return new Targets(numbers.toArray(String[]::new), merged.toArray(String[]::new), given - seen.size());
     }
 }

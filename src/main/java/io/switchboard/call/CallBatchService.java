@@ -2,14 +2,21 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
+import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
+import io.switchboard.db.JsonColumns;
 import io.switchboard.outbound.DispatchRepository;
+import io.switchboard.outbound.OutboundConfig;
 import io.switchboard.tenant.TenantContext;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,29 +27,41 @@ import java.util.UUID;
 public class CallBatchService {
 
     private final OutboundCallRepository repository;
+    private final CallBatchRepository batches;
     private final DispatchRepository dispatch;
     private final Pool pool;
     private final TenantContext tenant;
+    private final OutboundConfig config;
+    private final JsonColumns json;
+    private final CallTimeZones timeZones;
 
-    CallBatchService(OutboundCallRepository repository, DispatchRepository dispatch, Pool pool, TenantContext tenant) {
+    CallBatchService(OutboundCallRepository repository, CallBatchRepository batches, DispatchRepository dispatch,
+            Pool pool, TenantContext tenant, OutboundConfig config, JsonColumns json, CallTimeZones timeZones) {
+        this.json = json;
+        this.timeZones = timeZones;
         this.repository = repository;
+        this.batches = batches;
         this.dispatch = dispatch;
         this.pool = pool;
         this.tenant = tenant;
+        this.config = config;
     }
 
     public Uni<CallBatchView> create(CallBatchRequest request) {
         UUID organization = tenant.requireOrganization();
         UUID agentId = request.validate();
         UUID batchId = UUID.randomUUID();
-        var targets = request.targetNumbers().toArray(String[]::new);
+        var distinct = request.distinctTargets(json);
+        var targets = distinct.numbers();
         var ids = new UUID[targets.length];
         var calls = new ArrayList<CallBatchView.QueuedCall>(targets.length);
         for (int i = 0; i < targets.length; i++) {
             ids[i] = UUID.randomUUID();
             calls.add(new CallBatchView.QueuedCall(ids[i], targets[i], "queued"));
         }
-        return pool.withTransaction(db -> repository.agentExists(db, organization, agentId)
+        var window = request.callingWindow();
+        Uni<List<List<String>>> zones = window == null ? Uni.createFrom().nullItem() : timeZones.of(targets);
+        return zones.chain(found -> pool.withTransaction(db -> repository.agentExists(db, organization, agentId)
                 .invoke(exists -> {
                     if (!exists) {
                         throw ApiException.notFound("agent");
@@ -59,9 +78,26 @@ public class CallBatchService {
                                 "the agent has no phone number assigned; assign one or pass from");
                     }
                 })
-                .chain(from -> repository.insertBatch(db, organization, batchId, agentId, from, ids, targets, now())
-                        .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid()))))
-                .replaceWith(() -> new CallBatchView(batchId, calls));
+                .chain(from -> storedZones(db, found)
+                        .chain(stored -> repository.insertBatch(db, organization, batchId, agentId, from, ids,
+                                targets, distinct.parameters(), window, stored, now()))
+                        .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid())))))
+                .replaceWith(() -> new CallBatchView(batchId, calls, distinct.duplicatesSkipped()));
+    }
+
+    /**
+     * Each call's zones as stored, separated by spaces: only those PostgreSQL knows, UTC where none is left. Null
+     * without a calling window.
+     */
+    private Uni<String[]> storedZones(SqlClient db, List<List<String>> zones) {
+        if (zones == null) {
+            return Uni.createFrom().nullItem();
+        }
+        var distinct = zones.stream().flatMap(List::stream).distinct().toArray(String[]::new);
+        return repository.knownZones(db, distinct).map(known -> zones.stream().map(own -> {
+            var usable = own.stream().filter(known::contains).toList();
+            return usable.isEmpty() ? CallTimeZones.UNKNOWN_FALLBACK : String.join(" ", usable);
+        }).toArray(String[]::new));
     }
 
     /** Null when the batch is not the caller's. */
@@ -69,6 +105,91 @@ public class CallBatchService {
         UUID organization = tenant.requireOrganization();
         return pool.withTransaction(db -> repository.cancelBatch(db, organization, batchId))
                 .map(canceled -> canceled == null ? null : new BatchCancelView(batchId, canceled));
+    }
+
+    /** Null when the batch is not the caller's. */
+    public Uni<BatchView> find(UUID batchId) {
+        UUID organization = tenant.requireOrganization();
+        return pool.withConnection(db -> view(db, organization, batchId));
+    }
+
+    public Uni<ListResponse<BatchView>> list(PageRequest page) {
+        UUID organization = tenant.requireOrganization();
+        return pool.withConnection(db -> batches.list(db, organization, page)
+                .chain(found -> batches.progress(db, organization, found.items().stream()
+                        .map(CallBatchRepository.Batch::id).toList())
+                        .map(progress -> found.map(b -> view(b, progress.getOrDefault(b.id(),
+                                CallBatchRepository.Progress.NONE))))));
+    }
+
+    /**
+     * Stops the dispatcher from placing the batch's calls not yet placed; a call being placed at this moment still
+     * is. Pausing a paused batch changes nothing. Null when the batch is not the caller's.
+     *
+     * @throws ApiException 409 when the batch is canceled or has nothing left to place
+     */
+    public Uni<BatchView> pause(UUID batchId) {
+        return change(batchId, true);
+    }
+
+    /** Makes a paused batch's waiting calls claimable again; resuming a running batch changes nothing. */
+    public Uni<BatchView> resume(UUID batchId) {
+        return change(batchId, false);
+    }
+
+    private Uni<BatchView> change(UUID batchId, boolean pause) {
+        UUID organization = tenant.requireOrganization();
+        return pool.withTransaction(db -> repository.lockBatch(db, organization, batchId)
+                .chain(state -> {
+                    if (state == null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    if (state.canceled()) {
+                        throw ApiException.conflict("batch_canceled", "the batch is canceled");
+                    }
+                    if (state.unsent() == 0) {
+                        throw ApiException.conflict("batch_finished",
+                                "every call of the batch was placed or has ended; nothing is left to "
+                                        + (pause ? "pause" : "resume"));
+                    }
+                    return (pause ? repository.pauseBatch(db, organization, batchId)
+                            : repository.resumeBatch(db, organization, batchId))
+                            .chain(() -> view(db, organization, batchId));
+                }));
+    }
+
+    private Uni<BatchView> view(SqlClient db, UUID organization, UUID batchId) {
+        return batches.find(db, organization, batchId)
+                .chain(batch -> batch == null ? Uni.createFrom().nullItem()
+                        : batches.progress(db, organization, List.of(batchId))
+                                .map(progress -> view(batch, progress.getOrDefault(batchId,
+                                        CallBatchRepository.Progress.NONE))));
+    }
+
+    /**
+     * The estimate takes the batch's pace over the last minute, or, before it has one, the account's allowed pace (its
+     * provider's, or the configured default; other batches of the account share it, so it may come out short).
+     */
+    private BatchView view(CallBatchRepository.Batch batch, CallBatchRepository.Progress progress) {
+        String status = batch.canceledAt() != null ? "canceled"
+                : progress.unsent() == 0 ? "finished"
+                        : batch.pausedAt() != null ? "paused" : "running";
+        double allowed = batch.callsPerSecond() != null ? batch.callsPerSecond() : config.callsPerSecond();
+        double recent = progress.recentPerSecond();
+        Long left = switch (status) {
+            case "finished" -> 0L;
+            case "running" -> (long) Math.ceil(progress.unsent() / (recent > 0 ? recent : allowed));
+            default -> null;
+        };
+        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.skipped(),
+                progress.unsent(),
+                new BatchView.Pace(allowed, recent), left, batch.callingWindow(), instant(batch.createdAt()),
+                instant(batch.pausedAt()),
+                instant(batch.canceledAt()));
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     /** Microseconds, as PostgreSQL stores them, so the 202 shows the createdAt a later read will. */

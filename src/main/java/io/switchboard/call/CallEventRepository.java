@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -135,11 +136,12 @@ public class CallEventRepository {
     }
 
     /** The agent an answered outbound call goes to, and the account the call was placed in. */
-    record OutboundAnswer(String accountSid, UUID providerId, Route.Agent agent) {
+    /** {@code parameters}: the call's own stream parameters (its batch's and its target's), empty when none. */
+    record OutboundAnswer(String accountSid, UUID providerId, Route.Agent agent, Map<String, String> parameters) {
     }
 
     private static final String OUTBOUND_ANSWER = """
-            select p.account_sid, p.id as provider_id, %s
+            select p.account_sid, p.id as provider_id, c.parameters::text as call_parameters, %s
               from call c
               join agent a on a.id = c.agent_id
               join phone_number n on n.id = c.phone_number_id
@@ -155,8 +157,10 @@ public class CallEventRepository {
                         return null;
                     }
                     Row row = it.next();
+                    String parameters = row.getString("call_parameters");
                     return new OutboundAnswer(row.getString("account_sid"), row.getUUID("provider_id"),
-                            Route.Agent.of(row, json));
+                            Route.Agent.of(row, json),
+                            parameters == null ? Map.of() : json.read(parameters, JsonColumns.STRING_MAP));
                 });
     }
 

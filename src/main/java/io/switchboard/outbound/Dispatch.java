@@ -99,6 +99,11 @@ class Dispatch {
     /** Opens the credentials at once, then sends at the row's slot, {@code send_in_ms} after {@code claimedAt}. */
     private Uni<Void> send(DispatchKind kind, Row row, long claimedAt) {
         UUID id = row.getUUID("id");
+        String withheld = kind.withheld(row);
+        if (withheld != null) {
+            LOG.infof("outbound %s %s: not sent (%s)", kind.noun(), id, withheld);
+            return repository.withhold(kind.table(), id, row.getInteger("attempts"), withheld);
+        }
         TwilioCredentials creds;
         try {
             creds = credentials(kind, row);

@@ -29,6 +29,15 @@ public interface DispatchKind {
         return table().name();
     }
 
+    /**
+     * Why the claimed row must not be sent after all, decided at the moment it would be (its recipient is on the
+     * do-not-contact list, its agent is gone): a short reason the row ends {@code canceled} with, in
+     * {@code skip_reason}; null to send it. Never withheld by default.
+     */
+    default String withheld(Row row) {
+        return null;
+    }
+
     /** Builds the claimed row's request and sends it; completes with the sid of what Twilio created. */
     Uni<String> send(Row row, TwilioCredentials credentials);
 

@@ -23,7 +23,7 @@ public class DispatchRepository {
 
     /** A table's statements, written once. */
     private record Statements(String claim, String recheck, String release, String backOff, String ambiguous,
-            String recheckLater, String resend, String cancel, String fail) {
+            String recheckLater, String resend, String cancel, String fail, String withhold) {
 
         static Statements of(DispatchTable t) {
             String keyStart = Integer.toString(t.paceKeyPrefix().length() + 1);
@@ -45,11 +45,13 @@ public class DispatchRepository {
                     sql(RECHECK_LATER, names, t),
                     sql(RESEND.replace("{ended_if_withdrawn}", endedIfWithdrawn), names, t),
                     sql(CANCEL.replace("{ended}", ended), names, t),
-                    sql(FAIL.replace("{ended}", ended), names, t));
+                    sql(FAIL.replace("{ended}", ended), names, t),
+                    sql(WITHHOLD.replace("{ended}", ended), names, t));
         }
 
         private static String sql(String template, Map<String, String> names, DispatchTable t) {
-            String statement = template.replace("{withdrawn}", "(" + t.withdrawn() + ")");
+            String statement = template.replace("{withdrawn}", "(" + t.withdrawn() + ")")
+                    .replace("{held}", "(" + t.held() + ")");
             for (var name : names.entrySet()) {
                 statement = statement.replace(name.getKey(), name.getValue());
             }
@@ -67,69 +69,69 @@ public class DispatchRepository {
      * from the schedule, not from when a claim happened to run, so no tick or round trip delays the pace; an idle key
      * starts again from now and never sends a burst for the time it was idle. The pace row and the rows stay locked
      * until the claim commits, so replicas never share a slot or a row. send_in_ms is the wait until the row's slot.
-     * A withdrawn row (its batch canceled since it was queued or sent again) is ended canceled, never claimed.
+     * A withdrawn row (its batch canceled since it was queued or sent again) is ended canceled, never claimed. A held
+     * row (its batch paused, its calling window closed) is passed over and takes no slot, and a key with only held
+     * rows due is not taken (it would use up a place in $2).
      */
-    private static final String CLAIM =
-            """
-                    with pace as (
-                        select p.key, substr(p.key, {key_start}) as key_value, greatest(p.next_at, now()) as base
-                          from outbound_pace p
-                         where p.key like '{key_prefix}%' and p.next_at <= now() + $4 * interval '1 millisecond'
-                           and exists (select 1 from {table} w
-                                        where w.dispatch_state = {waiting}
-                                  and w.{key_column} = substr(p.key, {key_start})
-                                          and w.next_attempt_at <= now())
-                         order by p.next_at
-                         limit $2
-                           for update skip locked
-                    ), due as (
-                        select w.*, pace.key, pace.base
-                          from pace cross join lateral (
-                              select t.id, t.next_attempt_at, t.created_at, {cost} as cost,
-                             cast({rate} as float8) as rate,
-                                     {withdrawn} as withdrawn
-                                from {table} t
-                               where t.dispatch_state = {waiting} and t.{key_column} = pace.key_value
-                                 and t.next_attempt_at <= now()
-                               order by t.next_attempt_at, t.created_at
-                               limit $2
-                                 for update skip locked) w
-                    ), slotted as (
-                        select d.id, d.key, d.base,
-                               1000.0 / (coalesce(min(d.rate) over (partition by d.key), $1::float8) * (1 - $5::float8))
+    private static final String CLAIM = """
+            with pace as (
+                select p.key, substr(p.key, {key_start}) as key_value, greatest(p.next_at, now()) as base
+                  from outbound_pace p
+                 where p.key like '{key_prefix}%' and p.next_at <= now() + $4 * interval '1 millisecond'
+                   and exists (select 1 from {table} t
+                                where t.dispatch_state = {waiting} and t.{key_column} = substr(p.key, {key_start})
+                                  and t.next_attempt_at <= now() and not {held})
+                 order by p.next_at
+                 limit $2
+                   for update skip locked
+            ), due as (
+                select w.*, pace.key, pace.base
+                  from pace cross join lateral (
+                      select t.id, t.next_attempt_at, t.created_at, {cost} as cost, cast({rate} as float8) as rate,
+                             {withdrawn} as withdrawn
+                        from {table} t
+                       where t.dispatch_state = {waiting} and t.{key_column} = pace.key_value
+                         and t.next_attempt_at <= now() and not {held}
+                       order by t.next_attempt_at, t.created_at
+                       limit $2
+                         for update skip locked) w
+            ), slotted as (
+                select d.id, d.key, d.base,
+                       1000.0 / (coalesce(min(d.rate) over (partition by d.key), $1::float8) * (1 - $5::float8))
                            as interval_ms,
-                               sum(d.cost) over (partition by d.key order by d.next_attempt_at, d.created_at, d.id)
-                                   as cost_to_end, d.cost
-                          from due d
-                         where not d.withdrawn
-                    ), picked as (
-                        select s.id, s.key,
-                               s.base + (s.cost_to_end - s.cost) * s.interval_ms * interval '1 millisecond' as slot,
-                               s.base + s.cost_to_end * s.interval_ms * interval '1 millisecond' as slot_end
-                          from slotted s
-                         where s.base + (s.cost_to_end - s.cost) * s.interval_ms * interval '1 millisecond'
-                               <= now() + $4 * interval '1 millisecond'
-                    ), claimed as (
-                        update {table} t set dispatch_state = {placing},
-                               claimed_until = picked.slot + $3 * interval '1 millisecond',
-                               attempts = t.attempts + 1{attempted}, updated_at = now()
-                          from picked
-                         where t.id = picked.id
-                        returning t.*{claimed}, picked.slot as pace_slot
-                    ), dropped as (
-                        update {table} t set status = 'canceled', dispatch_state = {done}{ended}, updated_at = now()
-                          from due
-                         where t.id = due.id and due.withdrawn
-                    ), paced as (
-                        update outbound_pace p set next_at = e.slot_end
-                          from (select key, max(slot_end) as slot_end from picked group by key) e
-                         where p.key = e.key
-                    )
-                    select cl.*, greatest(0, ceil(extract(epoch from cl.pace_slot - clock_timestamp()) * 1000))::bigint
-                               as send_in_ms, {provider}
-                      from claimed cl
-                      left join provider pr on pr.id = cl.provider_id
-                     order by cl.pace_slot""";
+                       sum(d.cost) over (partition by d.key order by d.next_attempt_at, d.created_at, d.id)
+                           as cost_to_end,
+                       d.cost
+                  from due d
+                 where not d.withdrawn
+            ), picked as (
+                select s.id, s.key,
+                       s.base + (s.cost_to_end - s.cost) * s.interval_ms * interval '1 millisecond' as slot,
+                       s.base + s.cost_to_end * s.interval_ms * interval '1 millisecond' as slot_end
+                  from slotted s
+                 where s.base + (s.cost_to_end - s.cost) * s.interval_ms * interval '1 millisecond'
+                       <= now() + $4 * interval '1 millisecond'
+            ), claimed as (
+                update {table} t set dispatch_state = {placing},
+                       claimed_until = picked.slot + $3 * interval '1 millisecond',
+                       attempts = t.attempts + 1{attempted}, updated_at = now()
+                  from picked
+                 where t.id = picked.id
+                returning t.*{claimed}, picked.slot as pace_slot
+            ), dropped as (
+                update {table} t set status = 'canceled', dispatch_state = {done}{ended}, updated_at = now()
+                  from due
+                 where t.id = due.id and due.withdrawn
+            ), paced as (
+                update outbound_pace p set next_at = e.slot_end
+                  from (select key, max(slot_end) as slot_end from picked group by key) e
+                 where p.key = e.key
+            )
+            select cl.*, greatest(0, ceil(extract(epoch from cl.pace_slot - clock_timestamp()) * 1000))::bigint
+                       as send_in_ms, {provider}
+              from claimed cl
+              left join provider pr on pr.id = cl.provider_id
+             order by cl.pace_slot""";
 
     /* $1 rows, $2 lease (ms), $3 grace (ms). Ambiguous rows that are due, and placing rows whose lease ran out. */
     private static final String RECHECK = """
@@ -209,6 +211,12 @@ public class DispatchRepository {
                    dispatch_error = $4{ended}, updated_at = now()
              where t.id = $1 and t.attempts = $2 and t.dispatch_state in ({placing}, {ambiguous}) and t.sid is null""";
 
+    /* $1 id, $2 attempt, $3 reason. Only the attempt that claimed the row ends it so. */
+    private static final String WITHHOLD = """
+            update {table} t set status = 'canceled', dispatch_state = {done}, claimed_until = null,
+                   skip_reason = $3{ended}, updated_at = now()
+             where t.id = $1 and t.attempts = $2 and t.dispatch_state = {placing} and t.sid is null""";
+
     private final Pool pool;
     private final Map<DispatchTable, Statements> statements = new ConcurrentHashMap<>();
 
@@ -282,6 +290,11 @@ public class DispatchRepository {
     Uni<Void> fail(SqlClient db, DispatchTable table, UUID id, int attempt, Integer code, String error) {
         return db.preparedQuery(statements(table).fail()).execute(Tuple.of(id, attempt, code, error))
                 .replaceWithVoid();
+    }
+
+    /** Ends a claimed row that was never sent canceled, with the reason it was withheld. */
+    Uni<Void> withhold(DispatchTable table, UUID id, int attempt, String reason) {
+        return update(statements(table).withhold(), Tuple.of(id, attempt, reason));
     }
 
     private Uni<Void> update(String statement, Tuple args) {

@@ -57,6 +57,7 @@ class DispatchTest {
                 pace_key        text        not null,
                 cost            integer     not null default 1,
                 withdrawn       boolean     not null default false,
+                held            boolean     not null default false,
                 refused_code    integer,
                 provider_id     uuid,
                 created_at      timestamptz not null default clock_timestamp(),
@@ -69,7 +70,8 @@ class DispatchTest {
                 resends         integer     not null default 0,
                 dispatch_error  text,
                 attempted_at    timestamptz,
-                ended_at        timestamptz
+                ended_at        timestamptz,
+                skip_reason     text
             )""";
 
     private static volatile UUID providerId;
@@ -141,6 +143,39 @@ class DispatchTest {
         assertThat(paceAheadMillis("b")).isBetween(3 * AN_HOUR - 5_000, 3 * AN_HOUR);
         // The paces moved on: a2 waits for a's next interval, and the claimed rows are no longer waiting.
         assertThat(claim(AN_HOUR)).isEmpty();
+    }
+
+    /**
+     * A held row (its batch paused, its calling window closed) is passed over and takes no slot: the next row of its
+     * key takes the key's slot, and a key with only held rows due is not taken at all, so it uses up no place in the
+     * keys a claim serves.
+     */
+    @Test
+    void aHeldRowIsPassedOverAndTakesNoSlot() {
+        UUID held = waiting("a");
+        run("update dispatch_fake set held = true where id = $1", held);
+        UUID next = waiting("a");
+        UUID onlyHeld = waiting("b");
+        run("update dispatch_fake set held = true where id = $1", onlyHeld);
+        // b's slot is the oldest, so a claim of one key would take b were its held row counted as due.
+        run("update outbound_pace set next_at = now() - interval '1 hour' where key = $1",
+                FakeKind.TABLE.paceKey("b"));
+
+        var claimed = ids(list(pool.withTransaction(
+                tx -> repository.claim(tx, FakeKind.TABLE, perSecond(AN_HOUR), 1, LEASE, AHEAD, MARGIN))
+                .await().atMost(WAIT)));
+
+        assertThat(claimed).containsExactly(next);
+        for (UUID id : List.of(held, onlyHeld)) {
+            assertThat(row(id).getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+            assertThat(row(id).getInteger("attempts")).isZero();
+        }
+        assertThat(paceAheadMillis("a")).isBetween(AN_HOUR - 5_000, AN_HOUR);
+        assertThat(paceAheadMillis("b")).isNegative();
+
+        // No longer held, it is claimed as usual.
+        run("update dispatch_fake set held = false where id = $1", onlyHeld);
+        assertThat(ids(claim(AN_HOUR))).containsExactly(onlyHeld);
     }
 
     @Test
@@ -506,6 +541,7 @@ class DispatchTest {
         repository.fail(pool, FakeKind.TABLE, id, 1, 1, "late").await().atMost(WAIT);
         repository.release(FakeKind.TABLE, id, 1).await().atMost(WAIT);
         repository.cancel(FakeKind.TABLE, id, 1).await().atMost(WAIT);
+        repository.withhold(FakeKind.TABLE, id, 1, "late").await().atMost(WAIT);
 
         Await.until(WAIT, () -> dispatch.underLease().running() == 0, "attempt 1's outcome to be stored");
         Row row = row(id);
@@ -513,6 +549,7 @@ class DispatchTest {
         assertThat(row.getInteger("attempts")).isEqualTo(2);
         assertThat(row.getString("status")).isEqualTo("queued");
         assertThat(row.getString("dispatch_error")).isNull();
+        assertThat(row.getString("skip_reason")).isNull();
     }
 
     @Test
@@ -612,6 +649,7 @@ class DispatchTest {
                 .withPaceCost("t.cost")
                 .withClaimedColumns("'fake ' || t.pace_key as label")
                 .withdrawnWhen("t.withdrawn")
+                .heldWhen("t.held")
                 .timingAttempts()
                 .timingEnds();
         static final String UNCONFIRMED = "not confirmed, not found";
