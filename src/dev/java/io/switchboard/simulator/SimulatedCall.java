@@ -3,7 +3,8 @@ package io.switchboard.simulator;
 import java.time.Instant;
 import java.util.List;
 
-/** A snapshot of a simulated call for tests. {@code durationSeconds} is null until the call ends. */
+/** A snapshot of a simulated call for tests. {@code durationSeconds} is null until the call ends; {@code answeredBy} is null without answering machine detection. */
 public record SimulatedCall(String sid, String accountSid, String from, String to, String direction, String status,
-        String url, Integer durationSeconds, Instant createdAt, List<String> recordingSids) {
+        String url, Integer durationSeconds, Instant createdAt, List<String> recordingSids,
+        String answeredBy) {
 }
