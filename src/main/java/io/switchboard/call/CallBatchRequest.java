@@ -15,10 +15,11 @@ import java.util.UUID;
  * The body of {@code POST /v1/calls}: one agent calls each target, from {@code from} or the agent's number. The
  * targets come as plain numbers ({@code targetNumbers}) or with their own stream parameters ({@code targets}); the
  * batch's {@code parameters} go to every call, a target's own win over them. With a {@code callingWindow}, each call
- * waits for it in its target's local time.
+ * waits for it in its target's local time. With a {@code retry}, a target whose call ends with one of its outcomes is
+ * called again.
  */
 public record CallBatchRequest(String agentId, List<String> targetNumbers, List<Target> targets, String from,
-        Map<String, String> parameters, CallingWindow callingWindow) {
+        Map<String, String> parameters, CallingWindow callingWindow, CallRetry retry) {
 
     static final int MAX_TARGETS = 10_000;
     /** A 400 naming ten thousand bad numbers helps no one: the first ones are enough to see the mistake. */
@@ -65,6 +66,9 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, List<
         AgentRequest.validateStreamParameters(v, "parameters", parameters);
         if (callingWindow != null) {
             callingWindow.validate(v);
+        }
+        if (retry != null) {
+            retry.validate(v);
         }
         v.throwIfInvalid();
         return agent;

@@ -80,7 +80,7 @@ public class CallBatchService {
                 })
                 .chain(from -> storedZones(db, found)
                         .chain(stored -> repository.insertBatch(db, organization, batchId, agentId, from, ids,
-                                targets, distinct.parameters(), window, stored, now()))
+                                targets, distinct.parameters(), window, stored, request.retry(), now()))
                         .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid())))))
                 .replaceWith(() -> new CallBatchView(batchId, calls, distinct.duplicatesSkipped()));
     }
@@ -181,10 +181,9 @@ public class CallBatchService {
             case "running" -> (long) Math.ceil(progress.unsent() / (recent > 0 ? recent : allowed));
             default -> null;
         };
-        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.skipped(),
-                progress.unsent(),
-                new BatchView.Pace(allowed, recent), left, batch.callingWindow(), instant(batch.createdAt()),
-                instant(batch.pausedAt()),
+        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(),
+                progress.byAttempt(), progress.skipped(), progress.unsent(), new BatchView.Pace(allowed, recent), left,
+                batch.callingWindow(), batch.retry(), instant(batch.createdAt()), instant(batch.pausedAt()),
                 instant(batch.canceledAt()));
     }
 

@@ -62,10 +62,10 @@ class OutboundCallRepository {
     private static final String INSERT_CALLS = DispatchState.inline("""
             insert into call (id, organization_id, batch_id, direction, from_number, to_number, agent_id,
                               phone_number_id, status, created_at, updated_at, account_sid, provider_id,
-                              dispatch_state, next_attempt_at, parameters, time_zones)
+                              dispatch_state, next_attempt_at, parameters, time_zones, target_id, attempt)
             select u.id, $1, $2, 'outbound', $3, u.to_number, $4, $5, 'queued',
                    $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6, u.parameters::jsonb,
-                   string_to_array(u.zones, ' ')
+                   string_to_array(u.zones, ' '), u.id, 1
               from unnest($9::uuid[], $10::text[], $11::text[], $12::text[]) with ordinality
                    as u(id, to_number, parameters, zones, n)""");
 
@@ -165,21 +165,24 @@ class OutboundCallRepository {
 
     /**
      * The batch and all its calls in two statements whatever its size: the calls go in as arrays (their stream
-     * parameters as JSON text, null for none; their time zones separated by spaces, null without a window). Creation
-     * times
-     * step by a microsecond so the calls list, and are placed, in the order of the targets.
+     * parameters as JSON text, null for none; their time zones separated by spaces, null without a window), each the
+     * first attempt at its target. Creation times step by a microsecond so the calls list, and are placed, in the order of the targets.
      */
     Uni<Void> insertBatch(SqlClient db, UUID organizationId, UUID batchId, UUID agentId, CallerId from,
-            UUID[] ids, String[] targets, String[] parameters, CallingWindow window, String[] zones,
+            UUID[] ids, String[] targets, String[] parameters, CallingWindow window, String[] zones, CallRetry retry,
             OffsetDateTime now) {
-        var batch = db.preparedQuery("""
-                insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at,
-                                            window_start, window_end, window_days)
-                values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[])""")
+        var batch = db.preparedQuery(
+                """
+                        insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at,
+                                                    window_start, window_end, window_days, retry_on, retry_max_attempts,
+                                                    retry_after_seconds)
+                        values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[], $10::text[], $11, $12)""")
                 .execute(Tuple.from(new Object[] {
                     batchId, organizationId, agentId, from.numberId(), ids.length, now,
                     window == null ? null : window.start(), window == null ? null : window.end(),
-                    window == null ? null : window.isoDays()
+                    window == null ? null : window.isoDays(),
+                    retry == null ? null : retry.on().toArray(String[]::new),
+                    retry == null ? null : retry.maxAttempts(), retry == null ? null : retry.afterSeconds()
                 }));
         var calls = db.preparedQuery(INSERT_CALLS)
                 .execute(Tuple.from(new Object[] {
