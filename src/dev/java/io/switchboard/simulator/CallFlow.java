@@ -173,6 +173,30 @@ class CallFlow {
         });
     }
 
+    /**
+     * A call update's new TwiML, given inline or fetched from {@code url}: recorded, and the call ends after a step
+     * when the TwiML does not hold it open (a message then a hang-up).
+     */
+    void redirect(SimCall call, String twiml, String url, String method, String authToken, Timing timing) {
+        Uni<Twiml> answer;
+        if (twiml != null) {
+            log.twiml.add(new Recorded.Twiml(Instant.now(), call.sid, null, 200, "text/xml", twiml));
+            answer = Uni.createFrom().item(Twiml.parse(twiml, null));
+        } else {
+            var delivery = new WebhookSender.Delivery("twiml", call.sid, method, url, callParams(call, "in-progress"),
+                    authToken);
+            answer = sender.send(delivery, false).map(reply -> recordTwiml(call.sid, url, reply));
+        }
+        answer.chain(parsed -> parsed.endsCall() ? sleep(timing.step()).invoke(() -> {
+            synchronized (call) {
+                if (!call.isTerminal()) {
+                    call.endRequested.complete(null);
+                }
+            }
+        }) : none()).subscribe().with(ignored -> {}, failure -> LOG.warnf(failure, "simulated call %s: redirect",
+                call.sid));
+    }
+
     // --- inbound calls and SMS --------------------------------------------------------------------------------------
 
     Uni<InboundDelivery> inboundCall(SimCall call, SimNumber number, String authToken, Faults faults, Timing timing) {

@@ -121,6 +121,12 @@ class Calls implements TwilioResource {
         var call = require(account, sid, path, region);
         synchronized (call) {
             String status = form.get("Status");
+            String twiml = form.get("Twiml", null);
+            String url = form.get("Url", null);
+            if (status == null && (twiml != null || url != null) && "in-progress".equals(call.status)) {
+                // A live call runs the new TwiML in place of its current one (Calls update, Twiml or Url).
+                flow.redirect(call, twiml, url, form.method("Method"), account.authToken, conditions.timing());
+            }
             if (status != null && !call.isTerminal()) {
                 switch (status) {
                     case "canceled" -> {

@@ -80,7 +80,8 @@ public class CallBatchService {
                 })
                 .chain(from -> storedZones(db, found)
                         .chain(stored -> repository.insertBatch(db, organization, batchId, agentId, from, ids,
-                                targets, distinct.parameters(), window, stored, request.retry(), now()))
+                                targets, distinct.parameters(), window, stored, request.retry(),
+                                request.storedMachineDetection(), request.voicemail(), now()))
                         .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid())))))
                 .replaceWith(() -> new CallBatchView(batchId, calls, distinct.duplicatesSkipped()));
     }

@@ -23,7 +23,8 @@ import java.util.UUID;
 class OutboundCallRepository {
 
     /**
-     * Calls are paced per Twilio account. The claim brings the agent's recording setting, and whether the call may
+     * Calls are paced per Twilio account. The claim brings the agent's recording setting, the batch's answering
+     * machine detection, and whether the call may
      * still be placed: its recipient not on the do-not-contact list, its agent and its caller-ID number not deleted. A
      * call of a canceled batch is withdrawn, and one of a paused batch is held, as is one whose calling window is
      * closed in any of its time zones (the most restrictive of them wins: a number that may be in several zones is
@@ -32,6 +33,7 @@ class OutboundCallRepository {
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
             .withClaimedColumns("""
                     (select a.recording from agent a where a.id = t.agent_id) as recording,
+                    (select b.machine_detection from outbound_batch b where b.id = t.batch_id) as machine_detection,
                     %s as do_not_contact,
                     not exists (select 1 from agent a where a.id = t.agent_id) as agent_gone,
                     not exists (select 1 from phone_number n
@@ -170,19 +172,23 @@ class OutboundCallRepository {
      */
     Uni<Void> insertBatch(SqlClient db, UUID organizationId, UUID batchId, UUID agentId, CallerId from,
             UUID[] ids, String[] targets, String[] parameters, CallingWindow window, String[] zones, CallRetry retry,
-            OffsetDateTime now) {
+            String machineDetection, CallBatchRequest.Voicemail voicemail, OffsetDateTime now) {
         var batch = db.preparedQuery(
                 """
                         insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at,
                                                     window_start, window_end, window_days, retry_on, retry_max_attempts,
-                                                    retry_after_seconds)
-                        values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[], $10::text[], $11, $12)""")
+                                                    retry_after_seconds, machine_detection, voicemail_say,
+                                                    voicemail_play)
+                        values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[], $10::text[], $11, $12,
+                                $13, $14, $15)""")
                 .execute(Tuple.from(new Object[] {
                     batchId, organizationId, agentId, from.numberId(), ids.length, now,
                     window == null ? null : window.start(), window == null ? null : window.end(),
                     window == null ? null : window.isoDays(),
                     retry == null ? null : retry.on().toArray(String[]::new),
-                    retry == null ? null : retry.maxAttempts(), retry == null ? null : retry.afterSeconds()
+                    retry == null ? null : retry.maxAttempts(), retry == null ? null : retry.afterSeconds(),
+                    machineDetection, voicemail == null ? null : voicemail.say(),
+                    voicemail == null ? null : voicemail.play()
                 }));
         var calls = db.preparedQuery(INSERT_CALLS)
                 .execute(Tuple.from(new Object[] {

@@ -100,7 +100,7 @@ class OutboundCallRepositoryTest {
         }
         var now = OffsetDateTime.now(ZoneOffset.UTC);
         pool.withTransaction(db -> repository.insertBatch(db, seeded.organizationId(), batchId, seeded.agentId(), from,
-                ids, targets, new String[size], null, null, null, now)).await().atMost(WAIT);
+                ids, targets, new String[size], null, null, null, null, null, now)).await().atMost(WAIT);
         return new Batch(seeded, batchId, ids);
     }
 
