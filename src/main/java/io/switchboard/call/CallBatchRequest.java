@@ -29,6 +29,8 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, List<
     private static final int MAX_REPORTED = 100;
     private static final String E164 = "must be an E.164 number such as +14155551234";
 
+    /** {@code from} that picks each target's caller ID among the agent's numbers ({@link CallerIds}). */
+    static final String AUTO_FROM = "auto";
     static final List<String> MACHINE_DETECTION = List.of("off", "hangup", "message");
     static final int MAX_VOICEMAIL_TEXT = 1000;
 
@@ -75,7 +77,8 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, List<
                 }
             }
         }
-        v.require(from == null || PhoneNumbers.isE164(from), "from", E164);
+        v.require(from == null || AUTO_FROM.equals(from) || PhoneNumbers.isE164(from), "from",
+                E164 + ", or \"auto\"");
         AgentRequest.validateStreamParameters(v, "parameters", parameters);
         if (callingWindow != null) {
             callingWindow.validate(v);
