@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasItems;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.switchboard.reconcile.Stale;
 import io.switchboard.simulator.Recorded;
 import io.switchboard.simulator.Timing;
 import io.switchboard.simulator.TwilioSimulator;
@@ -14,11 +15,16 @@ import io.switchboard.support.Await;
 import io.switchboard.support.Connected;
 import io.switchboard.support.SignedWebhook;
 import io.switchboard.support.SimAccount;
+import io.switchboard.twilio.TwilioCredentials;
+import io.switchboard.twilio.TwilioRegion;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -34,6 +40,12 @@ class CallRetryTest {
 
     @Inject
     TwilioSimulator simulator;
+
+    @Inject
+    CallReconcileKind reconcile;
+
+    @Inject
+    Pool pool;
 
     @Test
     void aBusyTargetIsCalledAgainUntilMaxAttemptsAndAnAnsweredOneOnce() {
@@ -108,6 +120,31 @@ class CallRetryTest {
         Api.as(c.org()).post("/v1/calls/batches/" + batchId + "/cancel").then().statusCode(200)
                 .body("canceled", equalTo(1));
         assertThat(creates(c, busy)).isEqualTo(1);
+    }
+
+    @Test
+    void aCallWhoseEndOnlyReconciliationLearnedIsRetriedToo() {
+        var c = connected();
+        String busy = outcome('1');
+        String batchId = create(c, List.of(busy), retry(List.of("busy"), 2, "PT1H"));
+        Await.until(Duration.ofSeconds(10), () -> calls(c, batchId).getList("items").size() == 2,
+                "the first attempt ended busy and the second scheduled");
+        var first = calls(c, batchId);
+        UUID id = UUID.fromString(first.getString("items[0].id"));
+        String sid = first.getString("items[0].sid");
+        // As if the final callback had never come: the row still ringing, no retry yet.
+        pool.preparedQuery("delete from call where target_id = $1 and attempt = 2").execute(Tuple.of(id))
+                .await().atMost(Duration.ofSeconds(5));
+        pool.preparedQuery("update call set status = 'ringing', ended_at = null where id = $1")
+                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5));
+
+        var creds = TwilioCredentials.withAuthToken(c.account().accountSid(), c.account().authToken(),
+                TwilioRegion.US1);
+        assertThat(reconcile.reconcile(new Stale(id, sid, "ringing", c.account().accountSid()), creds)
+                .await().atMost(Duration.ofSeconds(10))).isTrue();
+        var after = calls(c, batchId);
+        assertThat(after.getList("items.status")).containsExactly("busy", "queued");
+        assertThat(after.getList("items.attempt")).containsExactly(1, 2);
     }
 
     @Test
