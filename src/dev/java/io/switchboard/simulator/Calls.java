@@ -61,6 +61,7 @@ class Calls implements TwilioResource {
                 throw new SimError(400, 21205, "Url parameter is required");
             }
             MagicNumbers.checkCall(from, to);
+            String machineDetection = machineDetection(form);
             if (!NumberingPlan.isPossible(to) && !to.startsWith("sip:") && !to.startsWith("client:")) {
                 throw MagicNumbers.invalidCallTo();
             }
@@ -84,6 +85,10 @@ class Calls implements TwilioResource {
             call.recordingStatusCallback = form.get("RecordingStatusCallback", null);
             call.recordingStatusCallbackMethod = form.method("RecordingStatusCallbackMethod");
             call.recordingStatusCallbackEvents = events(form.all("RecordingStatusCallbackEvent"), Set.of("completed"));
+            call.machineDetection = machineDetection;
+            call.asyncAmd = machineDetection != null && form.flag("AsyncAmd");
+            call.asyncAmdStatusCallback = form.get("AsyncAmdStatusCallback", null);
+            call.asyncAmdStatusCallbackMethod = form.method("AsyncAmdStatusCallbackMethod");
             calls.put(call.sid, call);
         }
         flow.runOutbound(call, account.authToken, conditions.faults(), conditions.timing());
@@ -117,6 +122,12 @@ class Calls implements TwilioResource {
         var call = require(account, sid, path, region);
         synchronized (call) {
             String status = form.get("Status");
+            String twiml = form.get("Twiml", null);
+            String url = form.get("Url", null);
+            if (status == null && (twiml != null || url != null) && "in-progress".equals(call.status)) {
+                // A live call runs the new TwiML in place of its current one (Calls update, Twiml or Url).
+                flow.redirect(call, twiml, url, form.method("Method"), account.authToken, conditions.timing());
+            }
             if (status != null && !call.isTerminal()) {
                 switch (status) {
                     case "canceled" -> {
@@ -178,6 +189,27 @@ class Calls implements TwilioResource {
 
     void clear() {
         calls.clear();
+    }
+
+    /**
+     * The detection mode asked for, or null. The spec types MachineDetection and AsyncAmd as plain strings; Twilio's
+     * documentation allows {@code Enable} or {@code DetectMessageEnd}, and {@code true} or {@code false}
+     * (https://www.twilio.com/docs/voice/answering-machine-detection#api-parameters), so anything else is refused
+     * here. Detection is ignored when SendDigits is given, as the spec says.
+     */
+    private static String machineDetection(Params form) {
+        String mode = form.get("MachineDetection", null);
+        String async = form.get("AsyncAmd", null);
+        if (async != null && !"true".equals(async) && !"false".equals(async)) {
+            throw new SimError(400, 20001, "AsyncAmd must be true or false");
+        }
+        if (mode == null || form.get("SendDigits", null) != null) {
+            return null;
+        }
+        if (!"Enable".equals(mode) && !"DetectMessageEnd".equals(mode)) {
+            throw new SimError(400, 20001, "MachineDetection must be Enable or DetectMessageEnd");
+        }
+        return mode;
     }
 
     /** The calls-per-second fault: Twilio's 429 past the account's limit. Under the accounts' monitor. */

@@ -37,6 +37,13 @@ final class SimCall {
     String statusCallbackMethod = "POST";
     Set<String> statusCallbackEvents = Set.of("completed");
     boolean record;
+    /** {@code Enable} or {@code DetectMessageEnd} when the create asked for answering machine detection. */
+    String machineDetection;
+    boolean asyncAmd;
+    String asyncAmdStatusCallback;
+    String asyncAmdStatusCallbackMethod = "POST";
+    /** What detection found once the call was answered (human, machine_start, machine_end_beep), else null. */
+    String answeredBy;
     String recordingStatusCallback;
     String recordingStatusCallbackMethod = "POST";
     Set<String> recordingStatusCallbackEvents = Set.of("completed");
@@ -76,7 +83,7 @@ final class SimCall {
     /** Under the call's lock, which every change to it holds too. */
     synchronized SimulatedCall snapshot() {
         return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids,
-                queuedNanos > 0, queuedNanos / 1_000_000);
+                queuedNanos > 0, queuedNanos / 1_000_000, answeredBy);
     }
 
     JsonObject toJson() {
@@ -99,7 +106,7 @@ final class SimCall {
                 .put("price", null)
                 .put("price_unit", "USD")
                 .put("direction", direction)
-                .put("answered_by", null)
+                .put("answered_by", answeredBy)
                 .put("api_version", "2010-04-01")
                 .put("forwarded_from", null)
                 .put("group_sid", null)

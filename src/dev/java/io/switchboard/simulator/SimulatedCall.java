@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * A snapshot of a simulated call for tests. {@code durationSeconds} is null until the call ends. {@code overLimit}:
  * the create arrived while the account's calls per second were used up, so Twilio queued it for {@code queuedMillis}
- * before executing it.
+ * before executing it. {@code answeredBy} is null without answering machine detection.
  */
 public record SimulatedCall(String sid, String accountSid, String from, String to, String direction, String status,
         String url, Integer durationSeconds, Instant createdAt, List<String> recordingSids, boolean overLimit,
-        long queuedMillis) {
+        long queuedMillis, String answeredBy) {
 }

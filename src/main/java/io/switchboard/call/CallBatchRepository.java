@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** The reads of outbound call batches and their progress, scoped to the caller's organization. */
@@ -27,17 +28,18 @@ class CallBatchRepository {
      * configured default).
      */
     record Batch(UUID id, UUID agentId, int size, OffsetDateTime createdAt, OffsetDateTime pausedAt,
-            OffsetDateTime canceledAt, CallingWindow callingWindow, Double callsPerSecond) {
+            OffsetDateTime canceledAt, CallingWindow callingWindow, CallRetry retry, Double callsPerSecond) {
     }
 
     /**
-     * What the calls of one batch show: by status, those withheld by their skip reason, unsent, and those sent over
-     * the last {@code recentSeconds} (a minute, or since the first of them if that is later).
+     * What the calls of one batch show: by status, by attempt and status, those withheld by their skip reason,
+     * unsent, and those sent over the last {@code recentSeconds} (a minute, or since the first of them if that is
+     * later).
      */
-    record Progress(Map<String, Long> counts, Map<String, Long> skipped, long unsent, long recentSent,
-            double recentSeconds) {
+    record Progress(Map<String, Long> counts, Map<Integer, Map<String, Long>> byAttempt, Map<String, Long> skipped,
+            long unsent, long recentSent, double recentSeconds) {
 
-        static final Progress NONE = new Progress(Map.of(), Map.of(), 0, 0, 1);
+        static final Progress NONE = new Progress(Map.of(), Map.of(), Map.of(), 0, 0, 1);
 
         double recentPerSecond() {
             return recentSent / recentSeconds;
@@ -45,10 +47,12 @@ class CallBatchRepository {
     }
 
     // The provider is the one of the batch's calls (each carries it from acceptance), not of its caller-ID number,
-    // which may have been deleted since.
+    // which may have been deleted since. With from "auto" the calls may be of several accounts; one of them stands
+    // for all.
     private static final String BATCH_COLUMNS = """
             id, agent_id, size, created_at, paused_at, canceled_at, to_char(window_start, 'HH24:MI') as window_start,
-            to_char(window_end, 'HH24:MI') as window_end, window_days, %s as calls_per_second""".formatted(
+            to_char(window_end, 'HH24:MI') as window_end, window_days, retry_on, retry_max_attempts,
+            retry_after_seconds, %s as calls_per_second""".formatted(
             ProviderPace.callsPerSecond("""
                     (select c.provider_id from call c
                       where c.batch_id = outbound_batch.id and c.organization_id = outbound_batch.organization_id
@@ -56,14 +60,14 @@ class CallBatchRepository {
 
     // attempted_at is set at every claim, so the last minute's claims are the batch's recent pace.
     private static final String PROGRESS = DispatchState.inline("""
-            select batch_id, status, skip_reason, count(*) as calls,
+            select batch_id, attempt, status, skip_reason, count(*) as calls,
                    count(*) filter (where dispatch_state <> {done}) as unsent,
                    count(*) filter (where attempted_at > now() - interval '60 seconds') as recent,
                    extract(epoch from now() - min(attempted_at) filter (
                        where attempted_at > now() - interval '60 seconds'))::float8 as recent_seconds
               from call
              where organization_id = $1 and batch_id = any($2::uuid[])
-             group by batch_id, status, skip_reason""");
+             group by batch_id, attempt, status, skip_reason""");
 
     Uni<Batch> find(SqlClient db, UUID organizationId, UUID batchId) {
         return db
@@ -96,6 +100,7 @@ class CallBatchRepository {
         return db.preparedQuery(PROGRESS).execute(Tuple.of(organizationId, batchIds.toArray(UUID[]::new)))
                 .map(rows -> {
                     var counts = new HashMap<UUID, Map<String, Long>>();
+                    var byAttempt = new HashMap<UUID, Map<Integer, Map<String, Long>>>();
                     var unsent = new HashMap<UUID, Long>();
                     var recent = new HashMap<UUID, Long>();
                     var recentSeconds = new HashMap<UUID, Double>();
@@ -104,6 +109,9 @@ class CallBatchRepository {
                         UUID id = row.getUUID("batch_id");
                         counts.computeIfAbsent(id, k -> new LinkedHashMap<>()).merge(row.getString("status"),
                                 row.getLong("calls"), Long::sum);
+                        byAttempt.computeIfAbsent(id, k -> new TreeMap<>())
+                                .computeIfAbsent(row.getInteger("attempt"), k -> new LinkedHashMap<>())
+                                .merge(row.getString("status"), row.getLong("calls"), Long::sum);
                         String reason = row.getString("skip_reason");
                         if (reason != null) {
                             skipped.computeIfAbsent(id, k -> new HashMap<>()).merge(reason, row.getLong("calls"),
@@ -121,7 +129,7 @@ class CallBatchRepository {
                         UUID id = entry.getKey();
                         // A claim a moment ago says little of a pace: measured over one second at least.
                         double seconds = Math.min(60, Math.max(1, recentSeconds.getOrDefault(id, 0.0)));
-                        result.put(id, new Progress(Map.copyOf(entry.getValue()),
+                        result.put(id, new Progress(Map.copyOf(entry.getValue()), byAttempt.get(id),
                                 Map.copyOf(skipped.getOrDefault(id, Map.of())), unsent.get(id), recent.get(id),
                                 seconds));
                     }
@@ -132,7 +140,10 @@ class CallBatchRepository {
     private static Batch batch(Row row) {
         return new Batch(row.getUUID("id"), row.getUUID("agent_id"), row.getInteger("size"),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("paused_at"),
-                row.getOffsetDateTime("canceled_at"), window(row), row.getDouble("calls_per_second"));
+                row.getOffsetDateTime("canceled_at"), window(row),
+                CallRetry.of(row.getArrayOfStrings("retry_on"), row.getInteger("retry_max_attempts"),
+                        row.getInteger("retry_after_seconds")),
+                row.getDouble("calls_per_second"));
     }
 
     private static CallingWindow window(Row row) {

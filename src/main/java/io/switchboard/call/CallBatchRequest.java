@@ -4,6 +4,7 @@ import io.switchboard.agent.AgentRequest;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;
 import io.switchboard.db.JsonColumns;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,15 +16,30 @@ import java.util.UUID;
  * The body of {@code POST /v1/calls}: one agent calls each target, from {@code from} or the agent's number. The
  * targets come as plain numbers ({@code targetNumbers}) or with their own stream parameters ({@code targets}); the
  * batch's {@code parameters} go to every call, a target's own win over them. With a {@code callingWindow}, each call
- * waits for it in its target's local time.
+ * waits for it in its target's local time. With a {@code retry}, a target whose call ends with one of its outcomes is
+ * called again. {@code machineDetection} ({@code off}, {@code hangup}, {@code message}) asks Twilio to tell a person
+ * from an answering machine; on a machine the call is ended, or left the {@code voicemail} after the beep.
  */
 public record CallBatchRequest(String agentId, List<String> targetNumbers, List<Target> targets, String from,
-        Map<String, String> parameters, CallingWindow callingWindow) {
+        Map<String, String> parameters, CallingWindow callingWindow, CallRetry retry, String machineDetection,
+        Voicemail voicemail) {
 
     static final int MAX_TARGETS = 10_000;
     /** A 400 naming ten thousand bad numbers helps no one: the first ones are enough to see the mistake. */
     private static final int MAX_REPORTED = 100;
     private static final String E164 = "must be an E.164 number such as +14155551234";
+
+    /** {@code from} that picks each target's caller ID among the agent's numbers ({@link CallerIds}). */
+    static final String AUTO_FROM = "auto";
+    static final List<String> MACHINE_DETECTION = List.of("off", "hangup", "message");
+    static final int MAX_VOICEMAIL_TEXT = 1000;
+
+    /**
+     * What a {@code message} batch leaves on an answering machine: text to speak ({@code say}) or an audio file to play
+     * ({@code play}, an https URL); without one, the agent's own TwiML runs again, told {@code answeredBy}.
+     */
+    public record Voicemail(String say, String play) {
+    }
 
     /** One target with its own stream parameters. */
     public record Target(String to, Map<String, String> parameters) {
@@ -61,13 +77,50 @@ public record CallBatchRequest(String agentId, List<String> targetNumbers, List<
                 }
             }
         }
-        v.require(from == null || PhoneNumbers.isE164(from), "from", E164);
+        v.require(from == null || AUTO_FROM.equals(from) || PhoneNumbers.isE164(from), "from",
+                E164 + ", or \"auto\"");
         AgentRequest.validateStreamParameters(v, "parameters", parameters);
         if (callingWindow != null) {
             callingWindow.validate(v);
         }
+        if (retry != null) {
+            retry.validate(v);
+        }
+        validateMachineDetection(v);
         v.throwIfInvalid();
         return agent;
+    }
+
+    private void validateMachineDetection(Validation v) {
+        v.require(machineDetection == null || MACHINE_DETECTION.contains(machineDetection), "machineDetection",
+                "must be one of " + String.join(", ", MACHINE_DETECTION));
+        if (voicemail == null) {
+            return;
+        }
+        if (!"message".equals(machineDetection)) {
+            v.error("voicemail", "is only for machineDetection message");
+        } else if ((voicemail.say() == null) == (voicemail.play() == null)) {
+            v.error("voicemail", "give say or play, not both");
+        } else if (voicemail.say() != null) {
+            v.require(!voicemail.say().isBlank() && voicemail.say().length() <= MAX_VOICEMAIL_TEXT, "voicemail.say",
+                    "must be 1 to " + MAX_VOICEMAIL_TEXT + " characters");
+        } else {
+            v.require(isHttpsUrl(voicemail.play()), "voicemail.play", "must be an https URL of an audio file");
+        }
+    }
+
+    private static boolean isHttpsUrl(String url) {
+        try {
+            var uri = URI.create(url);
+            return "https".equals(uri.getScheme()) && uri.getHost() != null && url.length() <= 2000;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** As stored: null for off. */
+    String storedMachineDetection() {
+        return machineDetection == null || "off".equals(machineDetection) ? null : machineDetection;
     }
 
     private void validateTargets(Validation v) {

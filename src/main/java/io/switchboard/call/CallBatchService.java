@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,9 +35,12 @@ public class CallBatchService {
     private final OutboundConfig config;
     private final JsonColumns json;
     private final CallTimeZones timeZones;
+    private final CallerIds callerIdChoice;
 
     CallBatchService(OutboundCallRepository repository, CallBatchRepository batches, DispatchRepository dispatch,
-            Pool pool, TenantContext tenant, OutboundConfig config, JsonColumns json, CallTimeZones timeZones) {
+            Pool pool, TenantContext tenant, OutboundConfig config, JsonColumns json, CallTimeZones timeZones,
+            CallerIds callerIdChoice) {
+        this.callerIdChoice = callerIdChoice;
         this.json = json;
         this.timeZones = timeZones;
         this.repository = repository;
@@ -67,22 +71,68 @@ public class CallBatchService {
                         throw ApiException.notFound("agent");
                     }
                 })
-                .chain(() -> repository.findCallerId(db, organization, agentId, request.from()))
-                .invoke(from -> {
-                    if (from == null && request.from() != null) {
-                        throw ApiException.unprocessable("from_not_imported",
-                                "from is not a phone number imported by this organization");
-                    }
-                    if (from == null) {
-                        throw ApiException.unprocessable("no_caller_id",
-                                "the agent has no phone number assigned; assign one or pass from");
-                    }
-                })
+                .chain(() -> senders(db, organization, agentId, request.from(), targets))
                 .chain(from -> storedZones(db, found)
-                        .chain(stored -> repository.insertBatch(db, organization, batchId, agentId, from, ids,
-                                targets, distinct.parameters(), window, stored, now()))
-                        .chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, from.accountSid())))))
+                        .chain(stored -> repository.insertBatch(db, organization, batchId, agentId, from.batch(),
+                                from.perCall(), ids, targets, distinct.parameters(), window, stored, request.retry(),
+                                request.storedMachineDetection(), request.voicemail(), now()))
+                        .chain(() -> ensurePaces(db, from)))))
                 .replaceWith(() -> new CallBatchView(batchId, calls, distinct.duplicatesSkipped()));
+    }
+
+    /** The batch's caller ID, and with {@code from: "auto"} each call's own (null otherwise). */
+    private record Senders(OutboundCallRepository.CallerId batch, OutboundCallRepository.CallerId[] perCall) {
+    }
+
+    /**
+     * {@code from} itself, or with none given the agent's oldest number, or with {@code auto} for each target the
+     * agent's number in its area code.
+     *
+     * @throws ApiException 422 {@code from_not_imported} or {@code no_caller_id}
+     */
+    private Uni<Senders> senders(SqlClient db, UUID organization, UUID agentId, String from, String[] targets) {
+        if (CallBatchRequest.AUTO_FROM.equals(from)) {
+            return repository.findAgentNumbers(db, organization, agentId).chain(numbers -> {
+                if (numbers.isEmpty()) {
+                    throw noCallerId();
+                }
+                return callerIdChoice.choose(targets, numbers.stream().map(OutboundCallRepository.CallerId::number)
+                        .toList())
+                        .map(chosen -> {
+                            var perCall = new OutboundCallRepository.CallerId[chosen.length];
+                            for (int i = 0; i < chosen.length; i++) {
+                                perCall[i] = numbers.get(chosen[i]);
+                            }
+                            return new Senders(numbers.get(0), perCall);
+                        });
+            });
+        }
+        return repository.findCallerId(db, organization, agentId, from).map(found -> {
+            if (found == null && from != null) {
+                throw ApiException.unprocessable("from_not_imported",
+                        "from is not a phone number imported by this organization");
+            }
+            if (found == null) {
+                throw noCallerId();
+            }
+            return new Senders(found, null);
+        });
+    }
+
+    private static ApiException noCallerId() {
+        return ApiException.unprocessable("no_caller_id",
+                "the agent has no phone number assigned; assign one or pass from");
+    }
+
+    /** A pace row for every account the batch's calls are placed in. */
+    private Uni<Void> ensurePaces(SqlClient db, Senders from) {
+        var accounts = from.perCall() == null ? List.of(from.batch().accountSid())
+                : Arrays.stream(from.perCall()).map(OutboundCallRepository.CallerId::accountSid).distinct().toList();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String account : accounts) {
+            chain = chain.chain(() -> dispatch.ensurePace(db, OutboundCallRepository.DISPATCH, account));
+        }
+        return chain;
     }
 
     /**
@@ -181,10 +231,9 @@ public class CallBatchService {
             case "running" -> (long) Math.ceil(progress.unsent() / (recent > 0 ? recent : allowed));
             default -> null;
         };
-        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(), progress.skipped(),
-                progress.unsent(),
-                new BatchView.Pace(allowed, recent), left, batch.callingWindow(), instant(batch.createdAt()),
-                instant(batch.pausedAt()),
+        return new BatchView(batch.id(), batch.agentId(), status, batch.size(), progress.counts(),
+                progress.byAttempt(), progress.skipped(), progress.unsent(), new BatchView.Pace(allowed, recent), left,
+                batch.callingWindow(), batch.retry(), instant(batch.createdAt()), instant(batch.pausedAt()),
                 instant(batch.canceledAt()));
     }
 

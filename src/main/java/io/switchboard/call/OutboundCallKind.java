@@ -84,6 +84,12 @@ class OutboundCallKind implements DispatchKind {
         if ("on".equals(row.getString("recording"))) {
             request = request.withRecording(urls.recordingStatus(), RECORDING_EVENTS);
         }
+        String machineDetection = row.getString("machine_detection");
+        if (machineDetection != null) {
+            // A message waits for the greeting's end, so it is left after the beep; a hang-up needs no wait.
+            request = request.withAsyncMachineDetection("message".equals(machineDetection) ? "DetectMessageEnd"
+                    : "Enable", urls.voiceAmd(id.toString()));
+        }
         LOG.infof("outbound call %s: placing to %s (attempt %d)", id, PhoneNumbers.redact(row.getString("to_number")),
                 row.getInteger("attempts"));
         return twilio.createCall(credentials, request).map(TwilioCall::sid);

@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,15 +26,17 @@ class OutboundCallRepository {
 
     /**
      * Calls are paced per Twilio account, at the provider's calls per second when it sets them. The claim brings the
-     * agent's recording setting, and whether the call may still be placed: its recipient not on the do-not-contact
-     * list, its agent and its caller-ID number not deleted. A call of a canceled batch is withdrawn, and one of a
-     * paused batch is held, as is one whose calling window is closed in any of its time zones (the most restrictive
-     * of them wins: a number that may be in several zones is called only when the window is open in all of them).
+     * agent's recording setting, the batch's answering machine detection, and whether the call may still be placed:
+     * its recipient not on the do-not-contact list, its agent and its caller-ID number not deleted. A call of a
+     * canceled batch is withdrawn, and one of a paused batch is held, as is one whose calling window is closed in any
+     * of its time zones (the most restrictive of them wins: a number that may be in several zones is called only when
+     * the window is open in all of them).
      */
     static final DispatchTable DISPATCH = DispatchTable.of("call", "call:", "account_sid")
             .withPaceRate(ProviderPace.callsPerSecond("t.provider_id"))
             .withClaimedColumns("""
                     (select a.recording from agent a where a.id = t.agent_id) as recording,
+                    (select b.machine_detection from outbound_batch b where b.id = t.batch_id) as machine_detection,
                     %s as do_not_contact,
                     not exists (select 1 from agent a where a.id = t.agent_id) as agent_gone,
                     not exists (select 1 from phone_number n
@@ -61,15 +64,19 @@ class OutboundCallRepository {
     record CallerId(UUID numberId, String number, UUID providerId, String accountSid) {
     }
 
-    private static final String INSERT_CALLS = DispatchState.inline("""
-            insert into call (id, organization_id, batch_id, direction, from_number, to_number, agent_id,
-                              phone_number_id, status, created_at, updated_at, account_sid, provider_id,
-                              dispatch_state, next_attempt_at, parameters, time_zones)
-            select u.id, $1, $2, 'outbound', $3, u.to_number, $4, $5, 'queued',
-                   $6::timestamptz + u.n * interval '1 microsecond', $6, $7, $8, {waiting}, $6, u.parameters::jsonb,
-                   string_to_array(u.zones, ' ')
-              from unnest($9::uuid[], $10::text[], $11::text[], $12::text[]) with ordinality
-                   as u(id, to_number, parameters, zones, n)""");
+    // Each call's caller ID comes in arrays ($3 number, $5 its id, $7 its account, $8 its provider): one for the
+    // batch, or one per target with from "auto".
+    private static final String INSERT_CALLS = DispatchState
+            .inline("""
+                    insert into call (id, organization_id, batch_id, direction, from_number, to_number, agent_id,
+                                      phone_number_id, status, created_at, updated_at, account_sid, provider_id,
+                                      dispatch_state, next_attempt_at, parameters, time_zones, target_id, attempt)
+                    select u.id, $1, $2, 'outbound', u.from_number, u.to_number, $4, u.phone_number_id, 'queued',
+                           $6::timestamptz + u.n * interval '1 microsecond', $6, u.account_sid, u.provider_id, {waiting}, $6,
+                           u.parameters::jsonb, string_to_array(u.zones, ' '), u.id, 1
+                      from unnest($9::uuid[], $10::text[], $11::text[], $12::text[], $3::text[], $5::uuid[], $7::text[],
+                                  $8::uuid[]) with ordinality
+                           as u(id, to_number, parameters, zones, from_number, phone_number_id, account_sid, provider_id, n)""");
 
     // A call being placed right now is locked by its claim: this update waits for it, then sees it is no longer
     // waiting and leaves it alone.
@@ -165,28 +172,64 @@ class OutboundCallRepository {
                 });
     }
 
+    /** The organization's numbers assigned to the agent, oldest first. */
+    Uni<List<CallerId>> findAgentNumbers(SqlClient db, UUID organizationId, UUID agentId) {
+        return db.preparedQuery("""
+                select n.id, n.number, n.provider_id, p.account_sid
+                  from phone_number n join provider p on p.id = n.provider_id
+                 where n.organization_id = $1 and n.agent_id = $2
+                 order by n.created_at, n.id""")
+                .execute(Tuple.of(organizationId, agentId))
+                .map(rows -> {
+                    var found = new ArrayList<CallerId>();
+                    rows.forEach(row -> found.add(new CallerId(row.getUUID("id"), row.getString("number"),
+                            row.getUUID("provider_id"), row.getString("account_sid"))));
+                    return found;
+                });
+    }
+
     /**
      * The batch and all its calls in two statements whatever its size: the calls go in as arrays (their stream
-     * parameters as JSON text, null for none; their time zones separated by spaces, null without a window). Creation
-     * times
-     * step by a microsecond so the calls list, and are placed, in the order of the targets.
+     * parameters as JSON text, null for none; their time zones separated by spaces, null without a window), each the
+     * first attempt at its target, from {@code from} or, with {@code perCall}, each from its own caller ID (the batch
+     * row keeps {@code from}). Creation times step by a microsecond so the calls list, and are placed, in the order of the targets.
      */
     Uni<Void> insertBatch(SqlClient db, UUID organizationId, UUID batchId, UUID agentId, CallerId from,
-            UUID[] ids, String[] targets, String[] parameters, CallingWindow window, String[] zones,
-            OffsetDateTime now) {
-        var batch = db.preparedQuery("""
-                insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at,
-                                            window_start, window_end, window_days)
-                values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[])""")
+            CallerId[] perCall, UUID[] ids, String[] targets, String[] parameters, CallingWindow window, String[] zones,
+            CallRetry retry,
+            String machineDetection, CallBatchRequest.Voicemail voicemail, OffsetDateTime now) {
+        var batch = db.preparedQuery(
+                """
+                        insert into outbound_batch (id, organization_id, agent_id, phone_number_id, size, created_at,
+                                                    window_start, window_end, window_days, retry_on, retry_max_attempts,
+                                                    retry_after_seconds, machine_detection, voicemail_say,
+                                                    voicemail_play)
+                        values ($1, $2, $3, $4, $5, $6, $7::text::time, $8::text::time, $9::integer[], $10::text[], $11, $12,
+                                $13, $14, $15)""")
                 .execute(Tuple.from(new Object[] {
                     batchId, organizationId, agentId, from.numberId(), ids.length, now,
                     window == null ? null : window.start(), window == null ? null : window.end(),
-                    window == null ? null : window.isoDays()
+                    window == null ? null : window.isoDays(),
+                    retry == null ? null : retry.on().toArray(String[]::new),
+                    retry == null ? null : retry.maxAttempts(), retry == null ? null : retry.afterSeconds(),
+                    machineDetection, voicemail == null ? null : voicemail.say(),
+                    voicemail == null ? null : voicemail.play()
                 }));
+        var numbers = new String[ids.length];
+        var numberIds = new UUID[ids.length];
+        var accounts = new String[ids.length];
+        var providers = new UUID[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            CallerId own = perCall == null ? from : perCall[i];
+            numbers[i] = own.number();
+            numberIds[i] = own.numberId();
+            accounts[i] = own.accountSid();
+            providers[i] = own.providerId();
+        }
         var calls = db.preparedQuery(INSERT_CALLS)
                 .execute(Tuple.from(new Object[] {
-                    organizationId, batchId, from.number(), agentId, from.numberId(), now, from.accountSid(),
-                    from.providerId(), ids, targets, parameters, zones
+                    organizationId, batchId, numbers, agentId, numberIds, now, accounts, providers, ids, targets,
+                    parameters, zones
                 }));
         return batch.chain(() -> calls).replaceWithVoid();
     }
