@@ -35,6 +35,7 @@ class Accounts {
             create(sid, account.authToken());
             account.apiKeys().forEach((keySid, secret) -> addApiKey(sid, keySid, secret));
             account.numbers().orElse(List.of()).forEach(number -> addNumber(sid, number));
+            accounts.get(sid).callsPerSecond = account.callsPerSecond();
         });
     }
 
@@ -137,6 +138,16 @@ class Accounts {
 
     synchronized SimAccount get(String accountSid) {
         return accounts.get(accountSid);
+    }
+
+    /** The account's calls per second, as Twilio enforces them: calls created faster are queued. 0: no limit. */
+    synchronized void setCallsPerSecond(String accountSid, int callsPerSecond) {
+        if (callsPerSecond < 0) {
+            throw new IllegalArgumentException("callsPerSecond must be 0 (no limit) or more");
+        }
+        var account = require(accountSid);
+        account.callsPerSecond = callsPerSecond;
+        account.executions.clear();
     }
 
     /** Every account; only while holding the monitor. */

@@ -56,6 +56,12 @@ class AdminRoutes {
                     simulator.addNumber(account, phoneNumber);
                     return simulator.number(account, phoneNumber).orElseThrow().getMap();
                 }));
+        router.put("/admin/accounts/:sid/calls-per-second").handler(ctx -> reply(ctx, 200,
+                ctx.body().asJsonObject(), body -> {
+                    int cps = body.getInteger("callsPerSecond", 0);
+                    simulator.setCallsPerSecond(ctx.pathParam("sid"), cps);
+                    return Map.of("accountSid", ctx.pathParam("sid"), "callsPerSecond", cps);
+                }));
         router.get("/admin/requests").handler(ctx -> reply(ctx, 200, null, body -> simulator.requests()));
         router.get("/admin/requests/counts").handler(ctx -> reply(ctx, 200, null, body -> simulator.requestCounts()));
         router.get("/admin/calls").handler(ctx -> reply(ctx, 200, null, body -> simulator.calls()));

@@ -73,14 +73,21 @@ class CallFlow {
 
     // --- outbound calls ---------------------------------------------------------------------------------------------
 
+    /**
+     * Initiated, ringing (unless the number fails at once), then answered, or ended busy, unanswered or failed as its
+     * {@link CallOutcomes} says.
+     */
     void runOutbound(SimCall call, String authToken, Faults faults, Timing timing) {
         var callbacks = new Callbacks(faults);
         var recordings = new ArrayList<ActiveRecording>();
-        sleep(timing.step())
+        var outcome = CallOutcomes.of(call.to);
+        // A call over the account's CPS waits in Twilio's queue, still queued, before it is executed.
+        sleep(Duration.ofNanos(call.queuedNanos))
+                .chain(() -> sleep(timing.step()))
                 .chain(() -> ended(call) ? none() : callEvent(callbacks, call, authToken, "initiated", "initiated"))
                 .chain(() -> sleep(timing.step()))
                 .chain(() -> {
-                    if (ended(call)) {
+                    if (ended(call) || !outcome.rings()) {
                         return none();
                     }
                     synchronized (call) {
@@ -89,15 +96,31 @@ class CallFlow {
                     return callEvent(callbacks, call, authToken, "ringing", "ringing");
                 })
                 .chain(() -> sleep(timing.step()))
-                .chain(() -> ended(call) ? none() : answerOutbound(callbacks, call, authToken, timing, recordings))
+                .chain(() -> {
+                    if (ended(call)) {
+                        return none();
+                    }
+                    if (!outcome.answered()) {
+                        synchronized (call) {
+                            if (!call.isTerminal()) {
+                                call.moveTo(outcome.unansweredStatus);
+                            }
+                        }
+                        return none();
+                    }
+                    return answerOutbound(callbacks, call, authToken, timing, recordings, outcome);
+                })
                 .chain(() -> finish(callbacks, call, authToken, faults, recordings))
                 .subscribe().with(ignored -> {}, failure -> fail(call, failure));
     }
 
     private Uni<Void> answerOutbound(Callbacks callbacks, SimCall call, String authToken, Timing timing,
-            List<ActiveRecording> recordings) {
+            List<ActiveRecording> recordings, CallOutcomes outcome) {
         synchronized (call) {
             call.moveTo("in-progress");
+            if (call.machineDetection != null) {
+                call.answeredBy = answeredBy(call, outcome);
+            }
         }
         Uni<Twiml> twiml;
         if (call.twiml != null) {
@@ -105,11 +128,75 @@ class CallFlow {
             twiml = Uni.createFrom().item(Twiml.parse(call.twiml, null));
         } else {
             var params = callParams(call, "in-progress");
+            if (call.machineDetection != null && !call.asyncAmd) {
+                // Synchronous detection holds the call until it decides, then asks for TwiML with its answer.
+                put(params, "AnsweredBy", call.answeredBy);
+            }
             var delivery = new WebhookSender.Delivery("twiml", call.sid, call.method, call.url, params, authToken);
             twiml = sender.send(delivery, false).map(reply -> recordTwiml(call.sid, call.url, reply));
         }
         return twiml.chain(answer -> callEvent(callbacks, call, authToken, "answered", "in-progress")
-                .chain(() -> converse(call, authToken, answer, timing, recordings)));
+                .chain(() -> Uni.combine().all().unis(converse(call, authToken, answer, timing, recordings),
+                        asyncAmd(call, authToken, timing)).discardItems()));
+    }
+
+    /**
+     * What detection finds: a person on every number but the machine ones; on those, {@code machine_start} as soon
+     * as the greeting is recognised ({@code MachineDetection=Enable}), or {@code machine_end_beep} once it ends
+     * ({@code DetectMessageEnd}). Values as in https://www.twilio.com/docs/voice/answering-machine-detection.
+     */
+    private static String answeredBy(SimCall call, CallOutcomes outcome) {
+        if (outcome != CallOutcomes.MACHINE) {
+            return "human";
+        }
+        return "DetectMessageEnd".equals(call.machineDetection) ? "machine_end_beep" : "machine_start";
+    }
+
+    /**
+     * The asynchronous detection's answer, sent to AsyncAmdStatusCallback while the call goes on (AccountSid, CallSid,
+     * AnsweredBy, MachineDetectionDuration), after a step so the TwiML of the answer is running already.
+     */
+    private Uni<Void> asyncAmd(SimCall call, String authToken, Timing timing) {
+        if (call.machineDetection == null || !call.asyncAmd || call.asyncAmdStatusCallback == null
+                || call.asyncAmdStatusCallback.isBlank()) {
+            return none();
+        }
+        return sleep(timing.step()).chain(() -> {
+            if (call.isTerminal()) {
+                return none();
+            }
+            var params = new LinkedHashMap<String, List<String>>();
+            put(params, "AccountSid", call.accountSid);
+            put(params, "CallSid", call.sid);
+            put(params, "AnsweredBy", call.answeredBy);
+            put(params, "MachineDetectionDuration", Long.toString(timing.step().toMillis()));
+            return sender.send(new WebhookSender.Delivery("amd", call.sid, call.asyncAmdStatusCallbackMethod,
+                    call.asyncAmdStatusCallback, params, authToken), false).replaceWithVoid();
+        });
+    }
+
+    /**
+     * A call update's new TwiML, given inline or fetched from {@code url}: recorded, and the call ends after a step
+     * when the TwiML does not hold it open (a message then a hang-up).
+     */
+    void redirect(SimCall call, String twiml, String url, String method, String authToken, Timing timing) {
+        Uni<Twiml> answer;
+        if (twiml != null) {
+            log.twiml.add(new Recorded.Twiml(Instant.now(), call.sid, null, 200, "text/xml", twiml));
+            answer = Uni.createFrom().item(Twiml.parse(twiml, null));
+        } else {
+            var delivery = new WebhookSender.Delivery("twiml", call.sid, method, url, callParams(call, "in-progress"),
+                    authToken);
+            answer = sender.send(delivery, false).map(reply -> recordTwiml(call.sid, url, reply));
+        }
+        answer.chain(parsed -> parsed.endsCall() ? sleep(timing.step()).invoke(() -> {
+            synchronized (call) {
+                if (!call.isTerminal()) {
+                    call.endRequested.complete(null);
+                }
+            }
+        }) : none()).subscribe().with(ignored -> {}, failure -> LOG.warnf(failure, "simulated call %s: redirect",
+                call.sid));
     }
 
     // --- inbound calls and SMS --------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ class Calls implements TwilioResource {
                 throw new SimError(400, 21205, "Url parameter is required");
             }
             MagicNumbers.checkCall(from, to);
+            String machineDetection = machineDetection(form);
             if (!NumberingPlan.isPossible(to) && !to.startsWith("sip:") && !to.startsWith("client:")) {
                 throw MagicNumbers.invalidCallTo();
             }
@@ -71,6 +72,7 @@ class Calls implements TwilioResource {
             }
             admit(account);
             call = new SimCall(account.sid, from, to, "outbound-api");
+            call.queuedNanos = queue(account, System.nanoTime());
             call.phoneNumberSid = owned == null ? null : owned.sid;
             call.region = region;
             call.url = form.get("Url", null);
@@ -83,6 +85,10 @@ class Calls implements TwilioResource {
             call.recordingStatusCallback = form.get("RecordingStatusCallback", null);
             call.recordingStatusCallbackMethod = form.method("RecordingStatusCallbackMethod");
             call.recordingStatusCallbackEvents = events(form.all("RecordingStatusCallbackEvent"), Set.of("completed"));
+            call.machineDetection = machineDetection;
+            call.asyncAmd = machineDetection != null && form.flag("AsyncAmd");
+            call.asyncAmdStatusCallback = form.get("AsyncAmdStatusCallback", null);
+            call.asyncAmdStatusCallbackMethod = form.method("AsyncAmdStatusCallbackMethod");
             calls.put(call.sid, call);
         }
         flow.runOutbound(call, account.authToken, conditions.faults(), conditions.timing());
@@ -116,6 +122,12 @@ class Calls implements TwilioResource {
         var call = require(account, sid, path, region);
         synchronized (call) {
             String status = form.get("Status");
+            String twiml = form.get("Twiml", null);
+            String url = form.get("Url", null);
+            if (status == null && (twiml != null || url != null) && "in-progress".equals(call.status)) {
+                // A live call runs the new TwiML in place of its current one (Calls update, Twiml or Url).
+                flow.redirect(call, twiml, url, form.method("Method"), account.authToken, conditions.timing());
+            }
             if (status != null && !call.isTerminal()) {
                 switch (status) {
                     case "canceled" -> {
@@ -179,6 +191,27 @@ class Calls implements TwilioResource {
         calls.clear();
     }
 
+    /**
+     * The detection mode asked for, or null. The spec types MachineDetection and AsyncAmd as plain strings; Twilio's
+     * documentation allows {@code Enable} or {@code DetectMessageEnd}, and {@code true} or {@code false}
+     * (https://www.twilio.com/docs/voice/answering-machine-detection#api-parameters), so anything else is refused
+     * here. Detection is ignored when SendDigits is given, as the spec says.
+     */
+    private static String machineDetection(Params form) {
+        String mode = form.get("MachineDetection", null);
+        String async = form.get("AsyncAmd", null);
+        if (async != null && !"true".equals(async) && !"false".equals(async)) {
+            throw new SimError(400, 20001, "AsyncAmd must be true or false");
+        }
+        if (mode == null || form.get("SendDigits", null) != null) {
+            return null;
+        }
+        if (!"Enable".equals(mode) && !"DetectMessageEnd".equals(mode)) {
+            throw new SimError(400, 20001, "MachineDetection must be Enable or DetectMessageEnd");
+        }
+        return mode;
+    }
+
     /** The calls-per-second fault: Twilio's 429 past the account's limit. Under the accounts' monitor. */
     private void admit(SimAccount account) {
         int limit = conditions.faults().callsPerSecond();
@@ -193,6 +226,36 @@ class Calls implements TwilioResource {
             throw new SimError(429, 20429, "Too Many Requests");
         }
         account.recentCalls.addLast(now);
+    }
+
+    /**
+     * The account's CPS as Twilio enforces it: "API requests for calls that exceed the CPS rate limit will be queued,
+     * and executed as capacity is available" (https://help.twilio.com/articles/223180028, and
+     * https://www.twilio.com/docs/glossary/cps), never refused. The call is executed once fewer than
+     * {@code callsPerSecond} calls were executed in the second before, so no one-second window ever holds more; returns
+     * how long it waits for that (0: it arrived within the limit). Under the accounts' monitor.
+     */
+    private static long queue(SimAccount account, long arrivedAt) {
+        int limit = account.callsPerSecond;
+        if (limit <= 0) {
+            return 0;
+        }
+        var executions = account.executions;
+        while (executions.size() > limit) {
+            executions.pollFirst();
+        }
+        long executedAt = arrivedAt;
+        if (!executions.isEmpty()) {
+            // First in, first out: never before a call queued earlier.
+            executedAt = Math.max(executedAt, executions.peekLast());
+        }
+        if (executions.size() == limit) {
+            // The limit-th execution back frees its capacity one second after it ran.
+            executedAt = Math.max(executedAt, executions.peekFirst() + 1_000_000_000L);
+            executions.pollFirst();
+        }
+        executions.addLast(executedAt);
+        return executedAt - arrivedAt;
     }
 
     /** The call of the account, as the region that handles it sees it; other regions do not know it. */

@@ -25,6 +25,10 @@ final class SimAccount {
     final Map<String, SimTrunk> trunks = new LinkedHashMap<>();
     /** Start times (ms) of the calls created in the last second, for the calls-per-second fault. */
     final Deque<Long> recentCalls = new ArrayDeque<>();
+    /** The account's CPS, as Twilio enforces it ({@link Calls}): 0 for none. */
+    int callsPerSecond;
+    /** When ({@link System#nanoTime()}) the last calls created over REST were executed, at most callsPerSecond. */
+    final Deque<Long> executions = new ArrayDeque<>();
 
     SimAccount(String sid, String authToken) {
         this.sid = sid;

@@ -22,6 +22,8 @@ final class SimCall {
      */
     SimRegion region = SimRegion.US1;
     final Instant created = Instant.now();
+    /** How long Twilio queued the create before executing it: over the account's CPS (see {@link Calls}). */
+    long queuedNanos;
     final AtomicInteger sequence = new AtomicInteger();
     /** Completed when a REST update asks to hang up or cancel. */
     final CompletableFuture<Void> endRequested = new CompletableFuture<>();
@@ -35,6 +37,13 @@ final class SimCall {
     String statusCallbackMethod = "POST";
     Set<String> statusCallbackEvents = Set.of("completed");
     boolean record;
+    /** {@code Enable} or {@code DetectMessageEnd} when the create asked for answering machine detection. */
+    String machineDetection;
+    boolean asyncAmd;
+    String asyncAmdStatusCallback;
+    String asyncAmdStatusCallbackMethod = "POST";
+    /** What detection found once the call was answered (human, machine_start, machine_end_beep), else null. */
+    String answeredBy;
     String recordingStatusCallback;
     String recordingStatusCallbackMethod = "POST";
     Set<String> recordingStatusCallbackEvents = Set.of("completed");
@@ -73,7 +82,8 @@ final class SimCall {
 
     /** Under the call's lock, which every change to it holds too. */
     synchronized SimulatedCall snapshot() {
-        return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids);
+        return new SimulatedCall(sid, accountSid, from, to, direction, status, url, duration, created, recordingSids,
+                queuedNanos > 0, queuedNanos / 1_000_000, answeredBy);
     }
 
     JsonObject toJson() {
@@ -96,7 +106,7 @@ final class SimCall {
                 .put("price", null)
                 .put("price_unit", "USD")
                 .put("direction", direction)
-                .put("answered_by", null)
+                .put("answered_by", answeredBy)
                 .put("api_version", "2010-04-01")
                 .put("forwarded_from", null)
                 .put("group_sid", null)

@@ -36,6 +36,10 @@ public interface SimulatorConfig {
 
         /** Phone numbers (E.164) the account owns at start. */
         Optional<List<String>> numbers();
+
+        /** The account's calls per second: calls created faster are queued, as in Twilio. 0: no limit. */
+        @WithDefault("0")
+        int callsPerSecond();
     }
 
     interface Timing {
@@ -49,7 +53,10 @@ public interface SimulatorConfig {
     }
 
     interface Faults {
-        /** Outbound calls accepted per second and account; over it: 429 with code 20429. 0: no limit. */
+        /**
+         * Outbound calls accepted per second and account; over it: 429 with code 20429. 0: no limit. A fault, not how
+         * Twilio treats an account's CPS (it queues): for that, see {@link Account#callsPerSecond()}.
+         */
         @WithDefault("0")
         int callsPerSecond();
 

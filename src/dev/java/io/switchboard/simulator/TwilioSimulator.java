@@ -88,6 +88,14 @@ public class TwilioSimulator {
         accounts.rotateAuthToken(accountSid, newToken);
     }
 
+    /**
+     * The account's CPS, raised or lowered as in Twilio's console: calls created faster are queued and executed as
+     * capacity frees, never refused; each such call's snapshot says it arrived {@code overLimit}. 0: no limit.
+     */
+    public void setCallsPerSecond(String accountSid, int callsPerSecond) {
+        accounts.setCallsPerSecond(accountSid, callsPerSecond);
+    }
+
     /** The customer released the number, or moved it to another account. */
     public void removeNumber(String accountSid, String phoneNumber) {
         accounts.removeNumber(accountSid, phoneNumber);

@@ -59,6 +59,19 @@ final class Twiml {
         return isValid() && document.getElementsByTagName("Reject").getLength() > 0;
     }
 
+    /**
+     * Whether the call ends once this TwiML has run: Twilio hangs up when a call's TwiML runs out, which a
+     * {@code <Connect>} or {@code <Dial>} holds open, and at once on {@code <Hangup/>}.
+     */
+    boolean endsCall() {
+        if (!isValid()) {
+            return true;
+        }
+        return document.getElementsByTagName("Hangup").getLength() > 0
+                || (document.getElementsByTagName("Connect").getLength() == 0
+                        && document.getElementsByTagName("Dial").getLength() == 0);
+    }
+
     List<RecordingRequest> recordings() {
         var requests = new ArrayList<RecordingRequest>();
         if (!isValid()) {

@@ -80,21 +80,29 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
     }
 
     private void validateParameters(Validation v) {
+        validateStreamParameters(v, "parameters", parameters);
+    }
+
+    /**
+     * The rules of any stream parameters a request carries (an agent's, a batch's, a target's), each error named
+     * {@code field.<name>}; null is none.
+     */
+    public static void validateStreamParameters(Validation v, String field, Map<String, String> parameters) {
         if (parameters == null) {
             return;
         }
-        v.require(parameters.size() <= MAX_PARAMETERS, "parameters", "at most " + MAX_PARAMETERS + " entries");
+        v.require(parameters.size() <= MAX_PARAMETERS, field, "at most " + MAX_PARAMETERS + " entries");
         parameters.forEach((key, value) -> {
-            String field = "parameters." + key;
+            String name = field + "." + key;
             if (!PARAMETER_NAME.matcher(key).matches()) {
-                v.error(field, "names are 1 to 64 letters, digits, '_', '.' or '-', starting with a letter");
+                v.error(name, "names are 1 to 64 letters, digits, '_', '.' or '-', starting with a letter");
             } else if (RESERVED_PARAMETERS.contains(key)) {
-                v.error(field, "is set by the service on every call");
+                v.error(name, "is set by the service on every call");
             }
             if (value == null || value.length() > MAX_PARAMETER_VALUE) {
-                v.error(field, "must be a string of at most " + MAX_PARAMETER_VALUE + " characters");
+                v.error(name, "must be a string of at most " + MAX_PARAMETER_VALUE + " characters");
             } else if (!Twiml.isAllowedInXml(value)) {
-                v.error(field, "must contain " + NO_XML_FORBIDDEN);
+                v.error(name, "must contain " + NO_XML_FORBIDDEN);
             }
         });
     }

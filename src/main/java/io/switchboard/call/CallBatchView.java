@@ -3,8 +3,11 @@ package io.switchboard.call;
 import java.util.List;
 import java.util.UUID;
 
-/** The answer to {@code POST /v1/calls}: the stored batch, each call still queued. */
-public record CallBatchView(UUID batchId, List<QueuedCall> calls) {
+/**
+ * The answer to {@code POST /v1/calls}: the stored batch, each call still queued, and how many targets given again
+ * were left out (each number is called once per batch).
+ */
+public record CallBatchView(UUID batchId, List<QueuedCall> calls, int duplicatesSkipped) {
 
     public record QueuedCall(UUID id, String to, String status) {
     }

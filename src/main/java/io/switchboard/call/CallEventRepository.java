@@ -17,7 +17,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -135,11 +137,15 @@ public class CallEventRepository {
     }
 
     /** The agent an answered outbound call goes to, and the account the call was placed in. */
-    record OutboundAnswer(String accountSid, UUID providerId, Route.Agent agent) {
+    /**
+     * {@code parameters}: the call's own stream parameters (its batch's and its target's, and {@code answeredBy} once
+     * answering machine detection said), empty when none.
+     */
+    record OutboundAnswer(String accountSid, UUID providerId, Route.Agent agent, Map<String, String> parameters) {
     }
 
     private static final String OUTBOUND_ANSWER = """
-            select p.account_sid, p.id as provider_id, %s
+            select p.account_sid, p.id as provider_id, c.parameters::text as call_parameters, c.answered_by, %s
               from call c
               join agent a on a.id = c.agent_id
               join phone_number n on n.id = c.phone_number_id
@@ -155,8 +161,16 @@ public class CallEventRepository {
                         return null;
                     }
                     Row row = it.next();
+                    String stored = row.getString("call_parameters");
+                    Map<String, String> parameters = stored == null ? Map.of()
+                            : json.read(stored, JsonColumns.STRING_MAP);
+                    String answeredBy = row.getString("answered_by");
+                    if (answeredBy != null) {
+                        parameters = new HashMap<>(parameters);
+                        parameters.put("answeredBy", answeredBy);
+                    }
                     return new OutboundAnswer(row.getString("account_sid"), row.getUUID("provider_id"),
-                            Route.Agent.of(row, json));
+                            Route.Agent.of(row, json), parameters);
                 });
     }
 

@@ -18,10 +18,12 @@ class CallReconcileKind implements ReconcileKind {
 
     private final CallEventRepository events;
     private final TwilioClient twilio;
+    private final CallRetryRepository retries;
 
-    CallReconcileKind(CallEventRepository events, TwilioClient twilio) {
+    CallReconcileKind(CallEventRepository events, TwilioClient twilio, CallRetryRepository retries) {
         this.events = events;
         this.twilio = twilio;
+        this.retries = retries;
     }
 
     @Override
@@ -35,7 +37,12 @@ class CallReconcileKind implements ReconcileKind {
             if (call.status() == null || call.status().equals(row.status())) {
                 return Uni.createFrom().item(false);
             }
-            return events.store(CallEventWrite.reconciled(call, row.sid(), row.accountSid()));
+            var write = CallEventWrite.reconciled(call, row.sid(), row.accountSid());
+            // A call whose final callback never came is retried as its batch says, as if the callback had come.
+            Uni<Boolean> stored = events.store(write);
+            return CallStatuses.isTerminal(write.status())
+                    ? stored.call(() -> retries.scheduleAfter(row.id(), row.sid(), row.accountSid(), null))
+                    : stored;
         });
     }
 }

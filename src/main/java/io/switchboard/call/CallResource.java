@@ -39,6 +39,31 @@ public class CallResource {
         return batches.cancel(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
     }
 
+    @POST
+    @Path("/batches/{batchId}/pause")
+    public Uni<BatchView> pause(@PathParam("batchId") UUID batchId) {
+        return batches.pause(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
+    }
+
+    @POST
+    @Path("/batches/{batchId}/resume")
+    public Uni<BatchView> resume(@PathParam("batchId") UUID batchId) {
+        return batches.resume(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
+    }
+
+    @GET
+    @Path("/batches")
+    public Uni<ListResponse<BatchView>> batches(@QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        return batches.list(PageRequest.of(limit, cursor));
+    }
+
+    @GET
+    @Path("/batches/{batchId}")
+    public Uni<BatchView> batch(@PathParam("batchId") UUID batchId) {
+        return batches.find(batchId).onItem().ifNull().failWith(() -> ApiException.notFound("batch"));
+    }
+
     @GET
     public Uni<ListResponse<CallView>> list(@QueryParam("batchId") String batchId,
             @QueryParam("status") String status, @QueryParam("sid") String sid,

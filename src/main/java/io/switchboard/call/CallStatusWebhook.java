@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import io.smallrye.mutiny.Uni;
 import io.switchboard.common.LogText;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
@@ -23,10 +24,12 @@ public class CallStatusWebhook implements WebhookHandler {
 
     private final CallEventRepository events;
     private final RoutingTable routing;
+    private final CallRetryRepository retries;
 
-    public CallStatusWebhook(CallEventRepository events, RoutingTable routing) {
+    public CallStatusWebhook(CallEventRepository events, RoutingTable routing, CallRetryRepository retries) {
         this.events = events;
         this.routing = routing;
+        this.retries = retries;
     }
 
     @Override
@@ -43,7 +46,7 @@ public class CallStatusWebhook implements WebhookHandler {
         var write = CallEventWrite.statusCallback(webhook, inboundRoute(webhook));
         UUID callId = outboundCallId(ctx);
         if (callId == null) {
-            store(ctx, write);
+            store(ctx, write, null);
             return;
         }
         // The sid first, so the upsert finds the outbound row; a lost race for the sid is only logged, the callback
@@ -54,11 +57,27 @@ public class CallStatusWebhook implements WebhookHandler {
                             LogText.safe(failure.getMessage()));
                     return null;
                 })
-                .subscribe().with(ok -> store(ctx, write), failure -> store(ctx, write));
+                .subscribe().with(ok -> store(ctx, write, callId), failure -> store(ctx, write, callId));
     }
 
-    private void store(RoutingContext ctx, CallEventWrite write) {
-        CallbackAnswers.noContentOnceStored(ctx, write.event(), events.store(write));
+    /**
+     * The final status of an outbound call also schedules its batch's retry, before the 204: when that fails, the
+     * 503 has Twilio deliver the callback again, and the redelivery schedules it (at most once; see
+     * {@link CallRetryRepository}). A redelivered callback tries again too, for a replica that stopped in between.
+     */
+    private void store(RoutingContext ctx, CallEventWrite write, UUID callId) {
+        Uni<?> stored = events.store(write);
+        if (callId != null && CallStatuses.isTerminal(write.status())) {
+            String sid = write.event().sid();
+            stored = stored.chain(() -> retries.scheduleAfter(callId, sid, write.accountSid(), write.signedBy()))
+                    .invoke(attempt -> {
+                        if (attempt != null) {
+                            LOG.infof("outbound call %s ended %s: attempt %d scheduled", callId, write.status(),
+                                    attempt);
+                        }
+                    });
+        }
+        CallbackAnswers.noContentOnceStored(ctx, write.event(), stored);
     }
 
     /** The call id this service put in the StatusCallback URL of an outbound call it placed, if any. */

@@ -7,6 +7,7 @@ import io.switchboard.twilio.WebhookUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,21 @@ public class CallTwiml {
             templates.put(agent, template);
         }
         return template.render(callSid, from, to);
+    }
+
+    /**
+     * Connects this outbound call to the agent with the call's own stream parameters over the agent's. A call with
+     * parameters of its own (a target's name) is written whole: caching it would only fill the cache.
+     */
+    public String connect(Route.Agent agent, String callSid, String from, String to, Map<String, String> own) {
+        if (own.isEmpty()) {
+            return connect(agent, callSid, from, to);
+        }
+        var parameters = new HashMap<>(agent.parameters());
+        parameters.putAll(own);
+        var withOwn = new Route.Agent(agent.id(), agent.type(), agent.target(), parameters, agent.recording(),
+                agent.transferNumber());
+        return build(withOwn, callSid, from, to);
     }
 
     /**

@@ -5,14 +5,20 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A call as the API shows it. */
+/**
+ * A call as the API shows it; {@code skipReason} says why an outbound call ended canceled without being placed
+ * ({@code do_not_contact}, {@code agent_deleted}, {@code caller_id_deleted}), null otherwise. An outbound call of a
+ * batch is one {@code attempt} (from 1) at its target, {@code targetId} the id of the target's first call; both are
+ * null for other calls. {@code answeredBy} is Twilio's AnsweredBy when answering machine detection ran.
+ */
 public record CallView(UUID id, UUID batchId, String sid, String direction, String from, String to, UUID agentId,
         String status, Integer errorCode, Instant createdAt, Instant answeredAt, Instant endedAt,
-        Integer durationSeconds, String recordingUrl) {
+        Integer durationSeconds, String recordingUrl, String skipReason, UUID targetId, Integer attempt,
+        String answeredBy) {
 
     static final String COLUMNS = """
             id, batch_id, sid, direction, from_number, to_number, agent_id, status, error_code, created_at,
-            answered_at, ended_at, duration_seconds, recording_url""";
+            answered_at, ended_at, duration_seconds, recording_url, skip_reason, target_id, attempt, answered_by""";
 
     static CallView of(Row row) {
         return new CallView(row.getUUID("id"), row.getUUID("batch_id"), row.getString("sid"),
@@ -20,7 +26,8 @@ public record CallView(UUID id, UUID batchId, String sid, String direction, Stri
                 row.getUUID("agent_id"), row.getString("status"), row.getInteger("error_code"),
                 instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("answered_at")),
                 instant(row.getOffsetDateTime("ended_at")), row.getInteger("duration_seconds"),
-                row.getString("recording_url"));
+                row.getString("recording_url"), row.getString("skip_reason"), row.getUUID("target_id"),
+                row.getUUID("target_id") == null ? null : row.getInteger("attempt"), row.getString("answered_by"));
     }
 
     private static Instant instant(OffsetDateTime at) {

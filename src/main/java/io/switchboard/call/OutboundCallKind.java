@@ -2,6 +2,7 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.PhoneNumbers;
+import io.switchboard.message.DoNotContactRepository;
 import io.switchboard.outbound.DispatchKind;
 import io.switchboard.outbound.DispatchTable;
 import io.switchboard.outbound.OutboundConfig;
@@ -55,6 +56,25 @@ class OutboundCallKind implements DispatchKind {
         return config.callsPerSecond();
     }
 
+    /**
+     * Checked as the call is claimed, not only when the batch was accepted: a recipient listed since (a STOP reply to
+     * a campaign's text) is not called, and a call whose agent or caller-ID number was deleted is not placed only for
+     * the callee to be hung up on.
+     */
+    @Override
+    public String withheld(Row row) {
+        if (Boolean.TRUE.equals(row.getBoolean("do_not_contact"))) {
+            return DoNotContactRepository.SKIP_REASON;
+        }
+        if (Boolean.TRUE.equals(row.getBoolean("agent_gone"))) {
+            return "agent_deleted";
+        }
+        if (Boolean.TRUE.equals(row.getBoolean("caller_id_gone"))) {
+            return "caller_id_deleted";
+        }
+        return null;
+    }
+
     @Override
     public Uni<String> send(Row row, TwilioCredentials credentials) {
         UUID id = row.getUUID("id");
@@ -63,6 +83,12 @@ class OutboundCallKind implements DispatchKind {
                 .withStatusCallback(urls.voiceStatus(id.toString()), "POST", CALL_EVENTS);
         if ("on".equals(row.getString("recording"))) {
             request = request.withRecording(urls.recordingStatus(), RECORDING_EVENTS);
+        }
+        String machineDetection = row.getString("machine_detection");
+        if (machineDetection != null) {
+            // A message waits for the greeting's end, so it is left after the beep; a hang-up needs no wait.
+            request = request.withAsyncMachineDetection("message".equals(machineDetection) ? "DetectMessageEnd"
+                    : "Enable", urls.voiceAmd(id.toString()));
         }
         LOG.infof("outbound call %s: placing to %s (attempt %d)", id, PhoneNumbers.redact(row.getString("to_number")),
                 row.getInteger("attempts"));

@@ -64,7 +64,8 @@ public class OutboundCallWebhook implements WebhookHandler {
         if (!call.accountSid().equals(webhook.accountSid()) || !call.providerId().equals(webhook.providerId())) {
             return null;
         }
-        return twiml.connect(call.agent(), webhook.param("CallSid"), webhook.param("From"), webhook.param("To"));
+        return twiml.connect(call.agent(), webhook.param("CallSid"), webhook.param("From"), webhook.param("To"),
+                call.parameters());
     }
 
     private static void answer(RoutingContext ctx, String twiml) {

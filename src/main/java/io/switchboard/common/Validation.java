@@ -20,6 +20,11 @@ public final class Validation {
         return this;
     }
 
+    /** How many errors were collected so far. */
+    public int errorCount() {
+        return errors.size();
+    }
+
     public boolean hasErrors() {
         return !errors.isEmpty();
     }

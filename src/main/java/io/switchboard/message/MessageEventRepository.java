@@ -69,14 +69,15 @@ public class MessageEventRepository {
                   from ev where ev.organization_id is not null
                 on conflict (sid) do nothing
             ), stopped as (
-                insert into opt_out (organization_id, number, created_at)
-                select ev.organization_id, $7::text, $2::timestamptz
+                insert into do_not_contact (organization_id, number, source, created_at)
+                select ev.organization_id, $7::text, 'stop', $2::timestamptz
                   from ev
                  where ev.organization_id is not null and $7::text is not null and $12::text = 'stop'
                 on conflict do nothing
             ), started as (
-                delete from opt_out o using ev
+                delete from do_not_contact o using ev
                  where o.organization_id = ev.organization_id and o.number = $7::text and $12::text = 'start'
+                   and o.source = 'stop'
             )
             select count(*) as inserted from ev""".formatted(CallbackEventRepository.INSERT);
 

@@ -40,10 +40,13 @@ public class MessageRepository {
         return events.listFor(CallbackEventRepository.Owner.MESSAGE, organizationId, messageId);
     }
 
-    /** Opt-outs ordered by number, keyset-paged on it (the cursor is the last number, encoded). */
+    /**
+     * Opt-outs ordered by number, keyset-paged on it (the cursor is the last number, encoded): the whole do-not-contact
+     * list, which the opt-outs became part of.
+     */
     public Uni<ListResponse<OptOutView>> optOuts(UUID organizationId, int limit, String afterNumber) {
         return pool.preparedQuery("""
-                select number, created_at from opt_out
+                select number, created_at from do_not_contact
                  where organization_id = $1 and ($2::text is null or number > $2::text)
                  order by number limit $3""")
                 .execute(Tuple.of(organizationId, afterNumber, limit + 1))
@@ -63,7 +66,7 @@ public class MessageRepository {
 
     /** Whether there was an opt-out to remove. */
     public Uni<Boolean> deleteOptOut(UUID organizationId, String number) {
-        return pool.preparedQuery("delete from opt_out where organization_id = $1 and number = $2")
+        return pool.preparedQuery("delete from do_not_contact where organization_id = $1 and number = $2")
                 .execute(Tuple.of(organizationId, number))
                 .map(rows -> rows.rowCount() > 0);
     }

@@ -51,7 +51,8 @@ public class MessageService {
                 .invoke(optedOut -> {
                     if (optedOut) {
                         throw ApiException.unprocessable("recipient_opted_out",
-                                "the recipient replied STOP; they can be messaged again once they reply START");
+                                "the recipient is on the do-not-contact list (they replied STOP, or it was added "
+                                        + "through the API)");
                     }
                 })
                 .chain(() -> outbound.findSender(db, organization, request.from()))
@@ -77,7 +78,7 @@ public class MessageService {
                         segments, now)
                         .chain(() -> dispatch.ensurePace(db, OutboundMessageRepository.DISPATCH, from.number()))
                         .replaceWith(() -> new MessageView(id, request.to(), from.number(), request.body(),
-                                "queued", encoding, segments, null, null, now.toInstant()))));
+                                "queued", encoding, segments, null, null, now.toInstant(), null))));
     }
 
     public Uni<MessageView> find(UUID id) {

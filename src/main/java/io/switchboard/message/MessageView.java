@@ -4,17 +4,20 @@ import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A message as the API shows it. */
+/**
+ * A message as the API shows it; {@code skipReason} says why a message ended canceled without being sent
+ * ({@code do_not_contact}), null otherwise.
+ */
 public record MessageView(UUID id, String to, String from, String body, String status, String encoding,
-        Integer segments, String sid, Integer errorCode, Instant createdAt) {
+        Integer segments, String sid, Integer errorCode, Instant createdAt, String skipReason) {
 
     static final String COLUMNS = """
-            id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at""";
+            id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at, skip_reason""";
 
     static MessageView of(Row row) {
         return new MessageView(row.getUUID("id"), row.getString("to_number"), row.getString("from_number"),
                 row.getString("body"), row.getString("status"), row.getString("encoding"),
                 row.getInteger("segments"), row.getString("sid"), row.getInteger("error_code"),
-                row.getOffsetDateTime("created_at").toInstant());
+                row.getOffsetDateTime("created_at").toInstant(), row.getString("skip_reason"));
     }
 }

@@ -53,6 +53,12 @@ class OutboundMessageKind implements DispatchKind {
         return config.segmentsPerSecond();
     }
 
+    /** A recipient listed since the message was accepted (a STOP reply to a backlog) is not texted. */
+    @Override
+    public String withheld(Row row) {
+        return Boolean.TRUE.equals(row.getBoolean("do_not_contact")) ? DoNotContactRepository.SKIP_REASON : null;
+    }
+
     @Override
     public Uni<String> send(Row row, TwilioCredentials credentials) {
         UUID id = row.getUUID("id");

@@ -3,6 +3,7 @@ package io.switchboard.message;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.outbound.DispatchState;
 import io.switchboard.outbound.DispatchTable;
+import io.switchboard.provider.ProviderPace;
 import io.switchboard.twilio.TwilioRegion;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -19,9 +20,14 @@ import java.util.UUID;
 @ApplicationScoped
 class OutboundMessageRepository {
 
-    /** Messages are paced per sender number, by their segments. */
+    /**
+     * Messages are paced per sender number, by their segments, at the provider's segments per second when it sets
+     * them; the claim says whether the recipient is listed.
+     */
     static final DispatchTable DISPATCH = DispatchTable.of("message", "sms:", "from_number")
-            .withPaceCost("greatest(t.segments, 1)");
+            .withPaceRate(ProviderPace.segmentsPerSecond("t.provider_id"))
+            .withPaceCost("greatest(t.segments, 1)")
+            .withClaimedColumns(DoNotContactRepository.LISTED + " as do_not_contact");
 
     /**
      * An imported number a message can come from, with the account it belongs to, whether it can send SMS, and its
@@ -56,8 +62,9 @@ class OutboundMessageRepository {
         this.pool = pool;
     }
 
+    /** Whether the number is on the organization's do-not-contact list. */
     Uni<Boolean> isOptedOut(SqlClient db, UUID organizationId, String number) {
-        return db.preparedQuery("select 1 from opt_out where organization_id = $1 and number = $2")
+        return db.preparedQuery("select 1 from do_not_contact where organization_id = $1 and number = $2")
                 .execute(Tuple.of(organizationId, number))
                 .map(rows -> rows.size() > 0);
     }
@@ -65,7 +72,7 @@ class OutboundMessageRepository {
     /** Twilio knows the recipient replied STOP (perhaps before the number was imported): remembered here too. */
     Uni<Void> insertOptOut(SqlClient db, UUID organizationId, String number) {
         return db.preparedQuery("""
-                insert into opt_out (organization_id, number, created_at) values ($1, $2, now())
+                insert into do_not_contact (organization_id, number, source, created_at) values ($1, $2, 'stop', now())
                 on conflict do nothing""")
                 .execute(Tuple.of(organizationId, number)).replaceWithVoid();
     }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.crypto.SecretDecryptionException;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.twilio.TwilioCredentials;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -28,6 +29,12 @@ import org.jboss.logging.Logger;
  * that stays unfound after that ends {@code failed}. A row whose provider's secrets this replica cannot decrypt (a key
  * rotation under way) is never failed for it: it goes back to waiting with the same bounded back-off, for a replica
  * that reads the key.
+ * <p>
+ * The pace: a claim takes the rows whose pace slots start within {@code switchboard.outbound.claim-ahead}, and each
+ * waits here, on a Vert.x timer, for its slot. Slots are laid end to end per pace key in the database, so every
+ * replica together sends at most the pace, less its margin; a send whose timer fires more than
+ * {@code switchboard.outbound.late-limit} after its slot (a stalled replica) is not made, and its row waits for a
+ * later slot.
  */
 @ApplicationScoped
 class Dispatch {
@@ -38,22 +45,30 @@ class Dispatch {
     private final Pool pool;
     private final ProviderCredentials credentials;
     private final OutboundConfig config;
+    private final Vertx vertx;
     /** The sends and reconciliations started here and not yet finished, which a shutdown waits for. */
     private final InFlight underLease = new InFlight();
 
-    Dispatch(DispatchRepository repository, Pool pool, ProviderCredentials credentials, OutboundConfig config) {
+    Dispatch(DispatchRepository repository, Pool pool, ProviderCredentials credentials, OutboundConfig config,
+            Vertx vertx) {
         this.repository = repository;
         this.pool = pool;
         this.credentials = credentials;
         this.config = config;
+        this.vertx = vertx;
     }
 
-    /** Claims the kind's rows due now, one per pace key, and starts sending each; completes once they are claimed. */
+    /**
+     * Claims the kind's rows whose pace slots start soon and starts sending each at its slot; completes once they are
+     * claimed.
+     */
     Uni<Integer> sendDue(DispatchKind kind) {
-        long paceMs = Math.max(1, Math.round(1000 / kind.perSecond()));
-        return pool.withTransaction(db -> repository.claim(db, kind.table(), paceMs, config.claimLimit(),
-                config.lease()))
-                .map(claimed -> startUnderLease(kind, claimed, row -> send(kind, row), "storing the outcome"));
+        return pool.withTransaction(db -> repository.claim(db, kind.table(), kind.perSecond(), config.claimLimit(),
+                config.lease(), config.claimAhead(), config.paceMargin()))
+                .map(claimed -> {
+                    long claimedAt = System.nanoTime();
+                    return startUnderLease(kind, claimed, row -> send(kind, row, claimedAt), "storing the outcome");
+                });
     }
 
     /** Claims the kind's ambiguous rows due for a recheck, and starts reconciling each. */
@@ -81,8 +96,14 @@ class Dispatch {
         return claimed.size();
     }
 
-    private Uni<Void> send(DispatchKind kind, Row row) {
+    /** Opens the credentials at once, then sends at the row's slot, {@code send_in_ms} after {@code claimedAt}. */
+    private Uni<Void> send(DispatchKind kind, Row row, long claimedAt) {
         UUID id = row.getUUID("id");
+        String withheld = kind.withheld(row);
+        if (withheld != null) {
+            LOG.infof("outbound %s %s: not sent (%s)", kind.noun(), id, withheld);
+            return repository.withhold(kind.table(), id, row.getInteger("attempts"), withheld);
+        }
         TwilioCredentials creds;
         try {
             creds = credentials(kind, row);
@@ -90,28 +111,49 @@ class Dispatch {
             return failed(kind, row, e);
         }
         if (creds == null) {
-            return fail(kind, id, null,
+            return fail(kind, row, null,
                     "the provider of this " + kind.noun() + " is gone or its credentials cannot be read");
         }
-        return kind.send(row, creds)
-                .onItemOrFailure().transformToUni((sid, failure) -> failure == null
-                        ? kind.created(id, sid)
-                        : failed(kind, row, failure));
+        long slotAt = claimedAt + row.getLong("send_in_ms") * 1_000_000;
+        return atSlot(slotAt).chain(late -> {
+            if (late > config.lateLimit().toNanos()) {
+                LOG.debugf("outbound %s %s: %d ms past its pace slot; waiting for the next one", kind.noun(), id,
+                        late / 1_000_000);
+                return repository.release(kind.table(), id, row.getInteger("attempts"));
+            }
+            return kind.send(row, creds)
+                    .onItemOrFailure().transformToUni((sid, failure) -> failure == null
+                            ? kind.created(id, sid)
+                            : failed(kind, row, failure));
+        });
+    }
+
+    /** Completes at {@code slotAt} (a {@link System#nanoTime()}) or at once when it has passed, with how late. */
+    private Uni<Long> atSlot(long slotAt) {
+        long wait = slotAt - System.nanoTime();
+        if (wait < 1_000_000) {
+            return Uni.createFrom().item(() -> System.nanoTime() - slotAt);
+        }
+        // Rounded up: a timer never fires early, so a send never leaves before its slot.
+        return Uni.createFrom().<Long>emitter(e -> vertx.setTimer((wait + 999_999) / 1_000_000,
+                timer -> e.complete(System.nanoTime() - slotAt)));
     }
 
     private Uni<Void> failed(DispatchKind kind, Row row, Throwable failure) {
         UUID id = row.getUUID("id");
+        int attempt = row.getInteger("attempts");
         return switch (Failure.of(failure)) {
             case RETRY -> {
                 Duration wait = Backoff.after(failure, row.getInteger("attempts"), config.retryBackoff());
                 LOG.warnf("outbound %s %s: not processed by Twilio (%s); again in %d ms", kind.noun(), id,
                         failure.getMessage(), wait.toMillis());
-                yield repository.backOff(kind.table(), id, wait, failure.getMessage());
+                yield repository.backOff(kind.table(), id, attempt, wait, failure.getMessage());
             }
             case AMBIGUOUS -> {
                 LOG.warnf("outbound %s %s: Twilio may have created it (%s); reconciling, not resending", kind.noun(),
                         id, failure.getMessage());
-                yield repository.markAmbiguous(kind.table(), id, config.recheckInterval(), failure.getMessage());
+                yield repository.markAmbiguous(kind.table(), id, attempt, config.recheckInterval(),
+                        failure.getMessage());
             }
             case PERMANENT -> refused(kind, row, Failure.code(failure), failure.getMessage());
             case UNREADABLE -> {
@@ -119,7 +161,7 @@ class Dispatch {
                 String error = "the provider's credentials cannot be decrypted by this replica (" + failure.getMessage()
                         + "); waiting for one that can";
                 LOG.warnf("outbound %s %s: %s; again in %d ms", kind.noun(), id, error, wait.toMillis());
-                yield repository.backOff(kind.table(), id, wait, error);
+                yield repository.backOff(kind.table(), id, attempt, wait, error);
             }
         };
     }
@@ -129,12 +171,13 @@ class Dispatch {
         UUID id = row.getUUID("id");
         LOG.warnf("outbound %s %s: refused by Twilio (%s)", kind.noun(), id, code);
         return pool.withTransaction(db -> kind.refused(db, row, code)
-                .chain(() -> repository.fail(db, kind.table(), id, code, error)));
+                .chain(() -> repository.fail(db, kind.table(), id, row.getInteger("attempts"), code, error)));
     }
 
-    private Uni<Void> fail(DispatchKind kind, UUID id, Integer code, String error) {
+    private Uni<Void> fail(DispatchKind kind, Row row, Integer code, String error) {
+        UUID id = row.getUUID("id");
         LOG.warnf("outbound %s %s: failed (%s)", kind.noun(), id, code);
-        return repository.fail(pool, kind.table(), id, code, error);
+        return repository.fail(pool, kind.table(), id, row.getInteger("attempts"), code, error);
     }
 
     private Uni<Void> reconcile(DispatchKind kind, Row row) {
@@ -153,10 +196,10 @@ class Dispatch {
         } catch (SecretDecryptionException e) {
             LOG.warnf("outbound %s %s: the provider's credentials cannot be decrypted by this replica (%s); checking "
                     + "again later", kind.noun(), id, e.getMessage());
-            return repository.recheckLater(kind.table(), id, config.recheckInterval());
+            return repository.recheckLater(kind.table(), id, row.getInteger("attempts"), config.recheckInterval());
         }
         if (creds == null) {
-            return fail(kind, id, null,
+            return fail(kind, row, null,
                     "the provider of this " + kind.noun() + " is gone; whether Twilio placed it is unknown");
         }
         return kind.adopt(row, creds)
@@ -171,26 +214,29 @@ class Dispatch {
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("outbound %s %s: could not look for it in Twilio (%s); checking again later",
                             kind.noun(), id, failure.getMessage());
-                    return repository.recheckLater(kind.table(), id, config.recheckInterval());
+                    return repository.recheckLater(kind.table(), id, row.getInteger("attempts"),
+                            config.recheckInterval());
                 });
     }
 
     /** Nothing in Twilio names the ambiguous row (yet). */
     private Uni<Void> unfound(DispatchKind kind, Row row) {
         UUID id = row.getUUID("id");
+        int attempt = row.getInteger("attempts");
         if (!Boolean.TRUE.equals(row.getBoolean("grace_over"))) {
-            return repository.recheckLater(kind.table(), id, config.recheckInterval());
+            return repository.recheckLater(kind.table(), id, attempt, config.recheckInterval());
         }
         if (Boolean.TRUE.equals(row.getBoolean("withdrawn"))) {
             LOG.infof("outbound %s %s: never created, and withdrawn", kind.noun(), id);
-            return repository.cancel(kind.table(), id);
+            return repository.cancel(kind.table(), id, attempt);
         }
-        // Only a kind that resends has the resends column.
+        // Only a kind that resends has the resends column. The resend reads the withdrawal again: this one is from
+        // before the search.
         if (kind.resendsAfterGrace() > 0 && row.getInteger("resends") < kind.resendsAfterGrace()) {
             LOG.warnf("outbound %s %s: not in Twilio after the grace period; sending it once more", kind.noun(), id);
-            return repository.resend(kind.table(), id);
+            return repository.resend(kind.table(), id, attempt, row.getInteger("resends"));
         }
-        return fail(kind, id, null, kind.unconfirmedError());
+        return fail(kind, row, null, kind.unconfirmedError());
     }
 
     /**

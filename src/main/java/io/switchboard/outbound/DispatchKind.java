@@ -18,12 +18,24 @@ public interface DispatchKind {
 
     DispatchTable table();
 
-    /** Pace intervals per second and pace key, across all replicas. */
+    /**
+     * Pace intervals per second and pace key, across all replicas, where the row's {@link DispatchTable#paceRate()}
+     * names none.
+     */
     double perSecond();
 
     /** What the kind sends, as its log lines and errors name it: its table. */
     default String noun() {
         return table().name();
+    }
+
+    /**
+     * Why the claimed row must not be sent after all, decided at the moment it would be (its recipient is on the
+     * do-not-contact list, its agent is gone): a short reason the row ends {@code canceled} with, in
+     * {@code skip_reason}; null to send it. Never withheld by default.
+     */
+    default String withheld(Row row) {
+        return null;
     }
 
     /** Builds the claimed row's request and sends it; completes with the sid of what Twilio created. */

@@ -53,19 +53,51 @@ public class OutboundDispatcher {
     }
 
     void start(@Observes StartupEvent event) {
+        check(config);
         if (config.enabled()) {
             timer = vertx.setPeriodic(period(config), id -> tick());
         }
     }
 
     /**
-     * A tick claims at most one send per account (calls) or sender (messages), so it must come at least as often as
-     * the fastest configured pace, or a raised rate would be capped by the tick without anyone noticing.
+     * A tick comes at least as often as the fastest configured pace. The pace no longer rests on it (a claim takes
+     * every slot starting within {@code claim-ahead}), but an idle account's first send then waits at most one
+     * interval.
      */
     static long period(OutboundConfig config) {
         double fastest = Math.max(config.callsPerSecond(), config.segmentsPerSecond());
         long paced = Math.max(10, (long) Math.floor(1000 / fastest));
         return Math.max(1, Math.min(config.pollInterval().toMillis(), paced));
+    }
+
+    /**
+     * Refuses, at start, a configuration under which the dispatcher cannot keep the pace: a pace of 0 or less has no
+     * slots at all (every tick would fail), and slots claimed no further ahead than two ticks would be lost between
+     * ticks.
+     *
+     * @throws IllegalArgumentException naming the key
+     */
+    static void check(OutboundConfig config) {
+        if (!(config.callsPerSecond() > 0)) {
+            throw new IllegalArgumentException("switchboard.outbound.calls-per-second must be above 0");
+        }
+        if (!(config.segmentsPerSecond() > 0)) {
+            throw new IllegalArgumentException("switchboard.outbound.segments-per-second must be above 0");
+        }
+        if (!(config.paceMargin() >= 0.005 && config.paceMargin() <= 0.2)) {
+            throw new IllegalArgumentException("switchboard.outbound.pace-margin must be between 0.005 and 0.2");
+        }
+        if (config.claimLimit() < 1) {
+            throw new IllegalArgumentException("switchboard.outbound.claim-limit must be at least 1");
+        }
+        if (config.lateLimit().isNegative() || config.lateLimit().compareTo(config.claimAhead()) >= 0) {
+            throw new IllegalArgumentException(
+                    "switchboard.outbound.late-limit must be at least 0 and below switchboard.outbound.claim-ahead");
+        }
+        if (config.claimAhead().compareTo(config.pollInterval().multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException(
+                    "switchboard.outbound.claim-ahead must be at least twice switchboard.outbound.poll-interval");
+        }
     }
 
     /** Runs before the inbound-call recorder's observer, which goes on writing meanwhile. */

@@ -66,6 +66,14 @@ public class Provider extends TenantOwnedEntity {
     @Column(name = "enable_transfers", nullable = false)
     public boolean enableTransfers;
 
+    /** Null: switchboard.outbound.calls-per-second. Read by the dispatch claim ({@link ProviderPace}). */
+    @Column(name = "calls_per_second")
+    public Double callsPerSecond;
+
+    /** Null: switchboard.outbound.segments-per-second. */
+    @Column(name = "segments_per_second")
+    public Double segmentsPerSecond;
+
     @Column(name = "trunk_sid")
     public String trunkSid;
 

@@ -3,11 +3,11 @@ package io.switchboard.provider;
 import io.switchboard.common.Validation;
 
 /**
- * The body of {@code PATCH /v1/providers/{id}}: a new name, new credentials (a rotation), or new US1 credentials for
- * a provider outside us1 (each checked against US1 before it is stored).
+ * The body of {@code PATCH /v1/providers/{id}}: a new name, new credentials (a rotation), new US1 credentials for
+ * a provider outside us1 (each checked against US1 before it is stored), or a new pace (absent: unchanged).
  */
 public record ProviderPatch(String name, String authToken, String apiKeySid, String apiKeySecret, String us1AuthToken,
-        String us1ApiKeySid, String us1ApiKeySecret) {
+        String us1ApiKeySid, String us1ApiKeySecret, Double callsPerSecond, Double segmentsPerSecond) {
 
     public boolean rotatesCredentials() {
         return authToken != null || apiKeySid != null || apiKeySecret != null;
@@ -26,6 +26,7 @@ public record ProviderPatch(String name, String authToken, String apiKeySid, Str
             ProviderRequest.validateAuthToken(v, authToken);
         }
         ProviderRequest.validateApiKey(v, apiKeySid, apiKeySecret);
+        ProviderRequest.validatePace(v, callsPerSecond, segmentsPerSecond);
         v.throwIfInvalid();
     }
 

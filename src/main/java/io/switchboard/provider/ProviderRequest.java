@@ -8,10 +8,12 @@ import java.util.regex.Pattern;
 /**
  * The body of {@code POST /v1/providers}. Outside us1, {@code us1AuthToken} or {@code us1ApiKeySid} with
  * {@code us1ApiKeySecret}: the same account's US1 credentials, for what Twilio serves only from US1.
+ * {@code callsPerSecond}, {@code segmentsPerSecond}: the pace Twilio allows the account (calls per second; message
+ * segments per second and sender), when it is not {@code switchboard.outbound.*}'s default.
  */
 public record ProviderRequest(String type, String name, String accountSid, String authToken, String apiKeySid,
         String apiKeySecret, String region, String edge, Boolean enableTransfers, String us1AuthToken,
-        String us1ApiKeySid, String us1ApiKeySecret) {
+        String us1ApiKeySid, String us1ApiKeySecret, Double callsPerSecond, Double segmentsPerSecond) {
 
     static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-f]{32}");
     static final Pattern AUTH_TOKEN = Pattern.compile("[0-9a-f]{32}");
@@ -44,7 +46,14 @@ public record ProviderRequest(String type, String name, String accountSid, Strin
         v.require(edge == null || EDGES.contains(edge), "edge", "must be one of Twilio's edges, such as dublin");
         boolean inUs1 = region == null || TwilioRegion.US1.id().equals(region);
         validateUs1(v, inUs1, us1AuthToken, us1ApiKeySid, us1ApiKeySecret);
+        validatePace(v, callsPerSecond, segmentsPerSecond);
         v.throwIfInvalid();
+    }
+
+    /** A pace, when given, is above 0: at 0 nothing would ever be sent. */
+    static void validatePace(Validation v, Double callsPerSecond, Double segmentsPerSecond) {
+        v.require(callsPerSecond == null || callsPerSecond > 0, "callsPerSecond", "must be above 0");
+        v.require(segmentsPerSecond == null || segmentsPerSecond > 0, "segmentsPerSecond", "must be above 0");
     }
 
     boolean hasUs1Credentials() {

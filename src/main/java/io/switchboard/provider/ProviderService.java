@@ -155,6 +155,7 @@ public class ProviderService {
                         ? rotate(loaded, patch)
                         : store(id, p -> {
                             rename(p, patch);
+                            repace(p, patch);
                             replaceUs1Credentials(p, patch);
                         }, loaded.numbers().size())));
     }
@@ -222,6 +223,8 @@ public class ProviderService {
         provider.apiKeySid = request.apiKeySid();
         provider.us1ApiKeySid = request.us1ApiKeySid();
         provider.enableTransfers = Boolean.TRUE.equals(request.enableTransfers());
+        provider.callsPerSecond = request.callsPerSecond();
+        provider.segmentsPerSecond = request.segmentsPerSecond();
         return provider;
     }
 
@@ -324,6 +327,7 @@ public class ProviderService {
                 .chain(() -> requireReachable(next, loaded.numbers()))
                 .chain(() -> store(loaded.provider().id, p -> {
                     rename(p, patch);
+                    repace(p, patch);
                     // The token replaced is the one stored now, which a concurrent rotation may have changed since
                     // the load.
                     replaceCredentials(p, patch, secrets.credentials(p));
@@ -358,6 +362,15 @@ public class ProviderService {
     private static void rename(Provider provider, ProviderPatch patch) {
         if (patch.name() != null) {
             provider.name = patch.name().strip();
+        }
+    }
+
+    private static void repace(Provider provider, ProviderPatch patch) {
+        if (patch.callsPerSecond() != null) {
+            provider.callsPerSecond = patch.callsPerSecond();
+        }
+        if (patch.segmentsPerSecond() != null) {
+            provider.segmentsPerSecond = patch.segmentsPerSecond();
         }
     }
 
@@ -470,6 +483,7 @@ public class ProviderService {
         return new ProviderView(p.id, p.name, p.type, p.accountSid, p.region, p.edge, p.verificationStatus,
                 p.lastVerifiedAt, verification, numberCount, p.trunkSid, p.terminationUri, p.sipUsername,
                 p.enableTransfers, p.createdAt, p.updatedAt, graceEnd(p),
-                p.us1ApiKeySecretEnc != null ? "api_key" : p.us1AuthTokenEnc != null ? "auth_token" : "none");
+                p.us1ApiKeySecretEnc != null ? "api_key" : p.us1AuthTokenEnc != null ? "auth_token" : "none",
+                p.callsPerSecond, p.segmentsPerSecond);
     }
 }

@@ -246,7 +246,11 @@ public class TwilioClient {
                 .add("Record", call.record())
                 .add("RecordingStatusCallback", call.recordingStatusCallback())
                 .addEach("RecordingStatusCallbackEvent", call.recordingStatusCallbackEvents())
-                .add("Timeout", call.timeoutSeconds());
+                .add("Timeout", call.timeoutSeconds())
+                .add("MachineDetection", call.machineDetection())
+                .add("AsyncAmd", call.machineDetection() == null ? null : "true")
+                .add("AsyncAmdStatusCallback", call.asyncAmdStatusCallback())
+                .add("AsyncAmdStatusCallbackMethod", call.asyncAmdStatusCallback() == null ? null : "POST");
         return http.create(creds, Product.API, account(creds) + "/Calls.json", form).map(TwilioMapper::call);
     }
 
@@ -271,6 +275,12 @@ public class TwilioClient {
             return Uni.createFrom().failure(new IllegalArgumentException("a call can only be canceled or completed"));
         }
         return http.update(creds, Product.API, call(creds, callSid), Form.empty().add("Status", status))
+                .map(TwilioMapper::call);
+    }
+
+    /** Has a live call run {@code twiml} in place of what it runs now (the call update's {@code Twiml}). */
+    public Uni<TwilioCall> redirectCall(TwilioCredentials creds, String callSid, String twiml) {
+        return http.update(creds, Product.API, call(creds, callSid), Form.empty().add("Twiml", twiml))
                 .map(TwilioMapper::call);
     }
 

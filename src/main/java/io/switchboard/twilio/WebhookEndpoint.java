@@ -11,12 +11,17 @@ public enum WebhookEndpoint {
     VOICE_OUTBOUND("/twilio/voice/outbound/", WebhookEndpoint.CALL_ID),
     VOICE_STATUS("/twilio/voice/status"),
     VOICE_RECORDING("/twilio/voice/recording"),
+    /** Asynchronous answering machine detection's result for an outbound call; the query names the call. */
+    VOICE_AMD("/twilio/voice/amd"),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 
     /** What every path starts with. */
     public static final String PREFIX = "/twilio/";
-    /** The query parameter naming the outbound call in the status callback URL of a call this service placed. */
+    /**
+     * The query parameter naming the outbound call in the status and answering machine detection callback URLs of a
+     * call this service placed.
+     */
     public static final String CALL_ID = "callId";
     /** The query parameter naming the message in the status callback URL of a message this service sent. */
     public static final String MESSAGE_ID = "messageId";

@@ -131,6 +131,11 @@ public class WebhookUrls {
         return registered(base + WebhookEndpoint.VOICE_STATUS.path() + "?" + WebhookEndpoint.CALL_ID + "=" + callId);
     }
 
+    /** The asynchronous answering machine detection callback of an outbound call: the query names the call. */
+    public String voiceAmd(String callId) {
+        return registered(base + WebhookEndpoint.VOICE_AMD.path() + "?" + WebhookEndpoint.CALL_ID + "=" + callId);
+    }
+
     public String recordingStatus() {
         return url(WebhookEndpoint.VOICE_RECORDING);
     }

@@ -164,14 +164,14 @@ public class SignatureCheck implements Handler<RoutingContext> {
      * The imported number whose provider a webhook is verified with: the called number of an inbound call or SMS and
      * of an inbound call's status callbacks; the calling number (this service's, which placed the call or sent the
      * message from it) of an outbound call's answer and status callbacks and of a message's status callbacks. Null
-     * for the recording endpoint, which names no number.
+     * for the recording and answering machine detection endpoints, which name no number.
      */
     static String ownerNumber(WebhookEndpoint endpoint, FormParams params) {
         return switch (endpoint) {
             case VOICE_INBOUND, MESSAGING_INBOUND -> params.get("To");
             case VOICE_STATUS -> "inbound".equals(params.get("Direction")) ? params.get("To") : params.get("From");
             case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
-            case VOICE_RECORDING -> null;
+            case VOICE_RECORDING, VOICE_AMD -> null;
         };
     }
 

@@ -99,8 +99,10 @@ class OutboundCallRepositoryTest {
             targets[i] = "+1415555" + String.format("%04d", i);
         }
         var now = OffsetDateTime.now(ZoneOffset.UTC);
-        pool.withTransaction(db -> repository.insertBatch(db, seeded.organizationId(), batchId, seeded.agentId(), from,
-                ids, targets, now)).await().atMost(WAIT);
+        pool.withTransaction(
+                db -> repository.insertBatch(db, seeded.organizationId(), batchId, seeded.agentId(), from, null,
+                        ids, targets, new String[size], null, null, null, null, null, now))
+                .await().atMost(WAIT);
         return new Batch(seeded, batchId, ids);
     }
 

@@ -75,7 +75,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "/v1/agents", "/v1/providers", "/v1/phone-numbers", "/v1/calls", "/v1/api-keys",
-        "/v1/opt-outs" })
+        "/v1/opt-outs", "/v1/calls/batches", "/v1/do-not-contact" })
     void aCursorThatIsNotOneThisApiReturnedIsA400OnEveryList(String list) {
         var org = Api.newOrganization();
         var uuid = UUID.randomUUID();

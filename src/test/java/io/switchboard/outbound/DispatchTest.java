@@ -18,6 +18,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,9 @@ class DispatchTest {
     private static final Duration GRACE = Duration.ofSeconds(5);
     private static final long AN_HOUR = Duration.ofHours(1).toMillis();
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Claims in these tests look no further ahead than now, with no margin, unless a test says otherwise. */
+    private static final Duration AHEAD = Duration.ZERO;
+    private static final double MARGIN = 0;
 
     /** A table with exactly the columns {@link DispatchTable} asks for, plus what the fake kind writes. */
     private static final String CREATE_TABLE = """
@@ -53,6 +57,7 @@ class DispatchTest {
                 pace_key        text        not null,
                 cost            integer     not null default 1,
                 withdrawn       boolean     not null default false,
+                held            boolean     not null default false,
                 refused_code    integer,
                 provider_id     uuid,
                 created_at      timestamptz not null default clock_timestamp(),
@@ -65,7 +70,8 @@ class DispatchTest {
                 resends         integer     not null default 0,
                 dispatch_error  text,
                 attempted_at    timestamptz,
-                ended_at        timestamptz
+                ended_at        timestamptz,
+                skip_reason     text
             )""";
 
     private static volatile UUID providerId;
@@ -139,6 +145,39 @@ class DispatchTest {
         assertThat(claim(AN_HOUR)).isEmpty();
     }
 
+    /**
+     * A held row (its batch paused, its calling window closed) is passed over and takes no slot: the next row of its
+     * key takes the key's slot, and a key with only held rows due is not taken at all, so it uses up no place in the
+     * keys a claim serves.
+     */
+    @Test
+    void aHeldRowIsPassedOverAndTakesNoSlot() {
+        UUID held = waiting("a");
+        run("update dispatch_fake set held = true where id = $1", held);
+        UUID next = waiting("a");
+        UUID onlyHeld = waiting("b");
+        run("update dispatch_fake set held = true where id = $1", onlyHeld);
+        // b's slot is the oldest, so a claim of one key would take b were its held row counted as due.
+        run("update outbound_pace set next_at = now() - interval '1 hour' where key = $1",
+                FakeKind.TABLE.paceKey("b"));
+
+        var claimed = ids(list(pool.withTransaction(
+                tx -> repository.claim(tx, FakeKind.TABLE, perSecond(AN_HOUR), 1, LEASE, AHEAD, MARGIN))
+                .await().atMost(WAIT)));
+
+        assertThat(claimed).containsExactly(next);
+        for (UUID id : List.of(held, onlyHeld)) {
+            assertThat(row(id).getString("dispatch_state")).isEqualTo(DispatchState.WAITING.value());
+            assertThat(row(id).getInteger("attempts")).isZero();
+        }
+        assertThat(paceAheadMillis("a")).isBetween(AN_HOUR - 5_000, AN_HOUR);
+        assertThat(paceAheadMillis("b")).isNegative();
+
+        // No longer held, it is claimed as usual.
+        run("update dispatch_fake set held = false where id = $1", onlyHeld);
+        assertThat(ids(claim(AN_HOUR))).containsExactly(onlyHeld);
+    }
+
     @Test
     void aClaimedRowComesWithItsProviderAndTheClaimedColumns() {
         UUID id = waiting("a");
@@ -154,9 +193,12 @@ class DispatchTest {
     void aClaimDoesNotWaitForAndNeverTakesARowAnotherClaimHolds() {
         UUID id = waiting("a");
         // The second claim runs on another connection while the first one's transaction still holds its locks.
-        var both = pool.withTransaction(first -> repository.claim(first, FakeKind.TABLE, AN_HOUR, 50, LEASE)
-                .chain(mine -> repository.claim(pool, FakeKind.TABLE, AN_HOUR, 50, LEASE)
-                        .map(theirs -> List.of(ids(list(mine)), ids(list(theirs))))))
+        var both = pool
+                .withTransaction(
+                        first -> repository.claim(first, FakeKind.TABLE, perSecond(AN_HOUR), 50, LEASE, AHEAD, MARGIN)
+                                .chain(mine -> repository
+                                        .claim(pool, FakeKind.TABLE, perSecond(AN_HOUR), 50, LEASE, AHEAD, MARGIN)
+                                        .map(theirs -> List.of(ids(list(mine)), ids(list(theirs))))))
                 .await().atMost(WAIT);
 
         assertThat(both.get(0)).containsExactly(id);
@@ -174,7 +216,9 @@ class DispatchTest {
         var claimed = new ArrayList<UUID>();
         for (int round = 0; round < 20 && claimed.size() < rows.size(); round++) {
             List<Uni<List<Row>>> claims = IntStream.range(0, 8)
-                    .mapToObj(i -> pool.withTransaction(db -> repository.claim(db, FakeKind.TABLE, 1, 50, LEASE))
+                    .mapToObj(i -> pool
+                            .withTransaction(
+                                    db -> repository.claim(db, FakeKind.TABLE, perSecond(1), 50, LEASE, AHEAD, MARGIN))
                             .map(DispatchTest::list))
                     .toList();
             Uni.join().all(claims).andFailFast().await().atMost(WAIT)
@@ -184,6 +228,82 @@ class DispatchTest {
         assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(rows);
         assertThat(count("attempts = 1 and dispatch_state = '" + DispatchState.PLACING.value() + "'"))
                 .isEqualTo(rows.size());
+    }
+
+    // --- pace -------------------------------------------------------------------------------------------------------
+
+    /*
+     * The pace is asserted on the slots the claims hand out (the database's own timestamps), never on how long the
+     * test took: a slow machine makes the claims come later, not the slots closer. Tolerance: the achieved pace is
+     * at least 95% of the allowed pace; it falls below that only if no claim came within claim-ahead (1 s) of the
+     * next slot, i.e. both claimers stalled for a whole second.
+     */
+
+    @Test
+    void twoReplicasClaimingTogetherNeverExceedThePaceInAnyOneSecondAndKeepAtLeast95PercentOfIt() throws Exception {
+        double pace = 50;
+        int rows = 150;
+        for (int i = 0; i < rows; i++) {
+            waiting("p");
+        }
+        var slots = new ArrayList<OffsetDateTime>();
+        var claimed = new ArrayList<UUID>();
+        for (int round = 0; round < 400 && claimed.size() < rows; round++) {
+            List<Uni<List<Row>>> replicas = IntStream.range(0, 2)
+                    .mapToObj(i -> pool.withTransaction(db -> repository.claim(db, FakeKind.TABLE, pace, 50, LEASE,
+                            Duration.ofSeconds(1), 0.03)).map(DispatchTest::list))
+                    .toList();
+            for (var batch : Uni.join().all(replicas).andFailFast().await().atMost(WAIT)) {
+                claimed.addAll(ids(batch));
+                batch.forEach(r -> slots.add(r.getOffsetDateTime("pace_slot")));
+            }
+            Thread.sleep(50);
+        }
+
+        assertThat(claimed).doesNotHaveDuplicates().hasSize(rows);
+        assertPaced(slots, pace, 0.03);
+    }
+
+    @Test
+    void aProvidersOwnPaceReplacesTheDefault() {
+        var table = FakeKind.TABLE.withPaceRate(io.switchboard.provider.ProviderPace.callsPerSecond("t.provider_id"));
+        run("update provider set calls_per_second = 20 where id = $1", providerId);
+        try {
+            for (int i = 0; i < 10; i++) {
+                waiting("q");
+            }
+            var rows = list(pool.withTransaction(db -> repository.claim(db, table, 1, 50, LEASE,
+                    Duration.ofSeconds(1), 0.03)).await().atMost(WAIT));
+
+            // 20 a second, less 3%: 51.5 ms apart, so all 10 start within the second (at the default, 1, only one).
+            assertThat(rows).hasSize(10);
+            var slots = rows.stream().map(r -> r.getOffsetDateTime("pace_slot")).toList();
+            assertPaced(slots, 20, 0.03);
+            for (int i = 1; i < slots.size(); i++) {
+                assertThat(Duration.between(slots.get(i - 1), slots.get(i)).toNanos())
+                        .isBetween(51_546_000L, 51_548_000L);
+            }
+        } finally {
+            run("update provider set calls_per_second = null where id = $1", providerId);
+        }
+    }
+
+    /** Never more than {@code pace} slots in any one-second window, and at least 95% of the pace overall. */
+    private static void assertPaced(List<OffsetDateTime> slots, double pace, double margin) {
+        var sorted = slots.stream().sorted().toList();
+        long intervalNanos = (long) (1e9 / (pace * (1 - margin)));
+        for (int i = 0; i < sorted.size(); i++) {
+            OffsetDateTime end = sorted.get(i).plusSeconds(1);
+            int first = i;
+            long count = sorted.stream().filter(t -> !t.isBefore(sorted.get(first)) && t.isBefore(end)).count();
+            assertThat(count).as("slots in the second from slot %d", i).isLessThanOrEqualTo((long) pace);
+            if (i > 0) {
+                assertThat(Duration.between(sorted.get(i - 1), sorted.get(i)).toNanos())
+                        .isGreaterThanOrEqualTo(intervalNanos - 1_000);
+            }
+        }
+        double seconds = Duration.between(sorted.get(0), sorted.get(sorted.size() - 1)).toNanos() / 1e9;
+        assertThat((sorted.size() - 1) / seconds).as("achieved pace").isGreaterThanOrEqualTo(0.95 * pace);
     }
 
     // --- lease expiry and recheck -----------------------------------------------------------------------------------
@@ -350,8 +470,9 @@ class DispatchTest {
     void aWithdrawnSendEndsCanceledInsteadOfWaitingOrBeingSentAgain() {
         // Withdrawn while it was being placed: the claim is left to finish, and it is not placed later.
         UUID backedOff = waiting("a");
-        run("update dispatch_fake set withdrawn = true where id = $1", backedOff);
-        kind.outcome = () -> Uni.createFrom().failure(twilio(TwilioException.Kind.RETRYABLE, 429, 20429));
+        kind.outcome = () -> pool.preparedQuery("update dispatch_fake set withdrawn = true where id = $1")
+                .execute(Tuple.of(backedOff))
+                .chain(() -> Uni.createFrom().failure(twilio(TwilioException.Kind.RETRYABLE, 429, 20429)));
         dispatch.sendDue(kind).await().atMost(WAIT);
         Await.until(WAIT, () -> DispatchState.DONE.value().equals(row(backedOff).getString("dispatch_state")),
                 "the withdrawn row to end");
@@ -367,6 +488,68 @@ class DispatchTest {
         assertThat(row(unfound).getString("status")).isEqualTo("canceled");
         assertThat(row(unfound).getInteger("resends")).isZero();
         assertThat(kind.sends).hasValue(1);
+    }
+
+    @Test
+    void aSendWithdrawnWhileItWaitedIsNeverClaimedAndEndsCanceled() {
+        UUID withdrawn = waiting("a");
+        run("update dispatch_fake set withdrawn = true where id = $1", withdrawn);
+        UUID next = waiting("a");
+
+        var claimed = ids(claim(AN_HOUR));
+
+        assertThat(claimed).containsExactly(next);
+        Row row = row(withdrawn);
+        assertThat(row.getString("status")).isEqualTo("canceled");
+        assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.DONE.value());
+        assertThat(row.getInteger("attempts")).isZero();
+        assertThat(row.getOffsetDateTime("ended_at")).isNotNull();
+    }
+
+    @Test
+    void aSendWithdrawnDuringItsLastSearchIsCanceledNotSentAgain() {
+        // The recheck reads "not withdrawn"; the batch is canceled while Twilio is searched, which finds nothing.
+        UUID id = ambiguousSince("a", 3600);
+        kind.search = () -> pool.preparedQuery("update dispatch_fake set withdrawn = true where id = $1")
+                .execute(Tuple.of(id)).replaceWith((String) null);
+
+        dispatch.recheckDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> !DispatchState.AMBIGUOUS.value().equals(row(id).getString("dispatch_state")),
+                "the unfound row to move on");
+        dispatch.sendDue(kind).await().atMost(WAIT);
+
+        Row row = row(id);
+        assertThat(row.getString("status")).isEqualTo("canceled");
+        assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.DONE.value());
+        assertThat(kind.sends).hasValue(0);
+    }
+
+    @Test
+    void anOutcomeArrivingAfterTheRowMovedOnToAnotherAttemptChangesNothing() {
+        // Attempt 1's create is answered only after its lease ran out and the row was reconciled, sent again and
+        // claimed as attempt 2: the late 429 must not put attempt 2 back to waiting, where it would be sent a third
+        // time while attempt 2's create is still under way.
+        var late = new CompletableFuture<String>();
+        kind.outcome = () -> Uni.createFrom().completionStage(late);
+        UUID id = waiting("a");
+        dispatch.sendDue(kind).await().atMost(WAIT);
+        Await.until(WAIT, () -> kind.sends.get() == 1, "attempt 1 to be sent");
+        run("update dispatch_fake set attempts = 2, claimed_until = now() + interval '1 minute' where id = $1", id);
+
+        late.completeExceptionally(twilio(TwilioException.Kind.RETRYABLE, 429, 20429));
+        repository.markAmbiguous(FakeKind.TABLE, id, 1, Duration.ofSeconds(1), "late").await().atMost(WAIT);
+        repository.fail(pool, FakeKind.TABLE, id, 1, 1, "late").await().atMost(WAIT);
+        repository.release(FakeKind.TABLE, id, 1).await().atMost(WAIT);
+        repository.cancel(FakeKind.TABLE, id, 1).await().atMost(WAIT);
+        repository.withhold(FakeKind.TABLE, id, 1, "late").await().atMost(WAIT);
+
+        Await.until(WAIT, () -> dispatch.underLease().running() == 0, "attempt 1's outcome to be stored");
+        Row row = row(id);
+        assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.PLACING.value());
+        assertThat(row.getInteger("attempts")).isEqualTo(2);
+        assertThat(row.getString("status")).isEqualTo("queued");
+        assertThat(row.getString("dispatch_error")).isNull();
+        assertThat(row.getString("skip_reason")).isNull();
     }
 
     @Test
@@ -404,9 +587,9 @@ class DispatchTest {
         UUID id = inState("a", DispatchState.DONE);
         run("update dispatch_fake set sid = 'SMdone' where id = $1", id);
 
-        repository.markAmbiguous(FakeKind.TABLE, id, Duration.ofSeconds(1), "late").await().atMost(WAIT);
-        repository.backOff(FakeKind.TABLE, id, Duration.ofSeconds(1), "late").await().atMost(WAIT);
-        repository.fail(pool, FakeKind.TABLE, id, 1, "late").await().atMost(WAIT);
+        repository.markAmbiguous(FakeKind.TABLE, id, 0, Duration.ofSeconds(1), "late").await().atMost(WAIT);
+        repository.backOff(FakeKind.TABLE, id, 0, Duration.ofSeconds(1), "late").await().atMost(WAIT);
+        repository.fail(pool, FakeKind.TABLE, id, 0, 1, "late").await().atMost(WAIT);
 
         Row row = row(id);
         assertThat(row.getString("dispatch_state")).isEqualTo(DispatchState.DONE.value());
@@ -466,6 +649,7 @@ class DispatchTest {
                 .withPaceCost("t.cost")
                 .withClaimedColumns("'fake ' || t.pace_key as label")
                 .withdrawnWhen("t.withdrawn")
+                .heldWhen("t.held")
                 .timingAttempts()
                 .timingEnds();
         static final String UNCONFIRMED = "not confirmed, not found";
@@ -575,8 +759,15 @@ class DispatchTest {
     }
 
     private List<Row> claim(long paceMillis) {
-        return list(pool.withTransaction(tx -> repository.claim(tx, FakeKind.TABLE, paceMillis, 50, LEASE))
+        return list(pool
+                .withTransaction(
+                        tx -> repository.claim(tx, FakeKind.TABLE, perSecond(paceMillis), 50, LEASE, AHEAD, MARGIN))
                 .await().atMost(WAIT));
+    }
+
+    /** The pace whose interval is {@code paceMillis}. */
+    private static double perSecond(long paceMillis) {
+        return 1000.0 / paceMillis;
     }
 
     private List<Row> recheck() {

@@ -1,6 +1,8 @@
 package io.switchboard.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smallrye.mutiny.Uni;
 import java.lang.reflect.Proxy;
@@ -21,9 +23,26 @@ class OutboundDispatcherTest {
     }
 
     @Test
+    void aPaceOfZeroOrLessIsRefusedAtStartNamingTheKey() {
+        assertThatCode(() -> OutboundDispatcher.check(config(1, 1, 250))).doesNotThrowAnyException();
+        assertThatCode(() -> OutboundDispatcher.check(config(0.5, 30, 250))).doesNotThrowAnyException();
+        for (double pace : new double[] { 0, -1, Double.NaN }) {
+            assertThatThrownBy(() -> OutboundDispatcher.check(config(pace, 1, 250)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("switchboard.outbound.calls-per-second");
+            assertThatThrownBy(() -> OutboundDispatcher.check(config(1, pace, 250)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("switchboard.outbound.segments-per-second");
+        }
+        // Slots claimed 1 s ahead are lost between ticks 600 ms apart.
+        assertThatThrownBy(() -> OutboundDispatcher.check(config(1, 1, 600)))
+                .hasMessageContaining("switchboard.outbound.claim-ahead");
+    }
+
+    @Test
     void aTickClaimsNothingOnceTheShutdownBegan() {
         var claims = new AtomicInteger();
-        var dispatch = new Dispatch(null, null, null, config(1, 1, 250)) {
+        var dispatch = new Dispatch(null, null, null, config(1, 1, 250), null) {
             @Override
             Uni<Integer> sendDue(DispatchKind kind) {
                 claims.incrementAndGet();
@@ -77,6 +96,18 @@ class OutboundDispatcherTest {
 
             public Duration retryBackoff() {
                 return Duration.ofSeconds(2);
+            }
+
+            public Duration claimAhead() {
+                return Duration.ofSeconds(1);
+            }
+
+            public double paceMargin() {
+                return 0.03;
+            }
+
+            public Duration lateLimit() {
+                return Duration.ofMillis(250);
             }
 
             public Duration recheckInterval() {

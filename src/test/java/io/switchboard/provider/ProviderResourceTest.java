@@ -112,6 +112,38 @@ class ProviderResourceTest {
     }
 
     @Test
+    void thePaceTwilioAllowsTheAccountIsSetPerProvider() {
+        var request = new HashMap<String, Object>(account.providerRequest("Raised"));
+        request.put("callsPerSecond", 30);
+        String id = Api.as(org).body(request).post("/v1/providers").then().statusCode(201)
+                .body("callsPerSecond", equalTo(30.0f))
+                .body("segmentsPerSecond", equalTo(null))
+                .extract().path("id");
+
+        Api.as(org).body(Map.of("segmentsPerSecond", 3)).patch("/v1/providers/" + id).then().statusCode(200)
+                .body("callsPerSecond", equalTo(30.0f))
+                .body("segmentsPerSecond", equalTo(3.0f));
+        Api.as(org).get("/v1/providers/" + id).then().statusCode(200)
+                .body("callsPerSecond", equalTo(30.0f))
+                .body("segmentsPerSecond", equalTo(3.0f));
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "callsPerSecond, 0", "callsPerSecond, -1", "segmentsPerSecond, 0" })
+    void aPaceOfZeroOrLessIsA400NamingTheField(String field, double pace) {
+        var request = new HashMap<String, Object>(account.providerRequest("Stopped"));
+        request.put(field, pace);
+        Api.as(org).body(request).post("/v1/providers").then().statusCode(400)
+                .body("details.field", hasItem(field));
+        Api.as(org).get("/v1/providers").then().body("items", hasSize(0));
+
+        String id = create();
+        Api.as(org).body(Map.of(field, pace)).patch("/v1/providers/" + id).then().statusCode(400)
+                .body("details.field", hasItem(field));
+        Api.as(org).get("/v1/providers/" + id).then().body(field, equalTo(null));
+    }
+
+    @Test
     void anInvalidSecretIsNeverEchoed() {
         var request = new HashMap<String, Object>(account.providerRequest("Acme"));
         request.put("authToken", "NOT-A-TOKEN-but-a-secret-anyway!");

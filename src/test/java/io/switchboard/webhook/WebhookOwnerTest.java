@@ -36,5 +36,6 @@ class WebhookOwnerTest {
         // An inbound call's callback names the caller as From: it never decides whose the call is.
         assertThat(SignatureCheck.ownerNumber(WebhookEndpoint.VOICE_STATUS, inbound)).isNotEqualTo(THEIRS);
         assertThat(SignatureCheck.ownerNumber(WebhookEndpoint.VOICE_RECORDING, inbound)).isNull();
+        assertThat(SignatureCheck.ownerNumber(WebhookEndpoint.VOICE_AMD, outbound)).isNull();
     }
 }
