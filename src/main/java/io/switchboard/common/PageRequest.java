@@ -62,6 +62,21 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
         throw badCursor();
     }
 
+    /**
+     * The number after which a list keyed on E.164 numbers (opt-outs, the do-not-contact list) goes on; null for the
+     * first page. Any other position was never written by this API: 400.
+     */
+    public static String afterNumber(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        String after = decodeCursor(cursor);
+        if (!PhoneNumbers.isE164(after)) {
+            throw badCursor();
+        }
+        return after;
+    }
+
     /** The cursor of a position, opaque to callers. */
     public static String encodeCursor(String position) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));

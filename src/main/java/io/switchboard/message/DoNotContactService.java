@@ -21,16 +21,8 @@ public class DoNotContactService {
     }
 
     public Uni<ListResponse<DoNotContactView>> list(Integer limit, String cursor) {
-        int size = PageRequest.of(limit, null).limit();
-        String after = null;
-        if (cursor != null && !cursor.isBlank()) {
-            after = PageRequest.decodeCursor(cursor);
-            // Paged on the number: any other position was never written by this API.
-            if (!PhoneNumbers.isE164(after)) {
-                throw PageRequest.badCursor();
-            }
-        }
-        return repository.list(tenant.requireOrganization(), size, after);
+        return repository.list(tenant.requireOrganization(), PageRequest.of(limit, null).limit(),
+                PageRequest.afterNumber(cursor));
     }
 
     /** The stored entry, and whether it is new. */

@@ -91,16 +91,8 @@ public class MessageService {
     }
 
     public Uni<ListResponse<OptOutView>> optOuts(Integer limit, String cursor) {
-        int size = PageRequest.of(limit, null).limit();
-        String after = null;
-        if (cursor != null && !cursor.isBlank()) {
-            after = PageRequest.decodeCursor(cursor);
-            // Opt-outs are paged on their number: any other position was never written by this API.
-            if (!PhoneNumbers.isE164(after)) {
-                throw PageRequest.badCursor();
-            }
-        }
-        return messages.optOuts(tenant.requireOrganization(), size, after);
+        return messages.optOuts(tenant.requireOrganization(), PageRequest.of(limit, null).limit(),
+                PageRequest.afterNumber(cursor));
     }
 
     /** Lets the number be messaged again; 404 when it had not opted out. */
