@@ -57,7 +57,7 @@ public class AnsweringMachineWebhook implements WebhookHandler {
         if (sid == null) {
             return;
         }
-        UUID callId = callId(ctx);
+        UUID callId = CallbackAnswers.idInQuery(ctx, WebhookEndpoint.CALL_ID);
         String answeredBy = CallbackEvent.clean(webhook.param("AnsweredBy"));
         if (callId == null || answeredBy == null || answeredBy.length() > 40) {
             // Nothing this service asked for: no call of its own is named, or no result is given.
@@ -120,17 +120,5 @@ public class AnsweringMachineWebhook implements WebhookHandler {
             parameters.put("answeredBy", answeredBy);
             return twiml.connect(answer.agent(), sid, call.fromNumber(), call.toNumber(), parameters);
         });
-    }
-
-    private static UUID callId(RoutingContext ctx) {
-        String callId = ctx.queryParams().get(WebhookEndpoint.CALL_ID);
-        if (callId == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(callId);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

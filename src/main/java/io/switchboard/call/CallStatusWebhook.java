@@ -44,7 +44,7 @@ public class CallStatusWebhook implements WebhookHandler {
             return;
         }
         var write = CallEventWrite.statusCallback(webhook, inboundRoute(webhook));
-        UUID callId = outboundCallId(ctx);
+        UUID callId = CallbackAnswers.idInQuery(ctx, WebhookEndpoint.CALL_ID);
         if (callId == null) {
             store(ctx, write, null);
             return;
@@ -78,19 +78,6 @@ public class CallStatusWebhook implements WebhookHandler {
                     });
         }
         CallbackAnswers.noContentOnceStored(ctx, write.event(), stored);
-    }
-
-    /** The call id this service put in the StatusCallback URL of an outbound call it placed, if any. */
-    private static UUID outboundCallId(RoutingContext ctx) {
-        String callId = ctx.queryParams().get(WebhookEndpoint.CALL_ID);
-        if (callId == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(callId);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /**

@@ -40,7 +40,7 @@ public class MessageStatusWebhook implements WebhookHandler {
                 : webhook.param("SmsStatus");
         var event = CallbackEvent.of(webhook, MESSAGE_STATUS, sid, status, null);
         Integer code = CallbackEvent.integer(webhook.param("ErrorCode"));
-        UUID messageId = outboundMessageId(ctx);
+        UUID messageId = CallbackAnswers.idInQuery(ctx, WebhookEndpoint.MESSAGE_ID);
         Uni<Void> attach = messageId == null ? Uni.createFrom().voidItem()
                 : events.attachOutboundSid(messageId, sid, webhook.accountSid(), webhook.signedByArray()).onFailure()
                         .recoverWithItem(f -> {
@@ -50,18 +50,5 @@ public class MessageStatusWebhook implements WebhookHandler {
                         });
         CallbackAnswers.noContentOnceStored(ctx, event, attach.chain(() -> events.storeStatus(event,
                 webhook.accountSid(), webhook.signedByArray(), code == null || code == 0 ? null : code)));
-    }
-
-    /** The message id this service put in the StatusCallback URL of a message it sent, if any. */
-    private static UUID outboundMessageId(RoutingContext ctx) {
-        String id = ctx.queryParams().get(WebhookEndpoint.MESSAGE_ID);
-        if (id == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.common.LogText;
 import io.switchboard.db.Database;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,6 +16,22 @@ public final class CallbackAnswers {
     private static final Logger LOG = Logger.getLogger(CallbackAnswers.class);
 
     private CallbackAnswers() {
+    }
+
+    /**
+     * The id this service put in the query of a callback URL it registered ({@code callId}, {@code messageId}); null
+     * when the URL carries none, or something that is not an id (then the callback is matched by its sid alone).
+     */
+    public static UUID idInQuery(RoutingContext ctx, String name) {
+        String id = ctx.queryParams().get(name);
+        if (id == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
