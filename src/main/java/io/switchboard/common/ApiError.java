@@ -1,10 +1,17 @@
 package io.switchboard.common;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** The error body of every management API failure: {@code {"error", "message", "details"}}. */
+/**
+ * The error body of every management API failure: {@code {"error", "message", "details"}}. Registered for the native
+ * image's reflection (with {@link FieldError}), since exception mappers and filters return it as a plain entity that
+ * no REST method's signature names.
+ */
+@RegisterForReflection
 public record ApiError(String error, String message, List<FieldError> details) {
 
     /** One field that failed validation, or one item of a partial failure. */

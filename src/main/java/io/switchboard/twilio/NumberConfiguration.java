@@ -1,10 +1,16 @@
 package io.switchboard.twilio;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Where an incoming number sends its calls and messages. In an update, a {@code null} field is left as it is at
  * Twilio and {@link #CLEAR} (an empty string) removes the value. A configuration read from Twilio has every URL and
  * SID field set ({@code CLEAR} where Twilio has none), so sending it back restores the number exactly.
+ *
+ * <p>Kept as JSON in the number's row (the configuration to restore), which Jackson reads and writes by reflection:
+ * registered for the native image, since no REST method names the type.
  */
+@RegisterForReflection
 public record NumberConfiguration(String voiceUrl, String voiceMethod, String voiceFallbackUrl, String smsUrl,
         String smsMethod, String statusCallback, String statusCallbackMethod, String trunkSid,
         String voiceApplicationSid, String smsApplicationSid) {
