@@ -1,5 +1,6 @@
 package io.switchboard.tenant;
 
+import io.switchboard.common.LogContext;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +15,7 @@ public class TenantContext {
     public void actAsOrganization(UUID organizationId) {
         this.organizationId = organizationId;
         this.operator = false;
+        LogContext.put(LogContext.ORGANIZATION_ID, organizationId);
     }
 
     public void actAsOperator() {

@@ -2,7 +2,10 @@ package io.switchboard.webhook;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.arc.All;
+import io.switchboard.common.LogContext;
+import io.switchboard.common.LogText;
 import io.switchboard.twilio.TwilioConfig;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.vertx.core.buffer.Buffer;
@@ -63,8 +66,36 @@ public class WebhookRoutes {
         router.route(PREFIX).order(-20).handler(this::readBody);
         router.route(PREFIX).order(-10).handler(signatures);
         router.route(PREFIX).order(-10).failureHandler(WebhookRoutes::emptyFailure);
-        byEndpoint.forEach((endpoint, handler) -> router.post(endpoint.route())
-                .handler(ctx -> handler.handle(ctx.get(VerifiedWebhook.KEY), ctx)));
+        byEndpoint.forEach((endpoint, handler) -> router.post(endpoint.route()).handler(ctx -> {
+            VerifiedWebhook webhook = ctx.get(VerifiedWebhook.KEY);
+            logContext(webhook);
+            handler.handle(webhook, ctx);
+        }));
+    }
+
+    /**
+     * What every log line of a verified webhook says it is about, and the same on the request's span, so that one
+     * call can be followed from its webhooks to the database and Twilio (a no-op span while tracing is off).
+     */
+    private static void logContext(VerifiedWebhook webhook) {
+        Span span = Span.current();
+        String account = LogText.safe(webhook.accountSid());
+        LogContext.put(LogContext.ACCOUNT_SID, account);
+        span.setAttribute("twilio.account_sid", account);
+        if (webhook.providerId() != null) {
+            LogContext.put(LogContext.PROVIDER_ID, webhook.providerId());
+            span.setAttribute("switchboard.provider_id", webhook.providerId().toString());
+        }
+        String call = webhook.param("CallSid");
+        if (call != null) {
+            LogContext.put(LogContext.CALL_SID, LogText.safe(call));
+            span.setAttribute("twilio.call_sid", LogText.safe(call));
+        }
+        String message = webhook.param("MessageSid");
+        if (message != null) {
+            LogContext.put(LogContext.MESSAGE_SID, LogText.safe(message));
+            span.setAttribute("twilio.message_sid", LogText.safe(message));
+        }
     }
 
     /** Each endpoint's handler; refuses to start with an endpoint that has none, or two. */
