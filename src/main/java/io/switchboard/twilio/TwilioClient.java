@@ -3,6 +3,8 @@ package io.switchboard.twilio;
 import static io.switchboard.twilio.TwilioHttp.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CustomBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +48,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * return an empty Optional instead. Deletes of something already gone complete normally.
  */
 @ApplicationScoped
+// Created at start, not at its first use, so that its metrics read 0 from the start (TwilioMetrics).
+@Startup
 @Timeout(value = 30, unit = ChronoUnit.SECONDS)
 @Retry(maxRetries = 3, delay = 250, jitter = 100, maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
 @RetryWhen(exception = TwilioClient.NeverProcessed.class)
@@ -60,13 +64,18 @@ public class TwilioClient {
     private final TwilioGuards guards;
 
     @Inject
-    public TwilioClient(Vertx vertx, ObjectMapper json, TwilioConfig config) {
-        this(TwilioGuards.of(config.client()), vertx, json, config);
+    public TwilioClient(Vertx vertx, ObjectMapper json, TwilioConfig config, MeterRegistry registry) {
+        this(new TwilioMetrics(registry), vertx, json, config);
     }
 
-    private TwilioClient(TwilioGuards guards, Vertx vertx, ObjectMapper json, TwilioConfig config) {
+    private TwilioClient(TwilioMetrics metrics, Vertx vertx, ObjectMapper json, TwilioConfig config) {
+        this(TwilioGuards.of(config.client(), metrics), metrics, vertx, json, config);
+    }
+
+    private TwilioClient(TwilioGuards guards, TwilioMetrics metrics, Vertx vertx, ObjectMapper json,
+            TwilioConfig config) {
         this(new TwilioHttp(TwilioHttp.perRegion(region -> TwilioHttp.webClient(vertx, config.client())), json,
-                TwilioEndpoints.of(config.endpoints()), config.client().requestTimeout(), guards), guards);
+                TwilioEndpoints.of(config.endpoints()), config.client().requestTimeout(), guards, metrics), guards);
     }
 
     TwilioClient(TwilioHttp http) {

@@ -27,20 +27,22 @@ final class TwilioGuards {
     };
 
     private final TwilioConfig.Client config;
+    private final TwilioMetrics metrics;
     private final Map<String, Guard> breakers = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
-    private TwilioGuards(TwilioConfig.Client config) {
+    private TwilioGuards(TwilioConfig.Client config, TwilioMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
     }
 
-    static TwilioGuards of(TwilioConfig.Client config) {
-        return new TwilioGuards(config);
+    static TwilioGuards of(TwilioConfig.Client config, TwilioMetrics metrics) {
+        return new TwilioGuards(config, metrics);
     }
 
     /** No breaker and no bound: the wire alone. */
     static TwilioGuards none() {
-        return new TwilioGuards(null);
+        return new TwilioGuards(null, null);
     }
 
     /** The exchange, through the breaker and within the share of the account in the region it is sent to. */
@@ -91,6 +93,7 @@ final class TwilioGuards {
                     .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS)
                     .successThreshold(breaker.successThreshold())
                     .failOn(List.of(TwilioUnavailableException.class, TimeoutException.class))
+                    .onStateChange(state -> metrics.breakerState(k, state))
                     .done()
                     .withThreadOffload(false)
                     .build();

@@ -64,9 +64,10 @@ final class TwilioHttp {
     private final TwilioEndpoints endpoints;
     private final Duration requestTimeout;
     private final TwilioGuards guards;
+    private final TwilioMetrics metrics;
 
     TwilioHttp(Map<TwilioRegion, WebClient> clients, ObjectMapper json, TwilioEndpoints endpoints,
-            Duration requestTimeout, TwilioGuards guards) {
+            Duration requestTimeout, TwilioGuards guards, TwilioMetrics metrics) {
         if (!clients.keySet().containsAll(EnumSet.allOf(TwilioRegion.class))) {
             throw new IllegalArgumentException("a client for every region is required");
         }
@@ -75,11 +76,12 @@ final class TwilioHttp {
         this.endpoints = endpoints;
         this.requestTimeout = requestTimeout;
         this.guards = guards;
+        this.metrics = metrics;
     }
 
     /** One client for every region and no guards: the wire alone, for tests of what goes on it. */
     TwilioHttp(WebClient client, ObjectMapper json, TwilioEndpoints endpoints, Duration requestTimeout) {
-        this(perRegion(region -> client), json, endpoints, requestTimeout, TwilioGuards.none());
+        this(perRegion(region -> client), json, endpoints, requestTimeout, TwilioGuards.none(), TwilioMetrics.none());
     }
 
     static Map<TwilioRegion, WebClient> perRegion(java.util.function.Function<TwilioRegion, WebClient> client) {
@@ -108,7 +110,7 @@ final class TwilioHttp {
     }
 
     Uni<JsonNode> get(TwilioCredentials creds, Product product, String path, Form query) {
-        return exchange(Effect.IDEMPOTENT, HttpMethod.GET, url(creds, product, path), creds, query, null);
+        return exchange(Effect.IDEMPOTENT, product, HttpMethod.GET, url(creds, product, path), creds, query, null);
     }
 
     /**
@@ -118,9 +120,10 @@ final class TwilioHttp {
     Uni<Page> page(TwilioCredentials creds, Product product, String path, Form query, String next,
             String itemsField) {
         var base = endpoints.baseUrl(product, creds.region(), creds.edge());
-        var pages = new Pages(creds, base, versionRoot(path), itemsField, Integer.MAX_VALUE);
+        var pages = new Pages(creds, product, base, versionRoot(path), itemsField, Integer.MAX_VALUE);
         var url = next == null ? base + path : base + next;
-        return exchange(Effect.IDEMPOTENT, HttpMethod.GET, url, creds, next == null ? query : Form.empty(), null)
+        return exchange(Effect.IDEMPOTENT, product, HttpMethod.GET, url, creds, next == null ? query : Form.empty(),
+                null)
                 .map(body -> {
                     var items = new ArrayList<JsonNode>(body.path(itemsField).size());
                     body.path(itemsField).forEach(items::add);
@@ -133,21 +136,23 @@ final class TwilioHttp {
     Uni<List<JsonNode>> list(TwilioCredentials creds, Product product, String path, Form query, String itemsField,
             int limit) {
         var base = endpoints.baseUrl(product, creds.region(), creds.edge());
-        var pages = new Pages(creds, base, versionRoot(path), itemsField, limit);
+        var pages = new Pages(creds, product, base, versionRoot(path), itemsField, limit);
         return pages.fetch(base + path, query, 1);
     }
 
     Uni<JsonNode> create(TwilioCredentials creds, Product product, String path, Form body) {
-        return exchange(Effect.CREATE, HttpMethod.POST, url(creds, product, path), creds, Form.empty(), body);
+        return exchange(Effect.CREATE, product, HttpMethod.POST, url(creds, product, path), creds, Form.empty(), body);
     }
 
     Uni<JsonNode> update(TwilioCredentials creds, Product product, String path, Form body) {
-        return exchange(Effect.IDEMPOTENT, HttpMethod.POST, url(creds, product, path), creds, Form.empty(), body);
+        return exchange(Effect.IDEMPOTENT, product, HttpMethod.POST, url(creds, product, path), creds, Form.empty(),
+                body);
     }
 
     /** Completes normally when the resource is already gone: deletes are cleanup and must be repeatable. */
     Uni<Void> delete(TwilioCredentials creds, Product product, String path) {
-        return exchange(Effect.IDEMPOTENT, HttpMethod.DELETE, url(creds, product, path), creds, Form.empty(), null)
+        return exchange(Effect.IDEMPOTENT, product, HttpMethod.DELETE, url(creds, product, path), creds, Form.empty(),
+                null)
                 .onFailure(TwilioHttp::isNotFound).recoverWithNull()
                 .replaceWithVoid();
     }
@@ -161,10 +166,16 @@ final class TwilioHttp {
         return endpoints.baseUrl(product, creds.region(), creds.edge()) + path;
     }
 
-    private Uni<JsonNode> exchange(Effect effect, HttpMethod method, String url, TwilioCredentials creds, Form query,
-            Form body) {
+    private Uni<JsonNode> exchange(Effect effect, Product product, HttpMethod method, String url,
+            TwilioCredentials creds, Form query, Form body) {
         var what = method.name() + " " + pathOf(url);
-        return guards.call(creds, what, () -> send(effect, method, url, creds, query, body, what));
+        return Uni.createFrom().deferred(() -> {
+            long started = System.nanoTime();
+            return guards.call(creds, what, () -> send(effect, method, url, creds, query, body, what))
+                    .onItemOrFailure().invoke((answer, failure) -> metrics.record(product, creds.region(),
+                            method.name(), failure == null ? "2xx" : TwilioMetrics.outcome(failure),
+                            System.nanoTime() - started));
+        });
     }
 
     private Uni<JsonNode> send(Effect effect, HttpMethod method, String url, TwilioCredentials creds, Form query,
@@ -311,14 +322,16 @@ final class TwilioHttp {
     /** The walk through one list's pages. */
     private final class Pages {
         private final TwilioCredentials creds;
+        private final Product product;
         private final String base;
         private final String root;
         private final String itemsField;
         private final int limit;
         private final List<JsonNode> items = new ArrayList<>();
 
-        Pages(TwilioCredentials creds, String base, String root, String itemsField, int limit) {
+        Pages(TwilioCredentials creds, Product product, String base, String root, String itemsField, int limit) {
             this.creds = creds;
+            this.product = product;
             this.base = base;
             this.root = root;
             this.itemsField = itemsField;
@@ -326,7 +339,7 @@ final class TwilioHttp {
         }
 
         Uni<List<JsonNode>> fetch(String url, Form query, int page) {
-            return exchange(Effect.IDEMPOTENT, HttpMethod.GET, url, creds, query, null).chain(body -> {
+            return exchange(Effect.IDEMPOTENT, product, HttpMethod.GET, url, creds, query, null).chain(body -> {
                 for (var item : body.path(itemsField)) {
                     if (items.size() < limit) {
                         items.add(item);
