@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
 import io.switchboard.db.GroupCommits;
@@ -29,6 +30,8 @@ import java.util.UUID;
  * ({@link GroupCommit}). Reads the agent an answered outbound call goes to.
  */
 @ApplicationScoped
+// Created at start, so that its metrics read 0 before their first event (alerts work from the start).
+@Startup
 public class CallEventRepository {
 
     /*

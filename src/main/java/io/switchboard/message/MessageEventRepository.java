@@ -1,5 +1,6 @@
 package io.switchboard.message;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.GroupCommit;
 import io.switchboard.db.GroupCommits;
@@ -18,6 +19,8 @@ import java.util.UUID;
  * dedupe key), and the message row and opt-outs only when the event is new, so a redelivery changes nothing.
  */
 @ApplicationScoped
+// Created at start, so that its metrics read 0 before their first event (alerts work from the start).
+@Startup
 public class MessageEventRepository {
 
     /*

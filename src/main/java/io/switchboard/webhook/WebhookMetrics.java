@@ -2,6 +2,7 @@ package io.switchboard.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.switchboard.twilio.WebhookEndpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * cost more on the inbound-call path than the signature check.
  */
 @ApplicationScoped
+// Created at start, so that its metrics read 0 before their first event (alerts work from the start).
+@Startup
 public class WebhookMetrics {
 
     private static final String[] STATUS_CLASSES = { "2xx", "3xx", "4xx", "5xx" };

@@ -2,6 +2,7 @@ package io.switchboard.webhook;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import org.jboss.logging.Logger;
  * with how many more were refused meanwhile: an unsigned flood of 20,000 requests wrote 20,000 WARN lines.
  */
 @ApplicationScoped
+// Created at start, so that its metrics read 0 before their first event (alerts work from the start).
+@Startup
 public class WebhookRefusals {
 
     private static final Logger LOG = Logger.getLogger(WebhookRefusals.class);
