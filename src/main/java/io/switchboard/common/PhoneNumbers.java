@@ -14,11 +14,11 @@ public final class PhoneNumbers {
         return number != null && E164.matcher(number).matches();
     }
 
-    /** For logs: enough to tell numbers apart, not enough to identify a person ({@code +1415…34}). */
+    /** For logs: all but the last four digits masked ({@code …1234}), enough to tell a customer's numbers apart. */
     public static String redact(String number) {
-        if (number == null || number.length() < 7) {
+        if (number == null || number.length() < 8) {
             return "…";
         }
-        return number.substring(0, 5) + "…" + number.substring(number.length() - 2);
+        return "…" + number.substring(number.length() - 4);
     }
 }

@@ -52,7 +52,7 @@ final class TwilioHttp {
 
     /** A guard against a server whose next-page link loops; 200 pages of 1000 is far beyond any real account. */
     private static final int MAX_PAGES = 200;
-    private static final Pattern PHONE_NUMBER = Pattern.compile("(\\+\\d{2})\\d{4,}(\\d{2})");
+    private static final Pattern PHONE_NUMBER = Pattern.compile("\\+\\d{3,}(\\d{4})");
 
     /** One page of a list: its items, and the path (from the version root on) of the next page, or null. */
     record Page(List<JsonNode> items, String next) {
@@ -291,7 +291,8 @@ final class TwilioHttp {
     }
 
     /**
-     * Keeps exception messages fit for logs: no secret even if a server echoes one, and phone numbers shortened.
+     * Keeps exception messages fit for logs: no secret even if a server echoes one, and phone numbers masked but for
+     * their last four digits.
      * Only secrets long enough not to match ordinary words are replaced (Twilio's are 32 characters).
      */
     static String redact(String text, TwilioCredentials creds) {
@@ -303,7 +304,7 @@ final class TwilioHttp {
                     (creds.username() + ":" + password).getBytes(StandardCharsets.UTF_8));
             result = result.replace(basic, "***");
         }
-        return PHONE_NUMBER.matcher(result).replaceAll("$1…$2");
+        return PHONE_NUMBER.matcher(result).replaceAll("…$1");
     }
 
     private static String pathOf(String url) {

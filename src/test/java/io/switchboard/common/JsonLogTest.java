@@ -112,6 +112,8 @@ class JsonLogTest {
             String text = line.toString();
             assertThat(secrets).as(text).noneMatch(text::contains);
             assertThat(numbers).as(text).noneMatch(n -> text.contains(n) || text.contains(n.substring(1)));
+            // All but the last four digits masked: not even a number's leading digits.
+            assertThat(numbers).as(text).noneMatch(n -> text.contains(n.substring(0, 5)));
             assertThat(FULL_NUMBER.matcher(line.path("message").asText()).find()).as(text).isFalse();
             assertThat(text).as(text).doesNotContain("Your code is").doesNotContain("X-Twilio-Signature=");
             // Tracing is off without an OTLP endpoint: nothing tries to export spans to the default address.
