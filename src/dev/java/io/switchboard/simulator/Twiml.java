@@ -22,6 +22,15 @@ final class Twiml {
             int channels) {
     }
 
+    /**
+     * The verb that holds a call with another party ({@code <Connect>} or {@code <Dial>}), with its {@code action}
+     * resolved (null for none) and what it connects to: {@code noun} {@code Stream}, {@code ConversationRelay},
+     * {@code Number}, {@code Sip} (or {@code Dial} itself for a number written as the verb's text), {@code target}
+     * the URL, number or SIP URI.
+     */
+    record AgentVerb(String verb, String action, String method, String noun, String target) {
+    }
+
     /** A {@code <Message>} reply to an inbound SMS. */
     record Reply(String body, String to, String from, String statusCallback) {
     }
@@ -70,6 +79,41 @@ final class Twiml {
         return document.getElementsByTagName("Hangup").getLength() > 0
                 || (document.getElementsByTagName("Connect").getLength() == 0
                         && document.getElementsByTagName("Dial").getLength() == 0);
+    }
+
+    /** The first {@code <Connect>} or {@code <Dial>} of the answer, if it has one. */
+    java.util.Optional<AgentVerb> agentVerb() {
+        if (!isValid()) {
+            return java.util.Optional.empty();
+        }
+        NodeList children = document.getDocumentElement().getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (!(children.item(i) instanceof Element verb)
+                    || !("Connect".equals(verb.getTagName()) || "Dial".equals(verb.getTagName()))) {
+                continue;
+            }
+            Element noun = firstElement(verb);
+            String method = verb.getAttribute("method");
+            String action = resolve(verb.getAttribute("action"));
+            method = method.isEmpty() ? "POST" : method;
+            if (noun == null) {
+                return java.util.Optional.of(new AgentVerb(verb.getTagName(), action, method, verb.getTagName(),
+                        verb.getTextContent().strip()));
+            }
+            String target = noun.hasAttribute("url") ? noun.getAttribute("url") : noun.getTextContent().strip();
+            return java.util.Optional.of(new AgentVerb(verb.getTagName(), action, method, noun.getTagName(), target));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static Element firstElement(Element parent) {
+        NodeList children = parent.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element element) {
+                return element;
+            }
+        }
+        return null;
     }
 
     List<RecordingRequest> recordings() {
