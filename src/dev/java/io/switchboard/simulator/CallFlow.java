@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -344,7 +345,7 @@ class CallFlow {
         if (verb == null || depth >= MAX_ACTIONS) {
             return Uni.combine().any().of(sleep(left), hangUp).replaceWithVoid();
         }
-        var leg = new java.util.concurrent.CompletableFuture<Void>();
+        var leg = new CompletableFuture<Void>();
         call.agentLegEnded = leg;
         Map<String, List<String>> failure = AgentEndpoints.failure(verb);
         Uni<Optional<Map<String, List<String>>>> legEnd;

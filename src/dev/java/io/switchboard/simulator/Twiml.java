@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.xml.XMLConstants;
@@ -82,9 +83,9 @@ final class Twiml {
     }
 
     /** The first {@code <Connect>} or {@code <Dial>} of the answer, if it has one. */
-    java.util.Optional<AgentVerb> agentVerb() {
+    Optional<AgentVerb> agentVerb() {
         if (!isValid()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         NodeList children = document.getDocumentElement().getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
@@ -97,13 +98,13 @@ final class Twiml {
             String action = resolve(verb.getAttribute("action"));
             method = method.isEmpty() ? "POST" : method;
             if (noun == null) {
-                return java.util.Optional.of(new AgentVerb(verb.getTagName(), action, method, verb.getTagName(),
+                return Optional.of(new AgentVerb(verb.getTagName(), action, method, verb.getTagName(),
                         verb.getTextContent().strip()));
             }
             String target = noun.hasAttribute("url") ? noun.getAttribute("url") : noun.getTextContent().strip();
-            return java.util.Optional.of(new AgentVerb(verb.getTagName(), action, method, noun.getTagName(), target));
+            return Optional.of(new AgentVerb(verb.getTagName(), action, method, noun.getTagName(), target));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Element firstElement(Element parent) {

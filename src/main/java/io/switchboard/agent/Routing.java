@@ -3,6 +3,7 @@ package io.switchboard.agent;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public record Routing(String type, String url, String uri, String number, String
      * The {@code <ConversationRelay>} attributes an agent may set besides {@code url}, in the order the API lists
      * them; each is stored under its own name and written as the attribute of that name.
      */
-    public static final java.util.List<String> RELAY_SETTINGS = java.util.List.of("welcomeGreeting", "language",
+    public static final List<String> RELAY_SETTINGS = List.of("welcomeGreeting", "language",
             "voice", "ttsProvider", "transcriptionProvider", "interruptible", "welcomeGreetingInterruptible",
             "dtmfDetection");
 
