@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,6 +25,8 @@ class CallFlow {
 
     private static final Logger LOG = Logger.getLogger(CallFlow.class);
     private static final String API_VERSION = "2010-04-01";
+    /** How many verbs' actions one call follows: a loop of answers that hold the call again ends there. */
+    private static final int MAX_ACTIONS = 8;
 
     private final Vertx vertx;
     private final WebhookSender sender;
@@ -321,9 +325,50 @@ class CallFlow {
             call.recordingSids = List.copyOf(sids);
         }
         Duration talk = twiml.isValid() ? timing.talkTime() : Duration.ZERO;
+        Instant until = Instant.now().plus(talk);
+        return started.chain(() -> talk(call, authToken, twiml, timing, until, 0));
+    }
+
+    /**
+     * The parties talk until the time is up or a hang-up, as Twilio holds a call on its {@code <Connect>} or
+     * {@code <Dial>}. When that verb has an {@code action} and its agent leg ends first, as Twilio does: the agent
+     * could not be reached ({@link AgentEndpoints}), or it ended its side on purpose
+     * ({@link TwilioSimulator#endAgentLeg}), Twilio requests the action, signed, with the call's parameters and the
+     * verb's own, records the answer, and runs it: a hang-up or TwiML that runs out ends the call, another verb holds
+     * it again. The caller hanging up, or the time running out, ends the call without an action request.
+     */
+    private Uni<Void> talk(SimCall call, String authToken, Twiml twiml, Timing timing, Instant until, int depth) {
+        var verb = twiml.agentVerb().filter(v -> v.action() != null).orElse(null);
+        Duration left = Duration.between(Instant.now(), until);
         // A derived future, so that cancelling the losing branch never cancels the call's own.
         var hangUp = Uni.createFrom().completionStage(() -> call.endRequested.thenApply(v -> v));
-        return started.chain(() -> Uni.combine().any().of(sleep(talk), hangUp)).replaceWithVoid();
+        if (verb == null || depth >= MAX_ACTIONS) {
+            return Uni.combine().any().of(sleep(left), hangUp).replaceWithVoid();
+        }
+        var leg = new CompletableFuture<Void>();
+        call.agentLegEnded = leg;
+        Map<String, List<String>> failure = AgentEndpoints.failure(verb);
+        Uni<Optional<Map<String, List<String>>>> legEnd;
+        if (failure != null) {
+            legEnd = sleep(timing.step()).map(v -> Optional.of(failure));
+        } else {
+            Instant connected = Instant.now();
+            var agentEnds = Uni.createFrom().completionStage(() -> leg.thenApply(v -> v))
+                    .map(v -> Optional.of(AgentEndpoints.ended(verb, connected)));
+            legEnd = Uni.combine().any().of(sleep(left).map(v -> Optional.<Map<String, List<String>>>empty()),
+                    hangUp.map(v -> Optional.<Map<String, List<String>>>empty()), agentEnds);
+        }
+        return legEnd.chain(ended -> {
+            if (ended.isEmpty() || ended(call)) {
+                return none();
+            }
+            var params = callParams(call, "in-progress");
+            params.putAll(ended.get());
+            var delivery = new WebhookSender.Delivery("action", call.sid, verb.method(), verb.action(), params,
+                    authToken);
+            return sender.send(delivery, false).map(reply -> recordTwiml(call.sid, verb.action(), reply))
+                    .chain(next -> next.endsCall() ? none() : talk(call, authToken, next, timing, until, depth + 1));
+        });
     }
 
     private Uni<Void> finish(Callbacks callbacks, SimCall call, String authToken, Faults faults,

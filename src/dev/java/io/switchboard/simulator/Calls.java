@@ -179,6 +179,12 @@ class Calls implements TwilioResource {
         return Optional.ofNullable(calls.get(sid)).map(SimCall::snapshot);
     }
 
+    /** See {@link TwilioSimulator#endAgentLeg}. */
+    boolean endAgentLeg(String sid) {
+        var call = calls.get(sid);
+        return call != null && call.agentLegEnded.complete(null);
+    }
+
     CompletionStage<SimulatedCall> finished(String sid) {
         var call = calls.get(sid);
         if (call == null) {

@@ -25,7 +25,8 @@ public final class Recorded {
 
     /**
      * One signed request (one try of a delivery) the simulator sent to the service. {@code kind}: {@code call-status},
-     * {@code recording}, {@code message-status}, {@code voice}, {@code sms}, {@code twiml}. {@code url} is the URL as
+     * {@code recording}, {@code message-status}, {@code voice}, {@code sms}, {@code twiml}, {@code action} (a
+     * {@code <Connect>} or {@code <Dial>} action). {@code url} is the URL as
      * registered, connection overrides included, and the one signed; the request went without its fragment.
      * {@code status} is 0 when no answer came. {@code attempt} is 1 for the first try, 2 for the first retry, and so
      * on; the retries of a delivery carry its idempotency token.

@@ -27,6 +27,11 @@ final class SimCall {
     final AtomicInteger sequence = new AtomicInteger();
     /** Completed when a REST update asks to hang up or cancel. */
     final CompletableFuture<Void> endRequested = new CompletableFuture<>();
+    /**
+     * Completed when the agent the call is connected to ends its side on purpose (closes its stream or session, hangs
+     * up its leg); replaced with a new one for each agent leg.
+     */
+    volatile CompletableFuture<Void> agentLegEnded = new CompletableFuture<>();
     /** Completed once the lifecycle has sent its last callback. */
     final CompletableFuture<SimulatedCall> finished = new CompletableFuture<>();
     String phoneNumberSid;

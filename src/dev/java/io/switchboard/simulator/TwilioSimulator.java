@@ -171,6 +171,15 @@ public class TwilioSimulator {
         return calls.deliverInbound(to, from);
     }
 
+    /**
+     * The agent of a live call ends its side on purpose: closes its stream or ConversationRelay session, or hangs up
+     * its {@code <Dial>} leg. Twilio then requests the verb's {@code action}, with no error, and runs its answer.
+     * False when the call is unknown or its agent leg ended already.
+     */
+    public boolean endAgentLeg(String sid) {
+        return calls.endAgentLeg(sid);
+    }
+
     /** An SMS from {@code from} to the owned number {@code to}; {@code <Message>} replies become outbound messages. */
     public Uni<InboundDelivery> deliverInboundSms(String to, String from, String body) {
         return messages.deliverInbound(to, from, body);

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.xml.XMLConstants;
@@ -20,6 +21,15 @@ final class Twiml {
     /** A recording the TwiML asked for; {@code callbackUrl} is null when the TwiML names none. */
     record RecordingRequest(String source, String callbackUrl, String callbackMethod, Set<String> events,
             int channels) {
+    }
+
+    /**
+     * The verb that holds a call with another party ({@code <Connect>} or {@code <Dial>}), with its {@code action}
+     * resolved (null for none) and what it connects to: {@code noun} {@code Stream}, {@code ConversationRelay},
+     * {@code Number}, {@code Sip} (or {@code Dial} itself for a number written as the verb's text), {@code target}
+     * the URL, number or SIP URI.
+     */
+    record AgentVerb(String verb, String action, String method, String noun, String target) {
     }
 
     /** A {@code <Message>} reply to an inbound SMS. */
@@ -70,6 +80,41 @@ final class Twiml {
         return document.getElementsByTagName("Hangup").getLength() > 0
                 || (document.getElementsByTagName("Connect").getLength() == 0
                         && document.getElementsByTagName("Dial").getLength() == 0);
+    }
+
+    /** The first {@code <Connect>} or {@code <Dial>} of the answer, if it has one. */
+    Optional<AgentVerb> agentVerb() {
+        if (!isValid()) {
+            return Optional.empty();
+        }
+        NodeList children = document.getDocumentElement().getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (!(children.item(i) instanceof Element verb)
+                    || !("Connect".equals(verb.getTagName()) || "Dial".equals(verb.getTagName()))) {
+                continue;
+            }
+            Element noun = firstElement(verb);
+            String method = verb.getAttribute("method");
+            String action = resolve(verb.getAttribute("action"));
+            method = method.isEmpty() ? "POST" : method;
+            if (noun == null) {
+                return Optional.of(new AgentVerb(verb.getTagName(), action, method, verb.getTagName(),
+                        verb.getTextContent().strip()));
+            }
+            String target = noun.hasAttribute("url") ? noun.getAttribute("url") : noun.getTextContent().strip();
+            return Optional.of(new AgentVerb(verb.getTagName(), action, method, noun.getTagName(), target));
+        }
+        return Optional.empty();
+    }
+
+    private static Element firstElement(Element parent) {
+        NodeList children = parent.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element element) {
+                return element;
+            }
+        }
+        return null;
     }
 
     List<RecordingRequest> recordings() {

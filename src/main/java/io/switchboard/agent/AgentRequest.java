@@ -2,9 +2,11 @@ package io.switchboard.agent;
 
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;
+import io.switchboard.twilio.SipHeaders;
 import io.switchboard.twilio.Twiml;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -25,6 +27,13 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
     private static final String NO_XML_FORBIDDEN = "no character XML forbids (a control character but tab, line feed"
             + " and carriage return, an unpaired surrogate, U+FFFE, U+FFFF)";
 
+    private static final String ROUTING_TYPES = "must be stream, sip, number or conversationRelay";
+    static final int MAX_WELCOME_GREETING = 1000;
+    private static final List<String> TTS_PROVIDERS = List.of("Google", "Amazon", "ElevenLabs");
+    private static final List<String> TRANSCRIPTION_PROVIDERS = List.of("Google", "Deepgram");
+    private static final List<String> INTERRUPTIBLE = List.of("none", "dtmf", "speech", "any");
+    private static final Pattern LANGUAGE = Pattern.compile("multi|[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}");
+    private static final Pattern VOICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
     private static final Pattern SIP_URI = Pattern.compile(
             "sips?:(?:[^@\\s<>\"]+@)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\\d{1,5})?(?:;[^\\s?<>\"]*)?"
@@ -54,8 +63,11 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
 
     private void validateRouting(Validation v) {
         if (routing == null || routing.type() == null) {
-            v.error("routing.type", "must be stream, sip or number");
+            v.error("routing.type", ROUTING_TYPES);
             return;
+        }
+        if (!routing.type().equals(Routing.CONVERSATION_RELAY) && routing.hasSettings()) {
+            v.error("routing", "only a conversationRelay route takes " + String.join(", ", Routing.RELAY_SETTINGS));
         }
         switch (routing.type()) {
             case Routing.STREAM -> {
@@ -75,7 +87,66 @@ public record AgentRequest(String name, Routing routing, Map<String, String> par
                 v.require(PhoneNumbers.isE164(routing.number()), "routing.number",
                         "must be an E.164 number such as +14155551234");
             }
-            default -> v.error("routing.type", "must be stream, sip or number");
+            case Routing.CONVERSATION_RELAY -> {
+                v.require(routing.uri() == null && routing.number() == null, "routing",
+                        "a conversationRelay route takes url and its settings, not uri or number");
+                v.require(isStreamUrl(routing.url()), "routing.url",
+                        "must be a wss:// URL without a query string (pass data as parameters) with "
+                                + NO_XML_FORBIDDEN);
+                validateRelaySettings(v);
+            }
+            default -> v.error("routing.type", ROUTING_TYPES);
+        }
+        if (Routing.SIP.equals(routing.type())) {
+            validateSipHeaders(v);
+        }
+    }
+
+    /**
+     * The attributes of {@code <ConversationRelay>}
+     * (https://www.twilio.com/docs/voice/twiml/connect/conversationrelay): the providers Twilio speaks and listens
+     * with, and the {@code interruptible} values none, dtmf, speech and any
+     * (https://www.twilio.com/en-us/changelog/new-features-now-available-for-conversationrelay; the booleans it still
+     * takes for the old form are not offered). A language is a BCP 47 tag such as {@code en-US}, or {@code multi} for
+     * the providers' detection
+     * (https://www.twilio.com/en-us/changelog/conversationrelay-now-supports-a-configuration-for-automatic-lan).
+     * Twilio documents no length for the greeting; it is held to {@value #MAX_WELCOME_GREETING} characters here, a
+     * spoken sentence or two, so that each call's TwiML stays small.
+     */
+    private void validateRelaySettings(Validation v) {
+        String greeting = routing.welcomeGreeting();
+        v.require(greeting == null || (!greeting.isBlank() && greeting.length() <= MAX_WELCOME_GREETING
+                && Twiml.isAllowedInXml(greeting)), "routing.welcomeGreeting",
+                "must be 1 to " + MAX_WELCOME_GREETING + " characters with " + NO_XML_FORBIDDEN);
+        v.require(routing.language() == null || LANGUAGE.matcher(routing.language()).matches(), "routing.language",
+                "must be a BCP 47 language tag such as en-US, or multi");
+        v.require(routing.voice() == null || VOICE.matcher(routing.voice()).matches(), "routing.voice",
+                "must be 1 to 128 letters, digits, '_', '.', ':' or '-' (a voice of the ttsProvider)");
+        v.require(routing.ttsProvider() == null || TTS_PROVIDERS.contains(routing.ttsProvider()),
+                "routing.ttsProvider", "must be one of " + String.join(", ", TTS_PROVIDERS));
+        v.require(routing.transcriptionProvider() == null
+                || TRANSCRIPTION_PROVIDERS.contains(routing.transcriptionProvider()), "routing.transcriptionProvider",
+                "must be one of " + String.join(", ", TRANSCRIPTION_PROVIDERS));
+        v.require(routing.interruptible() == null || INTERRUPTIBLE.contains(routing.interruptible()),
+                "routing.interruptible", "must be one of " + String.join(", ", INTERRUPTIBLE));
+        v.require(routing.welcomeGreetingInterruptible() == null
+                || INTERRUPTIBLE.contains(routing.welcomeGreetingInterruptible()),
+                "routing.welcomeGreetingInterruptible", "must be one of " + String.join(", ", INTERRUPTIBLE));
+    }
+
+    /**
+     * A SIP agent gets the call's and the agent's parameters as {@code X-} headers of the URI
+     * ({@link io.switchboard.twilio.SipHeaders}): a name Twilio would drop ({@code X-Twilio…}) is refused, and so are
+     * parameters that cannot fit within Twilio's 1,024 characters beside the service's own headers.
+     */
+    private void validateSipHeaders(Validation v) {
+        var own = parametersOrEmpty();
+        own.keySet().stream().filter(SipHeaders::isRefusedName).sorted().forEach(key -> v.error(
+                "parameters." + key, "a SIP agent gets parameters as X- headers, and Twilio drops X-Twilio ones"));
+        if (routing.uri() != null && SipHeaders.agentBudget(routing.uri()) < SipHeaders.length(own)) {
+            v.error("parameters", "do not fit in the " + SipHeaders.MAX_LENGTH + " characters Twilio allows the"
+                    + " headers of a SIP URI, beside the call's own (callSid, from, to, agentId); "
+                    + SipHeaders.agentBudget(routing.uri()) + " are left for them, URL-encoded");
         }
     }
 

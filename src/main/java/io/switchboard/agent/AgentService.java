@@ -79,8 +79,8 @@ public class AgentService {
     }
 
     AgentView view(Agent agent) {
-        return new AgentView(agent.id, agent.name, Routing.of(agent.routingType, agent.routingTarget),
-                readParameters(agent.parameters), agent.recording, agent.transferNumber, agent.createdAt,
+        return new AgentView(agent.id, agent.name, routing(agent), readParameters(agent.parameters), agent.recording,
+                agent.transferNumber, agent.createdAt,
                 agent.updatedAt);
     }
 
@@ -88,14 +88,15 @@ public class AgentService {
         agent.name = request.name().strip();
         agent.routingType = request.routing().type();
         agent.routingTarget = request.routing().target();
+        agent.routingSettings = writeParameters(request.routing().settings());
         agent.parameters = writeParameters(request.parametersOrEmpty());
         agent.recording = request.recordingOrDefault();
         agent.transferNumber = request.transferNumber();
     }
 
     private AgentRequest merge(Agent agent, AgentPatch patch) {
-        ObjectNode current = json.valueToTree(new AgentRequest(agent.name, Routing.of(agent.routingType,
-                agent.routingTarget), readParameters(agent.parameters), agent.recording, agent.transferNumber));
+        ObjectNode current = json.valueToTree(new AgentRequest(agent.name, routing(agent),
+                readParameters(agent.parameters), agent.recording, agent.transferNumber));
         put(current, "name", patch.name());
         put(current, "routing", patch.routing());
         put(current, "parameters", patch.parameters());
@@ -123,6 +124,11 @@ public class AgentService {
             return path.toString();
         }
         return "body";
+    }
+
+    private Routing routing(Agent agent) {
+        return Routing.of(agent.routingType, agent.routingTarget,
+                agent.routingSettings == null ? Map.of() : readParameters(agent.routingSettings));
     }
 
     private Map<String, String> readParameters(String stored) {

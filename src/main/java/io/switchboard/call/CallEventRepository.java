@@ -177,6 +177,23 @@ public class CallEventRepository {
                 });
     }
 
+    private static final String AGENT_OF_PROVIDER = """
+            select %s
+              from agent a
+              join provider p on p.organization_id = a.organization_id
+             where a.id = $1 and p.id = $2""".formatted(Route.Agent.COLUMNS);
+
+    /**
+     * The agent of this id in the organization of this provider: a webhook's, read across organizations by the
+     * provider that signed it, so one organization's webhook never reads another's agent. Null when there is none.
+     */
+    Uni<Route.Agent> findAgent(UUID agentId, UUID providerId) {
+        return pool.preparedQuery(AGENT_OF_PROVIDER).execute(Tuple.of(agentId, providerId)).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Route.Agent.of(it.next(), json) : null;
+        });
+    }
+
     /**
      * Gives an outbound call placed by this service the sid of its first callback, which can arrive before the answer
      * to the create (or instead of it, when the create timed out): the callback URL names the call. Only a row of the

@@ -118,6 +118,18 @@ public final class Twiml {
                 .attribute("recordingStatusCallbackEvent", String.join(" ", events));
     }
 
+    /**
+     * The {@code action} of {@code <Connect>} or {@code <Dial>}: the builders take it as a {@link URI} and leave it
+     * out when it does not parse; so does this.
+     */
+    public Twiml action(String url) {
+        return attribute("action", uriOrNull(url));
+    }
+
+    public static Twiml conversationRelay(String url) {
+        return element("ConversationRelay").attribute("url", url);
+    }
+
     public Twiml child(Twiml child) {
         children.add(child);
         return this;

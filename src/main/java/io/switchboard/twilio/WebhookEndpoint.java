@@ -13,6 +13,11 @@ public enum WebhookEndpoint {
     VOICE_RECORDING("/twilio/voice/recording"),
     /** Asynchronous answering machine detection's result for an outbound call; the query names the call. */
     VOICE_AMD("/twilio/voice/amd"),
+    /**
+     * The action of the {@code <Connect>} or {@code <Dial>} that connects a call to its agent, requested when that
+     * verb ends: the agent's fallback when it could not be reached. The path names the agent.
+     */
+    VOICE_AGENT_ACTION("/twilio/voice/agent-action/", WebhookEndpoint.AGENT_ID),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 
@@ -23,6 +28,14 @@ public enum WebhookEndpoint {
      * call this service placed.
      */
     public static final String CALL_ID = "callId";
+    /** The path parameter naming the agent of an agent action. */
+    public static final String AGENT_ID = "agentId";
+    /**
+     * The query parameter of an agent action saying which step of the call it ends: absent for the agent itself,
+     * {@link #STEP_FALLBACK} for the {@code <Dial>} to the agent's transfer number.
+     */
+    public static final String STEP = "step";
+    public static final String STEP_FALLBACK = "fallback";
     /** The query parameter naming the message in the status callback URL of a message this service sent. */
     public static final String MESSAGE_ID = "messageId";
 

@@ -136,6 +136,17 @@ public class WebhookUrls {
         return registered(base + WebhookEndpoint.VOICE_AMD.path() + "?" + WebhookEndpoint.CALL_ID + "=" + callId);
     }
 
+    /** The action of the verb that connects a call to this agent. */
+    public String agentAction(String agentId) {
+        return url(WebhookEndpoint.VOICE_AGENT_ACTION, agentId);
+    }
+
+    /** The action of the {@code <Dial>} to this agent's transfer number, its fallback. */
+    public String agentFallbackAction(String agentId) {
+        return registered(base + WebhookEndpoint.VOICE_AGENT_ACTION.path(agentId) + "?" + WebhookEndpoint.STEP + "="
+                + WebhookEndpoint.STEP_FALLBACK);
+    }
+
     public String recordingStatus() {
         return url(WebhookEndpoint.VOICE_RECORDING);
     }

@@ -54,6 +54,102 @@ class AgentResourceTest {
                 .body("routing.url", equalTo(null));
     }
 
+    @Test
+    void aConversationRelayAgentIsStoredListedAndPatchedWithItsSettings() {
+        var routing = new HashMap<String, Object>(Map.of("type", "conversationRelay",
+                "url", "wss://relay.example.com/ws", "welcomeGreeting", "Hi, how can I help?", "language", "en-US",
+                "voice", "en-US-Journey-O", "ttsProvider", "Google", "transcriptionProvider", "Deepgram",
+                "interruptible", "speech", "welcomeGreetingInterruptible", "none"));
+        routing.put("dtmfDetection", true);
+        String id = Api.as(org).body(Map.of("name", "Relay bot", "routing", routing, "transferNumber", "+14155550100"))
+                .post("/v1/agents")
+                .then().statusCode(201)
+                .body("routing", equalTo(routing))
+                .extract().path("id");
+        Api.as(org).get("/v1/agents/" + id).then().statusCode(200).body("routing", equalTo(routing));
+        Api.as(org).get("/v1/agents").then().statusCode(200).body("items[0].routing", equalTo(routing));
+
+        // A patch replaces the route whole: settings it leaves out are gone.
+        Api.as(org).body(Map.of("routing", Map.of("type", "conversationRelay", "url", "wss://relay.example.com/v2",
+                "language", "multi")))
+                .patch("/v1/agents/" + id)
+                .then().statusCode(200)
+                .body("routing", equalTo(Map.of("type", "conversationRelay", "url", "wss://relay.example.com/v2",
+                        "language", "multi")));
+        // Patched to another type, the relay settings do not linger.
+        Api.as(org).body(Map.of("routing", Map.of("type", "stream", "url", "wss://agents.example.com/media")))
+                .patch("/v1/agents/" + id)
+                .then().statusCode(200)
+                .body("routing", equalTo(Map.of("type", "stream", "url", "wss://agents.example.com/media")));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "url                          | ws://relay.example.com/ws   | routing.url",
+        "url                          | wss://relay.example.com?x=1 | routing.url",
+        "language                     | english please              | routing.language",
+        "voice                        | a voice with spaces         | routing.voice",
+        "ttsProvider                  | Polly                       | routing.ttsProvider",
+        "transcriptionProvider        | Whisper                     | routing.transcriptionProvider",
+        "interruptible                | true                        | routing.interruptible",
+        "welcomeGreetingInterruptible | sometimes                   | routing.welcomeGreetingInterruptible",
+        "welcomeGreeting              | '   '                       | routing.welcomeGreeting",
+        "uri                          | sip:a@b.example.com         | routing",
+    })
+    void rejectsInvalidConversationRelaySettings(String field, String value, String expectedField) {
+        var routing = new HashMap<String, Object>(Map.of("type", "conversationRelay", "url",
+                "wss://relay.example.com/ws"));
+        routing.put(field, value);
+        Api.as(org).body(Map.of("name", "x", "routing", routing))
+                .post("/v1/agents")
+                .then().statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("details.field", hasItem(expectedField));
+    }
+
+    @Test
+    void relaySettingsBelongToTheRelayAloneAndItsGreetingHasALimit() {
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "stream", "url",
+                "wss://agents.example.com/media", "welcomeGreeting", "Hello")))
+                .post("/v1/agents")
+                .then().statusCode(400)
+                .body("details.field", hasItem("routing"));
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "conversationRelay", "url",
+                "wss://relay.example.com/ws", "welcomeGreeting", "x".repeat(AgentRequest.MAX_WELCOME_GREETING + 1))))
+                .post("/v1/agents")
+                .then().statusCode(400)
+                .body("details.field", hasItem("routing.welcomeGreeting"));
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "conversationRelay", "url",
+                "wss://relay.example.com/ws", "dtmfDetection", "yes")))
+                .post("/v1/agents")
+                .then().statusCode(400)
+                .body("details.field", hasItem("routing.dtmfDetection"));
+    }
+
+    @Test
+    void aSipAgentsParametersMustBeHeadersTwilioStampsAndFitItsLimit() {
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "sip", "uri", "sip:a@b.example.com"),
+                "parameters", Map.of("TwilioRegion", "us1")))
+                .post("/v1/agents")
+                .then().statusCode(400)
+                .body("details.field", hasItem("parameters.TwilioRegion"));
+        // Each value fits the parameters' own limit; together, URL-encoded, they do not fit Twilio's headers.
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "sip", "uri", "sip:a@b.example.com"),
+                "parameters", Map.of("a", "é".repeat(100), "b", "é".repeat(100))))
+                .post("/v1/agents")
+                .then().statusCode(400)
+                .body("details.field", hasItem("parameters"));
+        // The same parameters are fine for a stream, whose <Parameter>s have no such limit.
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "stream", "url", "wss://a.example.com/m"),
+                "parameters", Map.of("a", "é".repeat(100), "b", "é".repeat(100), "TwilioRegion", "us1")))
+                .post("/v1/agents")
+                .then().statusCode(201);
+        Api.as(org).body(Map.of("name", "x", "routing", Map.of("type", "sip", "uri", "sip:a@b.example.com"),
+                "parameters", Map.of("a", "é".repeat(100))))
+                .post("/v1/agents")
+                .then().statusCode(201);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "stream | url    | ws://agents.example.com/media         | routing.url",

@@ -4,6 +4,7 @@ import com.twilio.twiml.TwiML;
 import com.twilio.twiml.TwiMLException;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Connect;
+import com.twilio.twiml.voice.ConversationRelay;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Parameter;
@@ -15,6 +16,12 @@ import com.twilio.twiml.voice.Start;
 import com.twilio.twiml.voice.Stream;
 import io.switchboard.agent.Routing;
 import io.switchboard.routing.Route;
+import io.switchboard.twilio.WebhookUrls;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +31,12 @@ final class SdkTwiml {
     private SdkTwiml() {
     }
 
-    static String connect(String recordingStatusUrl, Route.Agent agent, String callSid, String from, String to) {
+    static String connect(WebhookUrls urls, Route.Agent agent, String callSid, String from, String to) {
+        String recordingStatusUrl = urls.recordingStatus();
+        URI action = uriOrNull(urls.agentAction(agent.id().toString()));
         var response = new VoiceResponse.Builder();
         switch (agent.type()) {
-            case Routing.STREAM -> {
+            case Routing.STREAM, Routing.CONVERSATION_RELAY -> {
                 if (agent.recording()) {
                     response.start(new Start.Builder().recording(new Recording.Builder()
                             .recordingStatusCallback(recordingStatusUrl)
@@ -36,22 +45,101 @@ final class SdkTwiml {
                                     Recording.Event.COMPLETED, Recording.Event.ABSENT))
                             .build()).build());
                 }
-                var stream = new Stream.Builder().url(agent.target())
-                        .parameter(parameter("callSid", callSid))
-                        .parameter(parameter("from", from))
-                        .parameter(parameter("to", to))
-                        .parameter(parameter("agentId", agent.id().toString()));
-                agent.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .forEach(p -> stream.parameter(parameter(p.getKey(), p.getValue())));
-                response.connect(new Connect.Builder().stream(stream.build()).build());
+                var connect = new Connect.Builder();
+                if (action != null) {
+                    connect.action(action);
+                }
+                if (Routing.STREAM.equals(agent.type())) {
+                    var stream = new Stream.Builder().url(agent.target());
+                    values(agent, callSid, from, to).forEach(p -> stream.parameter(parameter(p[0], p[1])));
+                    connect.stream(stream.build());
+                } else {
+                    var relay = new ConversationRelay.Builder().url(agent.target());
+                    var settings = agent.settings();
+                    relay.welcomeGreeting(settings.get("welcomeGreeting")).language(settings.get("language"))
+                            .voice(settings.get("voice")).ttsProvider(settings.get("ttsProvider"))
+                            .transcriptionProvider(settings.get("transcriptionProvider"))
+                            .interruptible(settings.get("interruptible"))
+                            .welcomeGreetingInterruptible(settings.get("welcomeGreetingInterruptible"));
+                    if (settings.containsKey("dtmfDetection")) {
+                        relay.dtmfDetection(Boolean.valueOf(settings.get("dtmfDetection")));
+                    }
+                    values(agent, callSid, from, to).forEach(p -> relay.parameter(parameter(p[0], p[1])));
+                    connect.conversationRelay(relay.build());
+                }
+                response.connect(connect.build());
             }
-            case Routing.SIP -> response.dial(dial(recordingStatusUrl, agent)
-                    .sip(new Sip.Builder(agent.target()).build()).build());
-            case Routing.NUMBER -> response.dial(dial(recordingStatusUrl, agent)
+            case Routing.SIP -> response.dial(dial(recordingStatusUrl, action, agent)
+                    .sip(new Sip.Builder(sipUri(agent, callSid, from, to)).build()).build());
+            case Routing.NUMBER -> response.dial(dial(recordingStatusUrl, action, agent)
                     .number(new com.twilio.twiml.voice.Number.Builder(agent.target()).build()).build());
             default -> throw new IllegalStateException("unknown routing type " + agent.type());
         }
         return xml(response.build());
+    }
+
+    /** The fallback to a transfer number: a {@code <Dial>} whose action names the agent's fallback step. */
+    static String fallback(WebhookUrls urls, String agentId, String transferNumber) {
+        var dial = new Dial.Builder();
+        URI action = uriOrNull(urls.agentFallbackAction(agentId));
+        if (action != null) {
+            dial.action(action);
+        }
+        return xml(new VoiceResponse.Builder()
+                .dial(dial.number(new com.twilio.twiml.voice.Number.Builder(transferNumber).build()).build())
+                .build());
+    }
+
+    static String unreachable() {
+        return xml(new VoiceResponse.Builder()
+                .say(new Say.Builder(CallTwiml.UNREACHABLE_MESSAGE).build())
+                .hangup(new Hangup.Builder().build())
+                .build());
+    }
+
+    /** What the agent is handed, in order: the call's values, its id, then the parameters by name. */
+    private static List<String[]> values(Route.Agent agent, String callSid, String from, String to) {
+        var values = new ArrayList<String[]>();
+        values.add(new String[] { "callSid", callSid });
+        values.add(new String[] { "from", from });
+        values.add(new String[] { "to", to });
+        values.add(new String[] { "agentId", agent.id().toString() });
+        agent.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(p -> values.add(new String[] { p.getKey(), p.getValue() }));
+        return values;
+    }
+
+    /**
+     * The agent's URI with the values as {@code X-} headers, each percent-encoded as a form would encode it but for
+     * spaces, {@code *} and {@code ~}, and only while the headers stay under Twilio's 1,024 characters: written here
+     * on its own, not with the service's encoder, so that the two are compared.
+     */
+    static String sipUri(Route.Agent agent, String callSid, String from, String to) {
+        var uri = new StringBuilder(agent.target());
+        int query = agent.target().indexOf('?');
+        int used = query < 0 ? 0 : agent.target().length() - query - 1;
+        boolean hasQuery = query >= 0;
+        for (String[] value : values(agent, callSid, from, to)) {
+            String encoded = URLEncoder.encode(value[1] == null ? "" : value[1], StandardCharsets.UTF_8)
+                    .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+            String header = "X-" + value[0] + "=" + encoded;
+            int separator = hasQuery && used > 0 ? 1 : 0;
+            if (used + separator + header.length() > 1023) {
+                continue;
+            }
+            uri.append(hasQuery ? (separator == 1 ? "&" : "") : "?").append(header);
+            hasQuery = true;
+            used += separator + header.length();
+        }
+        return uri.toString();
+    }
+
+    private static URI uriOrNull(String url) {
+        try {
+            return new URI(url);
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     static String noAgent() {
@@ -69,8 +157,11 @@ final class SdkTwiml {
         return xml(new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build());
     }
 
-    private static Dial.Builder dial(String recordingStatusUrl, Route.Agent agent) {
+    private static Dial.Builder dial(String recordingStatusUrl, URI action, Route.Agent agent) {
         var dial = new Dial.Builder();
+        if (action != null) {
+            dial.action(action);
+        }
         if (agent.recording()) {
             dial.record(Dial.Record.RECORD_FROM_ANSWER_DUAL)
                     .recordingStatusCallback(recordingStatusUrl)

@@ -51,8 +51,8 @@ class VoiceWebhookTest {
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.contentType()).startsWith("text/xml");
-        assertThat(answer.body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect>"
-                + "<Stream url=\"wss://agents.example.com/media\">"
+        assertThat(answer.body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect action=\""
+                + actionInXml(agentId) + "\"><Stream url=\"wss://agents.example.com/media\">"
                 + "<Parameter name=\"callSid\" value=\"" + answer.sid() + "\"/>"
                 + "<Parameter name=\"from\" value=\"" + CALLER + "\"/>"
                 + "<Parameter name=\"to\" value=\"" + c.number(0) + "\"/>"
@@ -78,15 +78,20 @@ class VoiceWebhookTest {
             InboundDelivery answer = deliver(c.number(i));
             Route.Agent agent = routing.find(c.number(i)).orElseThrow().agent();
             assertThat(answer.body())
-                    .isEqualTo(SdkTwiml.connect(urls.recordingStatus(), agent, answer.sid(), CALLER, c.number(i)))
+                    .isEqualTo(SdkTwiml.connect(urls, agent, answer.sid(), CALLER, c.number(i)))
                     .isEqualTo(twiml.build(agent, answer.sid(), CALLER, c.number(i)));
         }
-        assertThat(deliver(c.number(0)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-                + "<Dial record=\"record-from-answer-dual\" recordingStatusCallback=\"" + recordingStatusInXml() + "\""
+        InboundDelivery sipCall = deliver(c.number(0));
+        assertThat(sipCall.body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+                + "<Dial action=\"" + actionInXml(routing.find(c.number(0)).orElseThrow().agent().id().toString())
+                + "\" record=\"record-from-answer-dual\" recordingStatusCallback=\"" + recordingStatusInXml() + "\""
                 + " recordingStatusCallbackEvent=\"in-progress completed absent\" recordingStatusCallbackMethod=\"POST\">"
-                + "<Sip>sip:bot@sip.example.com;transport=tls</Sip></Dial></Response>");
+                + "<Sip>" + SdkTwiml.sipUri(routing.find(c.number(0)).orElseThrow().agent(), sipCall.sid(), CALLER,
+                        c.number(0)).replace("&", "&amp;")
+                + "</Sip></Dial></Response>");
         assertThat(deliver(c.number(1)).body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-                + "<Dial><Number>+14155550999</Number></Dial></Response>");
+                + "<Dial action=\"" + actionInXml(routing.find(c.number(1)).orElseThrow().agent().id().toString())
+                + "\"><Number>+14155550999</Number></Dial></Response>");
         assertThat(deliver(c.number(2)).body()).contains("<Start><Recording recordingStatusCallback=\""
                 + recordingStatusInXml() + "\"");
     }
@@ -137,6 +142,10 @@ class VoiceWebhookTest {
 
     /** Signed for this exact URL (which may differ from the path it is posted to). */
     /** The recording callback as an XML attribute holds it: the {@code &} of its connection overrides escaped. */
+    private String actionInXml(String agentId) {
+        return urls.agentAction(agentId).replace("&", "&amp;");
+    }
+
     private String recordingStatusInXml() {
         return urls.recordingStatus().replace("&", "&amp;");
     }

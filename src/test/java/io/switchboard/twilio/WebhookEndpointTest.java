@@ -13,7 +13,8 @@ class WebhookEndpointTest {
     void theRoutesAreTheContractsPaths() {
         assertThat(Arrays.stream(WebhookEndpoint.values()).map(WebhookEndpoint::route)).containsExactly(
                 "/twilio/voice/inbound", "/twilio/voice/outbound/:callId", "/twilio/voice/status",
-                "/twilio/voice/recording", "/twilio/voice/amd", "/twilio/messaging/inbound",
+                "/twilio/voice/recording", "/twilio/voice/amd", "/twilio/voice/agent-action/:agentId",
+                "/twilio/messaging/inbound",
                 "/twilio/messaging/status");
         assertThat(WebhookEndpoint.values()).allSatisfy(e -> assertThat(e.route()).startsWith(WebhookEndpoint.PREFIX));
     }

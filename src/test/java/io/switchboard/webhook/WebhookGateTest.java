@@ -145,7 +145,7 @@ class WebhookGateTest {
         params.put("NewParameterTwilioAddedLater", List.of("1"));
         params.put("StirVerstat", List.of("TN-Validation-Passed-A", "TN-Validation-Passed-B"));
         signedPost(urls.voiceInbound(), params, c.account().authToken()).then().statusCode(200)
-                .body(containsString("<Sip>sip:a@b.example.com</Sip>"));
+                .body(containsString("<Sip>sip:a@b.example.com?X-callSid="));
 
         // Twilio signs some requests with the port and some without it; both verify.
         String withoutPort = TwilioSignature.sign(urls.voiceInbound().replaceFirst(":\\d+/", "/"), params,
