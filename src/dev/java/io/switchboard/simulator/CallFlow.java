@@ -315,6 +315,10 @@ class CallFlow {
             var recording = new ActiveRecording(Sids.next("RE"), request, Instant.now());
             recordings.add(recording);
             sids.add(recording.sid());
+            synchronized (call) {
+                call.recordings.add(new SimCallRecording(recording.sid(), request.source(), request.channels(),
+                        recording.started()));
+            }
             started = started.chain(() -> recordingEvent(call, authToken, recording, "in-progress"));
         }
         synchronized (call) {
