@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * {@code /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json}: pausing, resuming and stopping a
@@ -16,8 +17,8 @@ import java.util.Set;
  * https://www.twilio.com/docs/errors/21220); a recording that is not there, or no active one for
  * {@code Twilio.CURRENT}, is a 404 20404. Pausing and resuming send no recording status callback: those are sent for
  * in-progress, completed, absent and failed only
- * (https://help.twilio.com/articles/360014251313-Getting-Started-with-Recording-Status-Callbacks); a stopped
- * recording's completed callback comes with the others' when the call ends.
+ * (https://help.twilio.com/articles/360014251313-Getting-Started-with-Recording-Status-Callbacks); stopping ends the
+ * recording, whose completed callback is sent then, not again when the call ends.
  */
 @IfBuildProfile(anyOf = { "dev", "test" })
 @ApplicationScoped
@@ -27,10 +28,14 @@ class CallRecordings implements TwilioResource {
     private static final Set<String> STATUSES = Set.of("paused", "in-progress", "stopped");
     private static final Set<String> PAUSE_BEHAVIORS = Set.of("skip", "silence");
 
-    private final Calls calls;
+    private static final Logger LOG = Logger.getLogger(CallRecordings.class);
 
-    CallRecordings(Calls calls) {
+    private final Calls calls;
+    private final CallFlow flow;
+
+    CallRecordings(Calls calls, CallFlow flow) {
         this.calls = calls;
+        this.flow = flow;
     }
 
     @Override
@@ -50,11 +55,13 @@ class CallRecordings implements TwilioResource {
             throw new SimError(400, 20001, "PauseBehavior must be skip or silence");
         }
         var call = calls.require(account, callSid, path, region);
+        SimCallRecording recording;
+        JsonObject answer;
         synchronized (call) {
             if (!"in-progress".equals(call.status)) {
                 throw new SimError(400, 21220, "Call is not in-progress. Cannot update its recording.");
             }
-            var recording = find(call.recordings, sid);
+            recording = find(call.recordings, sid);
             if (recording == null) {
                 throw SimError.notFound(path);
             }
@@ -62,8 +69,14 @@ class CallRecordings implements TwilioResource {
             recording.pauseBehavior = "paused".equals(status) ? (pauseBehavior == null ? "silence" : pauseBehavior)
                     : recording.pauseBehavior;
             recording.updated = Instant.now();
-            return recording.toJson(call);
+            answer = recording.toJson(call);
         }
+        if ("stopped".equals(status)) {
+            String recordingSid = recording.sid;
+            flow.recordingStopped(call, account.authToken, recording).subscribe().with(ignored -> {}, failure -> LOG
+                    .warnf(failure, "simulated recording %s: its completed callback failed", recordingSid));
+        }
+        return answer;
     }
 
     /** The recording the sid names: {@code Twilio.CURRENT} the latest one not stopped. */

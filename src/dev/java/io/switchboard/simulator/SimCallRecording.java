@@ -10,18 +10,17 @@ import java.time.Instant;
 final class SimCallRecording {
 
     final String sid;
-    final String source;
-    final int channels;
+    /** What asked for it: its source, channels and callback. */
+    final Twiml.RecordingRequest request;
     final Instant started;
     String status = "in-progress";
     /** How the last pause was asked to be kept: {@code silence} (Twilio's default) or {@code skip}. */
     String pauseBehavior;
     Instant updated;
 
-    SimCallRecording(String sid, String source, int channels, Instant started) {
+    SimCallRecording(String sid, Twiml.RecordingRequest request, Instant started) {
         this.sid = sid;
-        this.source = source;
-        this.channels = channels;
+        this.request = request;
         this.started = started;
         this.updated = started;
     }
@@ -45,8 +44,8 @@ final class SimCallRecording {
                 .put("price", null)
                 .put("price_unit", null)
                 .put("status", status)
-                .put("channels", channels)
-                .put("source", source)
+                .put("channels", request.channels())
+                .put("source", request.source())
                 .put("error_code", null)
                 .put("encryption_details", null)
                 .put("track", "both")

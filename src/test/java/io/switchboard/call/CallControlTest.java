@@ -181,6 +181,9 @@ class CallControlTest {
         Api.as(c.org()).body(Map.of("action", "stop")).post("/v1/calls/" + call.id + "/recording").then()
                 .statusCode(200).body("status", equalTo("stopped"));
         assertThat(simulator.callRecordings(call.sid)).containsEntry(recordingSid, "stopped");
+        // Its completed callback, sent as it stopped, brings the recording to the call while it goes on.
+        Await.until(Duration.ofSeconds(10), () -> Api.as(c.org()).get("/v1/calls/" + call.id).then().extract()
+                .path("recordingUrl") != null, "the stopped recording's URL");
 
         var sent = updates(call.sid, UPDATE_RECORDING);
         assertThat(sent).extracting(Recorded.Request::path)

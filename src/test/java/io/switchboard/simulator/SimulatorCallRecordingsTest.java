@@ -76,6 +76,15 @@ class SimulatorCallRecordingsTest {
         asAccount().formParam("Status", "stopped").post(call + CURRENT).then().statusCode(200)
                 .body("status", equalTo("stopped"));
         assertThat(simulator.callRecordings(sid)).containsEntry(recordingSid, "stopped");
+        // Stopping ends the recording: its completed callback comes now, while the call goes on.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received.named("callback/recording").size() < 2 && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(received.named("callback/recording")).extracting(r -> r.param("RecordingStatus"))
+                .containsExactly("in-progress", "completed");
+        assertThat(received.named("callback/recording").get(1).param("RecordingSid")).isEqualTo(recordingSid);
+        assertThat(simulator.call(sid).orElseThrow().status()).isEqualTo("in-progress");
 
         // Nothing records the call now.
         asAccount().formParam("Status", "paused").post(call + CURRENT).then().statusCode(404)
@@ -83,7 +92,7 @@ class SimulatorCallRecordingsTest {
 
         asAccount().formParam("Status", "completed").post(call + ".json").then().statusCode(200);
         simulator.callFinished(sid).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        // Pausing and resuming send no callback: only the recording's start and its completion.
+        // Pausing and resuming send no callback, and the call's end none again for the stopped recording.
         assertThat(received.named("callback/recording")).extracting(r -> r.param("RecordingStatus"))
                 .containsExactly("in-progress", "completed");
 
