@@ -7,6 +7,7 @@ import io.switchboard.message.MessageService;
 import io.switchboard.message.MessageView;
 import io.switchboard.message.SendMessageRequest;
 import io.switchboard.tenant.TenantContext;
+import io.switchboard.twilio.TwilioCall;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.twilio.TwilioException;
@@ -80,9 +81,9 @@ public class CallControlService {
                 .chain(updated -> "in-progress".equals(updated.status())
                         ? twilio.updateCall(creds, call.sid(), "completed")
                         : Uni.createFrom().item(updated))
-                .map(updated -> updated.status())
+                .map(TwilioCall::status)
                 .onFailure(CallControlService::isNotInProgress)
-                .recoverWithUni(() -> twilio.fetchCall(creds, call.sid()).map(fetched -> fetched.status()))
+                .recoverWithUni(() -> twilio.fetchCall(creds, call.sid()).map(TwilioCall::status))
                 .call(status -> event(organization, call, LiveCallRepository.HANGUP, status, Map.of()))
                 .invoke(status -> LOG.infof("call %s: hung up through the API (Twilio says %s)", call.id(), status))
                 .map(status -> new HangupView(call.id(), call.sid(), status));

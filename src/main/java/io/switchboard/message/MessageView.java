@@ -12,9 +12,9 @@ import java.util.UUID;
 public record MessageView(UUID id, String to, String from, String body, String status, String encoding,
         Integer segments, String sid, Integer errorCode, Instant createdAt, String skipReason, UUID callId) {
 
-    static final String COLUMNS =
-            """
-                    id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at, skip_reason, call_id""";
+    static final String COLUMNS = """
+            id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at, skip_reason,
+            call_id""";
 
     static MessageView of(Row row) {
         return new MessageView(row.getUUID("id"), row.getString("to_number"), row.getString("from_number"),
