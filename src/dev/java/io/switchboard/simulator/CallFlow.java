@@ -319,6 +319,9 @@ class CallFlow {
             var recording = new ActiveRecording(Sids.next("RE"), request, Instant.now());
             recordings.add(recording);
             sids.add(recording.sid());
+            synchronized (call) {
+                call.recordings.add(new SimCallRecording(recording.sid(), request, recording.started()));
+            }
             started = started.chain(() -> recordingEvent(call, authToken, recording, "in-progress"));
         }
         synchronized (call) {
@@ -380,9 +383,27 @@ class CallFlow {
         }
         Uni<Void> chain = callEvent(callbacks, call, authToken, "completed", call.status).chain(callbacks::flush);
         for (var recording : recordings) {
-            chain = chain.chain(() -> recordingEvent(call, authToken, recording, "completed"));
+            if (!stoppedBefore(call, recording.sid())) {
+                chain = chain.chain(() -> recordingEvent(call, authToken, recording, "completed"));
+            }
         }
         return chain.invoke(() -> call.finished.complete(call.snapshot()));
+    }
+
+    /**
+     * A recording stopped by a REST update ends there: its {@code completed} callback is sent then, with the duration
+     * it recorded, rather than when the call ends.
+     */
+    Uni<Void> recordingStopped(SimCall call, String authToken, SimCallRecording stopped) {
+        var recording = new ActiveRecording(stopped.sid, stopped.request, stopped.started);
+        int seconds = (int) Math.max(1, Duration.between(stopped.started, Instant.now()).toSeconds());
+        return recordingEvent(call, authToken, recording, "completed", seconds);
+    }
+
+    private static boolean stoppedBefore(SimCall call, String recordingSid) {
+        synchronized (call) {
+            return call.recordings.stream().anyMatch(r -> r.sid.equals(recordingSid) && "stopped".equals(r.status));
+        }
     }
 
     private Uni<Void> callEvent(Callbacks callbacks, SimCall call, String authToken, String event,
@@ -403,6 +424,11 @@ class CallFlow {
     }
 
     private Uni<Void> recordingEvent(SimCall call, String authToken, ActiveRecording recording, String status) {
+        return recordingEvent(call, authToken, recording, status, call.duration == null ? 0 : call.duration);
+    }
+
+    private Uni<Void> recordingEvent(SimCall call, String authToken, ActiveRecording recording, String status,
+            int durationSeconds) {
         var request = recording.request();
         String url = request.callbackUrl() != null ? request.callbackUrl() : call.recordingStatusCallback;
         if (url == null || url.isBlank() || !request.events().contains(status)) {
@@ -421,7 +447,7 @@ class CallFlow {
         put(params, "RecordingTrack", "both");
         put(params, "ErrorCode", "0");
         if ("completed".equals(status)) {
-            put(params, "RecordingDuration", String.valueOf(call.duration == null ? 0 : call.duration));
+            put(params, "RecordingDuration", String.valueOf(durationSeconds));
         }
         return sender.send(new WebhookSender.Delivery("recording", call.sid, request.callbackMethod(), url, params,
                 authToken), false).replaceWithVoid();

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -185,6 +186,18 @@ class Calls implements TwilioResource {
         return call != null && call.agentLegEnded.complete(null);
     }
 
+    Map<String, String> recordingStatuses(String sid) {
+        var call = calls.get(sid);
+        if (call == null) {
+            return Map.of();
+        }
+        synchronized (call) {
+            var statuses = new LinkedHashMap<String, String>();
+            call.recordings.forEach(r -> statuses.put(r.sid, r.status));
+            return statuses;
+        }
+    }
+
     CompletionStage<SimulatedCall> finished(String sid) {
         var call = calls.get(sid);
         if (call == null) {
@@ -265,7 +278,7 @@ class Calls implements TwilioResource {
     }
 
     /** The call of the account, as the region that handles it sees it; other regions do not know it. */
-    private SimCall require(SimAccount account, String sid, String path, SimRegion region) {
+    SimCall require(SimAccount account, String sid, String path, SimRegion region) {
         var call = calls.get(sid);
         if (call == null || !call.accountSid.equals(account.sid) || call.region != region) {
             throw SimError.notFound(path);

@@ -3,6 +3,7 @@ package io.switchboard.simulator;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +59,8 @@ final class SimCall {
     Instant endTime;
     Integer duration;
     List<String> recordingSids = List.of();
+    /** The recordings of the answered call, oldest first, as REST updates change them. */
+    final List<SimCallRecording> recordings = new ArrayList<>();
 
     SimCall(String accountSid, String from, String to, String direction) {
         this.accountSid = accountSid;

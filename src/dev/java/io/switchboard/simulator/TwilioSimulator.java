@@ -195,6 +195,11 @@ public class TwilioSimulator {
         return calls.snapshot(sid);
     }
 
+    /** The status of each recording of the call (in-progress, paused, stopped), by recording sid, oldest first. */
+    public Map<String, String> callRecordings(String sid) {
+        return calls.recordingStatuses(sid);
+    }
+
     /** Completes when the call has ended and its last callback was sent. */
     public CompletionStage<SimulatedCall> callFinished(String sid) {
         return calls.finished(sid);

@@ -40,6 +40,18 @@ public class MessageService {
      * so nothing accepted is lost if this replica stops.
      */
     public Uni<MessageView> send(SendMessageRequest request) {
+        return send(request, null);
+    }
+
+    /**
+     * {@link #send(SendMessageRequest)} for a message sent during a call, linked to it: the same checks (the
+     * do-not-contact list, the sender), the same durable dispatch.
+     */
+    public Uni<MessageView> sendDuringCall(SendMessageRequest request, UUID callId) {
+        return send(request, callId);
+    }
+
+    private Uni<MessageView> send(SendMessageRequest request, UUID callId) {
         UUID organization = tenant.requireOrganization();
         request.validate();
         UUID id = UUID.randomUUID();
@@ -75,10 +87,10 @@ public class MessageService {
                     }
                 })
                 .chain(from -> outbound.insert(db, organization, id, from, request.to(), request.body(), encoding,
-                        segments, now)
+                        segments, now, callId)
                         .chain(() -> dispatch.ensurePace(db, OutboundMessageRepository.DISPATCH, from.number()))
                         .replaceWith(() -> new MessageView(id, request.to(), from.number(), request.body(),
-                                "queued", encoding, segments, null, null, now.toInstant(), null))));
+                                "queued", encoding, segments, null, null, now.toInstant(), null, callId))));
     }
 
     public Uni<MessageView> find(UUID id) {

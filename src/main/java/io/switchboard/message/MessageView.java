@@ -6,18 +6,20 @@ import java.util.UUID;
 
 /**
  * A message as the API shows it; {@code skipReason} says why a message ended canceled without being sent
- * ({@code do_not_contact}), null otherwise.
+ * ({@code do_not_contact}), null otherwise. {@code callId} is the call it was sent during
+ * ({@code POST /v1/calls/{id}/messages}), null for any other message.
  */
 public record MessageView(UUID id, String to, String from, String body, String status, String encoding,
-        Integer segments, String sid, Integer errorCode, Instant createdAt, String skipReason) {
+        Integer segments, String sid, Integer errorCode, Instant createdAt, String skipReason, UUID callId) {
 
     static final String COLUMNS = """
-            id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at, skip_reason""";
+            id, to_number, from_number, body, status, encoding, segments, sid, error_code, created_at, skip_reason,
+            call_id""";
 
     static MessageView of(Row row) {
         return new MessageView(row.getUUID("id"), row.getString("to_number"), row.getString("from_number"),
                 row.getString("body"), row.getString("status"), row.getString("encoding"),
                 row.getInteger("segments"), row.getString("sid"), row.getInteger("error_code"),
-                row.getOffsetDateTime("created_at").toInstant(), row.getString("skip_reason"));
+                row.getOffsetDateTime("created_at").toInstant(), row.getString("skip_reason"), row.getUUID("call_id"));
     }
 }

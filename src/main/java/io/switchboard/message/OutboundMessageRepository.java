@@ -48,8 +48,8 @@ class OutboundMessageRepository {
     private static final String INSERT = DispatchState.inline("""
             insert into message (id, organization_id, direction, from_number, to_number, body, status, encoding,
                                  segments, created_at, updated_at, account_sid, provider_id, dispatch_state,
-                                 next_attempt_at)
-            values ($1, $2, 'outbound', $3, $4, $5, 'queued', $6, $7, $8, $8, $9, $10, {waiting}, $8)""");
+                                 next_attempt_at, call_id)
+            values ($1, $2, 'outbound', $3, $4, $5, 'queued', $6, $7, $8, $8, $9, $10, {waiting}, $8, $11)""");
 
     private static final String SENT = DispatchState.inline("""
             update message set sid = coalesce(sid, $2), dispatch_state = {done}, claimed_until = null,
@@ -100,11 +100,11 @@ class OutboundMessageRepository {
     }
 
     Uni<Void> insert(SqlClient db, UUID organizationId, UUID id, Sender from, String to, String body,
-            String encoding, int segments, OffsetDateTime now) {
+            String encoding, int segments, OffsetDateTime now, UUID callId) {
         return db.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[] {
                     id, organizationId, from.number(), to, body, encoding, segments, now, from.accountSid(),
-                    from.providerId()
+                    from.providerId(), callId
                 }))
                 .replaceWithVoid();
     }

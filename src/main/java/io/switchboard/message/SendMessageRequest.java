@@ -7,7 +7,7 @@ import io.switchboard.common.Validation;
 public record SendMessageRequest(String to, String body, String from) {
 
     /** Twilio's limit on a message body, in characters. */
-    static final int MAX_BODY = 1600;
+    public static final int MAX_BODY = 1600;
     private static final String E164 = "must be an E.164 number such as +14155551234";
 
     /** @throws io.switchboard.common.ApiException a 400 naming every invalid field */

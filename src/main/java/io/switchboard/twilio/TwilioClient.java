@@ -59,6 +59,12 @@ public class TwilioClient {
     /** Twilio's largest page: an account of 20,000 numbers is 20 requests. */
     static final int PAGE_SIZE = 1000;
     private static final List<String> CALL_UPDATE_STATUSES = List.of("canceled", "completed");
+    private static final List<String> RECORDING_UPDATE_STATUSES = List.of("paused", "in-progress", "stopped");
+    /**
+     * The recording SID that names a call's active recording, whatever its own SID (the spec of the call Recordings
+     * update: "Pass {@code Twilio.CURRENT} instead of recording sid to reference current active recording").
+     */
+    public static final String CURRENT_RECORDING = "Twilio.CURRENT";
 
     private final TwilioHttp http;
     private final TwilioGuards guards;
@@ -291,6 +297,22 @@ public class TwilioClient {
     public Uni<TwilioCall> redirectCall(TwilioCredentials creds, String callSid, String twiml) {
         return http.update(creds, Product.API, call(creds, callSid), Form.empty().add("Twiml", twiml))
                 .map(TwilioMapper::call);
+    }
+
+    /**
+     * Pauses, resumes or stops a call's recording: {@code recordingSid} {@link #CURRENT_RECORDING} names the one
+     * active now. {@code pauseBehavior} ({@code skip} or {@code silence}) only goes with {@code paused}.
+     */
+    public Uni<TwilioRecording> updateCallRecording(TwilioCredentials creds, String callSid, String recordingSid,
+            String status, String pauseBehavior) {
+        if (!RECORDING_UPDATE_STATUSES.contains(status)) {
+            return Uni.createFrom().failure(new IllegalArgumentException(
+                    "a recording can only be paused, in-progress or stopped"));
+        }
+        var form = Form.empty().add("Status", status).add("PauseBehavior", "paused".equals(status) ? pauseBehavior
+                : null);
+        var path = account(creds) + "/Calls/" + segment(callSid) + "/Recordings/" + segment(recordingSid) + ".json";
+        return http.update(creds, Product.API, path, form).map(TwilioMapper::recording);
     }
 
     // --- Messages (from US1 for AU1 accounts, with their US1 credentials) ----------------------------------------

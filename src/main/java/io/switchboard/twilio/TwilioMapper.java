@@ -53,6 +53,10 @@ final class TwilioMapper {
                 TwilioDates.parse(text(n, "end_time")));
     }
 
+    static TwilioRecording recording(JsonNode n) {
+        return new TwilioRecording(text(n, "sid"), text(n, "call_sid"), text(n, "status"));
+    }
+
     static TwilioMessage message(JsonNode n) {
         return new TwilioMessage(text(n, "sid"), text(n, "to"), text(n, "from"), text(n, "messaging_service_sid"),
                 text(n, "status"), integer(n, "num_segments"), integer(n, "error_code"), text(n, "error_message"));

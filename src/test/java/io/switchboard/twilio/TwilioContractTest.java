@@ -175,6 +175,23 @@ class TwilioContractTest {
     }
 
     @Test
+    void callRecordingUpdatesMatchTheSpec() {
+        await(client.updateCallRecording(CREDS, CALL_SID, TwilioClient.CURRENT_RECORDING, "paused", "skip"));
+        await(client.updateCallRecording(CREDS, CALL_SID, TwilioClient.CURRENT_RECORDING, "in-progress", "skip"));
+        await(client.updateCallRecording(CREDS, CALL_SID, TwilioClient.CURRENT_RECORDING, "stopped", null));
+
+        assertAllValid(3);
+        assertThat(twilio.last().productPath())
+                .isEqualTo("/2010-04-01/Accounts/" + ACCOUNT_SID + "/Calls/" + CALL_SID
+                        + "/Recordings/Twilio.CURRENT.json");
+        assertThat(twilio.requests()).extracting(r -> r.form().get("Status"))
+                .containsExactly("paused", "in-progress", "stopped");
+        // PauseBehavior only goes with a pause, as the spec says it applies.
+        assertThat(twilio.requests()).extracting(r -> r.form().get("PauseBehavior"))
+                .containsExactly("skip", null, null);
+    }
+
+    @Test
     void messageRequestsMatchTheSpec() {
         var message = await(client.createMessage(CREDS, MessageRequest.from("+14155550101", NUMBER, "Hello ✓")
                 .withStatusCallback("https://sb.example.com/twilio/sms-status")));
