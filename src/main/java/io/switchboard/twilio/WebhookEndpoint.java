@@ -13,6 +13,10 @@ public enum WebhookEndpoint {
     VOICE_RECORDING("/twilio/voice/recording"),
     /** Asynchronous answering machine detection's result for an outbound call; the query names the call. */
     VOICE_AMD("/twilio/voice/amd"),
+    /** The {@code <Dial action>} of a transfer: how dialing the target ended; the path names the call. */
+    VOICE_TRANSFER("/twilio/voice/transfer/", WebhookEndpoint.CALL_ID),
+    /** Status callbacks of a transfer's target leg (answered, completed); the path names the call. */
+    VOICE_TRANSFER_TARGET("/twilio/voice/transfer-target/", WebhookEndpoint.CALL_ID),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 
