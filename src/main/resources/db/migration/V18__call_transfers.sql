@@ -7,6 +7,8 @@ alter table call add column transfer_status text check (transfer_status in ('dia
 alter table call add column transfer_reason text;
 alter table call add column transfer_on_failure text check (transfer_on_failure in ('agent', 'hangup'));
 alter table call add column transfer_requested_at timestamptz;
+-- Said to the target once it answers, before it is connected to the caller (the <Number url> whisper).
+alter table call add column transfer_announcement text;
 -- CallControl's lease: the replica serving a control request on the call holds it until control_lease_until, so a
 -- second request waits (a bounded while) instead of acting at once; a replica that stops lets it lapse.
 alter table call add column control_lease uuid;

@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
  * unanswered or failed as its {@link CallOutcomes} number says (a number Twilio refuses, {@link MagicNumbers}, fails
  * at once, never ringing); the target noun's status callbacks for the events it asked for; and, once the dial has
  * ended, the {@code <Dial action>} request with {@code DialCallStatus}, {@code DialCallSid} and
- * {@code DialCallDuration}, whose TwiML the caller's leg runs next. Without an action the call ends after the dial,
+ * {@code DialCallDuration}, whose TwiML the caller's leg runs next. A noun's {@code url} is fetched on the target's
+ * leg once it answers, and run there before the parties are connected
+ * (https://www.twilio.com/docs/voice/twiml/number#url). Without an action the call ends after the dial,
  * its document having run out (https://www.twilio.com/docs/voice/twiml/dial#action). A leg never outlives its
  * caller: when the caller's leg ends, a ringing leg is canceled and a talking one completed.
  */
@@ -81,21 +83,37 @@ class DialLegs {
                                     if (!outcome.answered()) {
                                         return end(leg, outcome.unansweredStatus, authToken);
                                     }
-                                    return talk(caller, leg, callerGone, authToken, timing);
+                                    return talk(caller, leg, dial, callerGone, authToken, timing);
                                 });
                     });
         }
         return life.chain(() -> action(caller, leg, dial, authToken));
     }
 
-    private Uni<Void> talk(SimCall caller, SimCall leg, Uni<Void> callerGone, String authToken, Timing timing) {
+    private Uni<Void> talk(SimCall caller, SimCall leg, Twiml.DialRequest dial, Uni<Void> callerGone,
+            String authToken, Timing timing) {
         synchronized (leg) {
             leg.moveTo("in-progress");
         }
         var hungUp = Uni.createFrom().completionStage(() -> leg.endRequested.thenApply(v -> v));
         return event(leg, "answered", "in-progress", authToken)
+                .chain(() -> whisper(leg, dial, authToken))
                 .chain(() -> Uni.combine().any().of(sleep(timing.talkTime()), hungUp, callerGone))
                 .chain(() -> end(leg, "completed", authToken));
+    }
+
+    /** The noun's {@code url}, asked for on the target's leg (ParentCallSid names the caller's) and recorded. */
+    private Uni<Void> whisper(SimCall leg, Twiml.DialRequest dial, String authToken) {
+        if (dial.url() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        var params = params(leg, "in-progress");
+        put(params, "ParentCallSid", parents.get(leg.sid));
+        return sender.send(new WebhookSender.Delivery("twiml", leg.sid, dial.urlMethod(), dial.url(), params,
+                authToken), false).invoke(
+                        reply -> log.twiml.add(new Recorded.Twiml(Instant.now(), leg.sid,
+                                dial.url(), reply.status(), reply.contentType(), reply.body())))
+                .replaceWithVoid();
     }
 
     /** The leg ends with this status, and its last status callback is sent. */

@@ -117,7 +117,7 @@ final class Twiml {
      * target leg's status callback with the events it asked for.
      */
     record DialRequest(String action, String method, String callerId, String target, String statusCallback,
-            String statusCallbackMethod, Set<String> statusCallbackEvents) {
+            String statusCallbackMethod, Set<String> statusCallbackEvents, String url, String urlMethod) {
     }
 
     /** The first {@code <Dial>} to a number or SIP URI; empty when there is none (a conference, say). */
@@ -133,12 +133,14 @@ final class Twiml {
                     String events = e.getAttribute("statusCallbackEvent");
                     String method = dial.getAttribute("method");
                     String callbackMethod = e.getAttribute("statusCallbackMethod");
+                    String urlMethod = e.getAttribute("method");
                     return java.util.Optional.of(new DialRequest(resolve(dial.getAttribute("action")),
                             method.isEmpty() ? "POST" : method, blankToNull(dial.getAttribute("callerId")),
                             e.getTextContent().strip(), resolve(e.getAttribute("statusCallback")),
                             callbackMethod.isEmpty() ? "POST" : callbackMethod,
                             events.isBlank() ? Set.of("completed")
-                                    : Arrays.stream(events.trim().split("[\\s,]+")).collect(Collectors.toSet())));
+                                    : Arrays.stream(events.trim().split("[\\s,]+")).collect(Collectors.toSet()),
+                            resolve(e.getAttribute("url")), urlMethod.isEmpty() ? "POST" : urlMethod));
                 }
             }
         }

@@ -27,7 +27,7 @@ public class CallTransferRepository {
 
     /** What a transfer webhook needs: who may sign it, and where the caller goes when the target does not answer. */
     record Dialed(UUID organizationId, String sid, String accountSid, UUID providerId, String transferStatus,
-            boolean backToAgent, Route.Agent agent) {
+            boolean backToAgent, String announcement, Route.Agent agent) {
     }
 
     private final Pool pool;
@@ -68,9 +68,10 @@ public class CallTransferRepository {
         return pool.preparedQuery("""
                 update call set transferred_to = $2, transfer_mode = $3, transfer_status = 'dialing',
                                 transfer_reason = null, transfer_on_failure = $4, transfer_requested_at = now(),
-                                updated_at = now()
+                                transfer_announcement = $5, updated_at = now()
                  where id = $1""")
-                .execute(Tuple.of(callId, transfer.to(), transfer.mode(), transfer.backToAgent() ? "agent" : "hangup"))
+                .execute(Tuple.of(callId, transfer.to(), transfer.mode(), transfer.backToAgent() ? "agent" : "hangup",
+                        transfer.announcement()))
                 .replaceWithVoid();
     }
 
@@ -89,6 +90,7 @@ public class CallTransferRepository {
     Uni<Dialed> dialed(UUID callId) {
         return pool.preparedQuery("""
                 select c.organization_id, c.sid, c.account_sid, c.transfer_status, c.transfer_on_failure,
+                       c.transfer_announcement,
                        coalesce(c.provider_id, n.provider_id) as provider_id, %s
                   from call c
                   left join phone_number n on n.id = c.phone_number_id
@@ -103,7 +105,7 @@ public class CallTransferRepository {
                     return new Dialed(row.getUUID("organization_id"), row.getString("sid"),
                             row.getString("account_sid"), row.getUUID("provider_id"),
                             row.getString("transfer_status"), !"hangup".equals(row.getString("transfer_on_failure")),
-                            Route.Agent.of(row, json));
+                            row.getString("transfer_announcement"), Route.Agent.of(row, json));
                 });
     }
 

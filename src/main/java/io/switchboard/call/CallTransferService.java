@@ -75,7 +75,8 @@ public class CallTransferService {
         if (call.transferUnderWay()) {
             throw ApiException.conflict("transfer_in_progress", "the call is being transferred already");
         }
-        String xml = twiml.cold(call.id().toString(), transfer.to(), callerId(call, transfer));
+        String xml = twiml.cold(call.id().toString(), transfer.to(), callerId(call, transfer),
+                transfer.announcement() != null);
         return transfers.markDialing(call.id(), transfer)
                 .chain(() -> twilio.redirectCall(call.credentials(), call.sid(), xml))
                 .onFailure(TwilioException.class).call(failure -> refused(call, (TwilioException) failure))

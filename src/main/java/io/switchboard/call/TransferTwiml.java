@@ -27,8 +27,14 @@ public class TransferTwiml {
      * target's status callbacks when it answered; both name the call in their path, and neither is the caller leg's
      * status callback, so the target's leg never moves the call's own status.
      */
-    String cold(String callId, String target, String callerId) {
+    String cold(String callId, String target, String callerId, boolean announced) {
         var noun = TransferRequest.isSip(target) ? Twiml.sip(target) : Twiml.number(target);
+        if (announced) {
+            // Run on the target's leg once it answers, before the parties are connected
+            // (https://www.twilio.com/docs/voice/twiml/number#url, https://www.twilio.com/docs/voice/twiml/sip#url).
+            noun.attribute("url", urls.url(WebhookEndpoint.VOICE_TRANSFER_ANNOUNCEMENT, callId))
+                    .attribute("method", "POST");
+        }
         noun.attribute("statusCallback", urls.url(WebhookEndpoint.VOICE_TRANSFER_TARGET, callId))
                 .attribute("statusCallbackEvent", TARGET_EVENTS)
                 .attribute("statusCallbackMethod", "POST");
@@ -38,6 +44,11 @@ public class TransferTwiml {
                 .attribute("callerId", callerId)
                 .child(noun);
         return Twiml.response().child(dial).toXml();
+    }
+
+    /** What the target hears before it is connected. */
+    String announcement(String text) {
+        return Twiml.response().child(Twiml.say(text)).toXml();
     }
 
     /** The caller and the target talked and one hung up: the caller's leg ends too. */

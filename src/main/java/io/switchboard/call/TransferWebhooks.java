@@ -30,10 +30,14 @@ final class TransferWebhooks {
      * {@code ParentCallSid}).
      */
     static boolean mayReport(CallTransferRepository.Dialed call, VerifiedWebhook webhook, String callerLegSid) {
+        return signedFor(call, webhook) && call.sid() != null && call.sid().equals(callerLegSid);
+    }
+
+    /** Signed for the call's account, by its provider when the signature names the providers it matched. */
+    static boolean signedFor(CallTransferRepository.Dialed call, VerifiedWebhook webhook) {
         return call.accountSid() != null && call.accountSid().equals(webhook.accountSid())
                 && (webhook.signedBy() == null || call.providerId() == null
-                        || webhook.signedBy().contains(call.providerId()))
-                && call.sid() != null && call.sid().equals(callerLegSid);
+                        || webhook.signedBy().contains(call.providerId()));
     }
 
     /** The event, keyed by Twilio's idempotency token when it sent one, else by what it reports. */

@@ -172,7 +172,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
             case VOICE_INBOUND, MESSAGING_INBOUND -> params.get("To");
             case VOICE_STATUS -> "inbound".equals(params.get("Direction")) ? params.get("To") : params.get("From");
             case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
-            case VOICE_RECORDING, VOICE_AMD, VOICE_TRANSFER, VOICE_TRANSFER_TARGET -> null;
+            case VOICE_RECORDING, VOICE_AMD, VOICE_TRANSFER, VOICE_TRANSFER_TARGET, VOICE_TRANSFER_ANNOUNCEMENT -> null;
         };
     }
 

@@ -106,6 +106,21 @@ class CallTransferTest {
     }
 
     @Test
+    void anAnnouncementIsSaidToTheTargetBeforeItIsConnected() {
+        var s = setUp(true, true);
+        var live = ring(s);
+        transfer(s, live, Map.of("mode", "cold", "announcement", "Ada <Lovelace> asks about order 12 & 13"))
+                .then().statusCode(200);
+        assertThat(twimlOf(live.sid)).last().asString().contains("<Number method=\"POST\" statusCallback=")
+                .contains(" url=\"" + xml(urls.url(WebhookEndpoint.VOICE_TRANSFER_ANNOUNCEMENT, live.id)) + "\"");
+        SimulatedCall leg = awaitLeg(live.sid, "in-progress");
+        Await.until(Duration.ofSeconds(5), () -> !twimlOf(leg.sid()).isEmpty(), "the announcement asked for");
+        assertThat(twimlOf(leg.sid())).singleElement().isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                + "<Response><Say>Ada &lt;Lovelace&gt; asks about order 12 &amp; 13</Say></Response>");
+        hangUpCaller(live);
+    }
+
+    @Test
     void theSwitchboardNumberIsTheCallerIdWhenAskedAndASipTargetIsDialedAsSip() {
         var s = setUp(true, true);
         var live = ring(s);
