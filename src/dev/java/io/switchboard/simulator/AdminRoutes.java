@@ -65,6 +65,15 @@ class AdminRoutes {
         router.get("/admin/requests").handler(ctx -> reply(ctx, 200, null, body -> simulator.requests()));
         router.get("/admin/requests/counts").handler(ctx -> reply(ctx, 200, null, body -> simulator.requestCounts()));
         router.get("/admin/calls").handler(ctx -> reply(ctx, 200, null, body -> simulator.calls()));
+        router.get("/admin/calls/live").handler(ctx -> reply(ctx, 200, null, body -> simulator.liveCalls()));
+        router.get("/admin/calls/:sid/legs").handler(ctx -> reply(ctx, 200, null,
+                body -> simulator.dialLegs(ctx.pathParam("sid"))));
+        router.post("/admin/calls/:sid/hangup").handler(ctx -> reply(ctx, 204, null, body -> {
+            if (!simulator.hangUp(ctx.pathParam("sid"))) {
+                throw SimError.notFound(ctx.request().path());
+            }
+            return null;
+        }));
         router.get("/admin/messages").handler(ctx -> reply(ctx, 200, null, body -> simulator.messages()));
         router.get("/admin/trunks").handler(ctx -> reply(ctx, 200, null,
                 body -> simulator.trunks().stream().map(JsonObject::getMap).toList()));

@@ -31,8 +31,10 @@ class CallFlow {
     private final Vertx vertx;
     private final WebhookSender sender;
     private final SimulatorLog log;
+    private final DialLegs dials;
 
-    CallFlow(Vertx vertx, WebhookSender sender, SimulatorLog log) {
+    CallFlow(Vertx vertx, WebhookSender sender, SimulatorLog log, DialLegs dials) {
+        this.dials = dials;
         this.vertx = vertx;
         this.sender = sender;
         this.log = log;
@@ -193,14 +195,32 @@ class CallFlow {
                     authToken);
             answer = sender.send(delivery, false).map(reply -> recordTwiml(call.sid, url, reply));
         }
-        answer.chain(parsed -> parsed.endsCall() ? sleep(timing.step()).invoke(() -> {
-            synchronized (call) {
-                if (!call.isTerminal()) {
-                    call.endRequested.complete(null);
-                }
+        answer.chain(parsed -> follow(call, parsed, authToken, timing)).subscribe().with(ignored -> {},
+                failure -> LOG.warnf(failure, "simulated call %s: redirect", call.sid));
+    }
+
+    /**
+     * Runs TwiML a live call was given: a {@code <Dial>} to a number or SIP URI places its leg ({@link DialLegs}) and
+     * goes on with what its action answered; TwiML that does not hold the call open ends it after a step.
+     */
+    private Uni<Void> follow(SimCall call, Twiml parsed, String authToken, Timing timing) {
+        if (parsed == null) {
+            return endCall(call);
+        }
+        var dial = parsed.dial();
+        if (dial.isPresent()) {
+            return dials.run(call, dial.get(), authToken, timing).chain(next -> follow(call, next, authToken, timing));
+        }
+        return parsed.endsCall() ? sleep(timing.step()).chain(() -> endCall(call)) : none();
+    }
+
+    private static Uni<Void> endCall(SimCall call) {
+        synchronized (call) {
+            if (!call.isTerminal()) {
+                call.endRequested.complete(null);
             }
-        }) : none()).subscribe().with(ignored -> {}, failure -> LOG.warnf(failure, "simulated call %s: redirect",
-                call.sid));
+        }
+        return none();
     }
 
     // --- inbound calls and SMS --------------------------------------------------------------------------------------

@@ -125,7 +125,11 @@ class Calls implements TwilioResource {
             String status = form.get("Status");
             String twiml = form.get("Twiml", null);
             String url = form.get("Url", null);
-            if (status == null && (twiml != null || url != null) && "in-progress".equals(call.status)) {
+            if (status == null && (twiml != null || url != null)) {
+                if (!"in-progress".equals(call.status) || call.endRequested.isDone()) {
+                    // Twilio's refusal to redirect a call that is not live (https://www.twilio.com/docs/api/errors/21220).
+                    throw new SimError(400, 21220, "Call is not in-progress. Cannot redirect.");
+                }
                 // A live call runs the new TwiML in place of its current one (Calls update, Twiml or Url).
                 flow.redirect(call, twiml, url, form.method("Method"), account.authToken, conditions.timing());
             }
@@ -151,6 +155,11 @@ class Calls implements TwilioResource {
 
     /** See {@link TwilioSimulator#deliverInboundCall}. */
     Uni<InboundDelivery> deliverInbound(String to, String from) {
+        return deliverInbound(to, from, SimRegion.US1);
+    }
+
+    /** An inbound call handled in {@code region}, where it is then seen and updated. */
+    Uni<InboundDelivery> deliverInbound(String to, String from, SimRegion region) {
         SimCall call;
         SimNumber number;
         SimAccount account;
@@ -161,6 +170,7 @@ class Calls implements TwilioResource {
                 throw new SimError(400, 21602, "The number " + to + " has no VoiceUrl");
             }
             call = new SimCall(account.sid, from, to, "inbound");
+            call.region = region;
             call.phoneNumberSid = number.sid;
             call.statusCallback = number.statusCallback;
             call.statusCallbackMethod = number.statusCallbackMethod;
@@ -168,6 +178,16 @@ class Calls implements TwilioResource {
             calls.put(call.sid, call);
         }
         return flow.inboundCall(call, number, account.authToken, conditions.faults(), conditions.timing());
+    }
+
+    /** The caller of the call hangs up; false when there is no such call. */
+    boolean hangUp(String sid) {
+        var call = calls.get(sid);
+        if (call == null) {
+            return false;
+        }
+        call.endRequested.complete(null);
+        return true;
     }
 
     /** Every call, oldest first. */

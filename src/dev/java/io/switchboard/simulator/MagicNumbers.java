@@ -54,6 +54,14 @@ final class MagicNumbers {
         check(SMS_TO, to);
     }
 
+    /**
+     * Whether Twilio refuses to call this number (geographic permissions, the blocklist, unreachable): a REST create
+     * fails with the refusal, a {@code <Dial>} to it fails without ringing.
+     */
+    static boolean refusesCallTo(String to) {
+        return CALL_TO.containsKey(to);
+    }
+
     /** A call's {@code To} that is no phone number: refused as the invalid magic number is. */
     static SimError invalidCallTo() {
         return CALL_TO.get(INVALID);

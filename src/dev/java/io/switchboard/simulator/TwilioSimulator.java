@@ -27,9 +27,11 @@ public class TwilioSimulator {
     private final Messages messages;
     private final Trunks trunks;
     private final SimulatorLog log;
+    private final DialLegs dials;
 
     TwilioSimulator(Accounts accounts, Conditions conditions, Calls calls, Messages messages, Trunks trunks,
-            SimulatorLog log) {
+            SimulatorLog log, DialLegs dials) {
+        this.dials = dials;
         this.accounts = accounts;
         this.conditions = conditions;
         this.calls = calls;
@@ -46,6 +48,7 @@ public class TwilioSimulator {
             accounts.reset();
             conditions.reset();
             calls.clear();
+            dials.clear();
             messages.clear();
             log.clear();
         }
@@ -180,6 +183,22 @@ public class TwilioSimulator {
         return calls.endAgentLeg(sid);
     }
 
+    /** As {@link #deliverInboundCall(String, String)}, the call handled in {@code region} (and only seen there). */
+    public Uni<InboundDelivery> deliverInboundCall(String to, String from, SimRegion region) {
+        return calls.deliverInbound(to, from, region);
+    }
+
+    /**
+     * A party hangs up: the caller of a call, or the target of a leg its {@code <Dial>} placed. False when no call
+     * or leg has this sid.
+     */
+    public boolean hangUp(String sid) {
+        if (dials.hangUp(sid)) {
+            return true;
+        }
+        return calls.hangUp(sid);
+    }
+
     /** An SMS from {@code from} to the owned number {@code to}; {@code <Message>} replies become outbound messages. */
     public Uni<InboundDelivery> deliverInboundSms(String to, String from, String body) {
         return messages.deliverInbound(to, from, body);
@@ -189,6 +208,25 @@ public class TwilioSimulator {
 
     public List<SimulatedCall> calls() {
         return calls.snapshots();
+    }
+
+    /** The legs the call's {@code <Dial>}s placed, oldest first. */
+    public List<SimulatedCall> dialLegs(String callSid) {
+        return dials.of(callSid);
+    }
+
+    /** Every call and dialed leg that has not ended: what a test checks is gone once every party hung up. */
+    public List<SimulatedCall> liveCalls() {
+        var live = new java.util.ArrayList<SimulatedCall>(dials.live());
+        calls.snapshots().stream().filter(c -> !terminal(c.status())).forEach(live::add);
+        return live;
+    }
+
+    private static boolean terminal(String status) {
+        return switch (status) {
+            case "completed", "busy", "failed", "no-answer", "canceled" -> true;
+            default -> false;
+        };
     }
 
     public Optional<SimulatedCall> call(String sid) {

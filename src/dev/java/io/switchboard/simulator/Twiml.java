@@ -156,6 +156,42 @@ final class Twiml {
         return replies;
     }
 
+    /**
+     * A {@code <Dial>} of one {@code <Number>} or {@code <Sip>}: where the dial's end is reported ({@code action},
+     * resolved against the TwiML's URL, null for none), the caller ID the target sees (null: the caller's), and the
+     * target leg's status callback with the events it asked for.
+     */
+    record DialRequest(String action, String method, String callerId, String target, String statusCallback,
+            String statusCallbackMethod, Set<String> statusCallbackEvents, String url, String urlMethod) {
+    }
+
+    /** The first {@code <Dial>} to a number or SIP URI; empty when there is none (a conference, say). */
+    java.util.Optional<DialRequest> dial() {
+        if (!isValid()) {
+            return java.util.Optional.empty();
+        }
+        NodeList dials = document.getElementsByTagName("Dial");
+        for (int i = 0; i < dials.getLength(); i++) {
+            var dial = (Element) dials.item(i);
+            for (var noun = dial.getFirstChild(); noun != null; noun = noun.getNextSibling()) {
+                if (noun instanceof Element e && ("Number".equals(e.getTagName()) || "Sip".equals(e.getTagName()))) {
+                    String events = e.getAttribute("statusCallbackEvent");
+                    String method = dial.getAttribute("method");
+                    String callbackMethod = e.getAttribute("statusCallbackMethod");
+                    String urlMethod = e.getAttribute("method");
+                    return java.util.Optional.of(new DialRequest(resolve(dial.getAttribute("action")),
+                            method.isEmpty() ? "POST" : method, blankToNull(dial.getAttribute("callerId")),
+                            e.getTextContent().strip(), resolve(e.getAttribute("statusCallback")),
+                            callbackMethod.isEmpty() ? "POST" : callbackMethod,
+                            events.isBlank() ? Set.of("completed")
+                                    : Arrays.stream(events.trim().split("[\\s,]+")).collect(Collectors.toSet()),
+                            resolve(e.getAttribute("url")), urlMethod.isEmpty() ? "POST" : urlMethod));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private RecordingRequest request(Element element, String source, int channels) {
         String events = element.getAttribute("recordingStatusCallbackEvent");
         String method = element.getAttribute("recordingStatusCallbackMethod");

@@ -10,15 +10,18 @@ import java.util.UUID;
  * ({@code do_not_contact}, {@code agent_deleted}, {@code caller_id_deleted}), null otherwise. An outbound call of a
  * batch is one {@code attempt} (from 1) at its target, {@code targetId} the id of the target's first call; both are
  * null for other calls. {@code answeredBy} is Twilio's AnsweredBy when answering machine detection ran.
+ * {@code transferredTo}, {@code transferStatus} (dialing, connected, failed) and {@code transferReason} (Twilio's
+ * DialCallStatus or error code of a failure) describe the call's last transfer; null when it was never transferred.
  */
 public record CallView(UUID id, UUID batchId, String sid, String direction, String from, String to, UUID agentId,
         String status, Integer errorCode, Instant createdAt, Instant answeredAt, Instant endedAt,
         Integer durationSeconds, String recordingUrl, String skipReason, UUID targetId, Integer attempt,
-        String answeredBy) {
+        String answeredBy, String transferredTo, String transferStatus, String transferReason) {
 
     static final String COLUMNS = """
             id, batch_id, sid, direction, from_number, to_number, agent_id, status, error_code, created_at,
-            answered_at, ended_at, duration_seconds, recording_url, skip_reason, target_id, attempt, answered_by""";
+            answered_at, ended_at, duration_seconds, recording_url, skip_reason, target_id, attempt, answered_by,
+            transferred_to, transfer_status, transfer_reason""";
 
     static CallView of(Row row) {
         return new CallView(row.getUUID("id"), row.getUUID("batch_id"), row.getString("sid"),
@@ -27,7 +30,8 @@ public record CallView(UUID id, UUID batchId, String sid, String direction, Stri
                 instant(row.getOffsetDateTime("created_at")), instant(row.getOffsetDateTime("answered_at")),
                 instant(row.getOffsetDateTime("ended_at")), row.getInteger("duration_seconds"),
                 row.getString("recording_url"), row.getString("skip_reason"), row.getUUID("target_id"),
-                row.getUUID("target_id") == null ? null : row.getInteger("attempt"), row.getString("answered_by"));
+                row.getUUID("target_id") == null ? null : row.getInteger("attempt"), row.getString("answered_by"),
+                row.getString("transferred_to"), row.getString("transfer_status"), row.getString("transfer_reason"));
     }
 
     private static Instant instant(OffsetDateTime at) {

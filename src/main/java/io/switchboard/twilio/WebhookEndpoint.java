@@ -18,6 +18,12 @@ public enum WebhookEndpoint {
      * verb ends: the agent's fallback when it could not be reached. The path names the agent.
      */
     VOICE_AGENT_ACTION("/twilio/voice/agent-action/", WebhookEndpoint.AGENT_ID),
+    /** The {@code <Dial action>} of a transfer: how dialing the target ended; the path names the call. */
+    VOICE_TRANSFER("/twilio/voice/transfer/", WebhookEndpoint.CALL_ID),
+    /** Status callbacks of a transfer's target leg (answered, completed); the path names the call. */
+    VOICE_TRANSFER_TARGET("/twilio/voice/transfer-target/", WebhookEndpoint.CALL_ID),
+    /** The TwiML a transfer's target hears once it answers, before it is connected; the path names the call. */
+    VOICE_TRANSFER_ANNOUNCEMENT("/twilio/voice/transfer-announcement/", WebhookEndpoint.CALL_ID),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 

@@ -164,7 +164,8 @@ public class SignatureCheck implements Handler<RoutingContext> {
      * The imported number whose provider a webhook is verified with: the called number of an inbound call or SMS and
      * of an inbound call's status callbacks; the calling number (this service's, which placed the call or sent the
      * message from it) of an outbound call's answer and status callbacks and of a message's status callbacks. Null
-     * for the recording and answering machine detection endpoints, which name no number.
+     * for the recording, answering machine detection and transfer endpoints, which name no number of this service
+     * reliably (a transfer's target leg may carry the caller's number as its caller ID).
      */
     static String ownerNumber(WebhookEndpoint endpoint, FormParams params) {
         return switch (endpoint) {
@@ -173,7 +174,7 @@ public class SignatureCheck implements Handler<RoutingContext> {
             case VOICE_STATUS, VOICE_AGENT_ACTION -> "inbound".equals(params.get("Direction")) ? params.get("To")
                     : params.get("From");
             case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
-            case VOICE_RECORDING, VOICE_AMD -> null;
+            case VOICE_RECORDING, VOICE_AMD, VOICE_TRANSFER, VOICE_TRANSFER_TARGET, VOICE_TRANSFER_ANNOUNCEMENT -> null;
         };
     }
 

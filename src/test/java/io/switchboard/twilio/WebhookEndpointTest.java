@@ -14,6 +14,8 @@ class WebhookEndpointTest {
         assertThat(Arrays.stream(WebhookEndpoint.values()).map(WebhookEndpoint::route)).containsExactly(
                 "/twilio/voice/inbound", "/twilio/voice/outbound/:callId", "/twilio/voice/status",
                 "/twilio/voice/recording", "/twilio/voice/amd", "/twilio/voice/agent-action/:agentId",
+                "/twilio/voice/transfer/:callId", "/twilio/voice/transfer-target/:callId",
+                "/twilio/voice/transfer-announcement/:callId",
                 "/twilio/messaging/inbound",
                 "/twilio/messaging/status");
         assertThat(WebhookEndpoint.values()).allSatisfy(e -> assertThat(e.route()).startsWith(WebhookEndpoint.PREFIX));

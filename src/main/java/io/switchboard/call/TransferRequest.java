@@ -1,0 +1,56 @@
+package io.switchboard.call;
+
+import io.switchboard.common.ApiException;
+import io.switchboard.common.PhoneNumbers;
+import io.switchboard.twilio.Twiml;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /v1/calls/{id}/transfer}: {@code to} a number or SIP URI (default: the agent's transfer number),
+ * {@code mode} cold, {@code announcement} said to the target before it is connected, {@code callerId} whose number
+ * the target sees ({@code caller}, the default, or the call's Switchboard {@code number}), and what happens when the
+ * target does not answer ({@code onFailure}: back to the {@code agent}, the default, or {@code hangup}).
+ */
+public record TransferRequest(String to, String mode, String announcement, String callerId, String onFailure) {
+
+    public static final String COLD = "cold";
+    public static final String WARM = "warm";
+    static final int MAX_ANNOUNCEMENT = 1000;
+    private static final Pattern SIP_URI = Pattern.compile(
+            "sips?:(?:[^@\\s<>\"]+@)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\\d{1,5})?(?:;[^\\s?<>\"]*)?");
+
+    /** The request as the transfer runs it, {@code to} resolved. */
+    record Valid(String to, String mode, String announcement, boolean callerIdOfCaller, boolean backToAgent) {
+    }
+
+    /** This request checked, with {@code defaultTo} (the agent's transfer number, or null) when it names no target. */
+    Valid validate(String defaultTo) {
+        if (mode == null || !COLD.equals(mode)) {
+            // Warm transfers (a conference with hold) are not offered yet.
+            throw ApiException.badRequest("mode", "must be cold");
+        }
+        if (callerId != null && !"caller".equals(callerId) && !"number".equals(callerId)) {
+            throw ApiException.badRequest("callerId", "must be caller or number");
+        }
+        if (onFailure != null && !"agent".equals(onFailure) && !"hangup".equals(onFailure)) {
+            throw ApiException.badRequest("onFailure", "must be agent or hangup");
+        }
+        if (announcement != null && (announcement.isBlank() || announcement.length() > MAX_ANNOUNCEMENT
+                || !Twiml.isAllowedInXml(announcement))) {
+            throw ApiException.badRequest("announcement",
+                    "must be 1 to " + MAX_ANNOUNCEMENT + " characters XML allows");
+        }
+        String target = to != null ? to : defaultTo;
+        if (target == null) {
+            throw ApiException.badRequest("to", "is required: the call's agent has no transferNumber");
+        }
+        if (!PhoneNumbers.isE164(target) && !SIP_URI.matcher(target).matches()) {
+            throw ApiException.badRequest("to", "must be an E.164 number or a sip: URI");
+        }
+        return new Valid(target, mode, announcement, !"number".equals(callerId), !"hangup".equals(onFailure));
+    }
+
+    static boolean isSip(String target) {
+        return target.startsWith("sip:") || target.startsWith("sips:");
+    }
+}
