@@ -97,8 +97,8 @@ class EventRepository {
     /** A {@code ping} for one subscription alone. */
     Uni<UUID> ping(UUID organizationId, UUID subscriptionId) {
         return pool.preparedQuery("""
-                select record_event($1, 'ping', 'subscription', $2, now(), jsonb_build_object('subscriptionId', $2),
-                                    $2) as id""")
+                select record_event($1, 'ping', 'subscription', $2::uuid, now(),
+                                    jsonb_build_object('subscriptionId', $2::uuid), $2::uuid) as id""")
                 .execute(Tuple.of(organizationId, subscriptionId))
                 .map(rows -> rows.iterator().next().getUUID("id"));
     }
