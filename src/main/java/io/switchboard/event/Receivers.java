@@ -4,9 +4,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -33,11 +35,18 @@ class Receivers {
         }
     }
 
-    private final EventsConfig config;
+    private final boolean allowInsecure;
+    private final Duration dnsTimeout;
     private final ExecutorService dns;
 
+    @Inject
     Receivers(EventsConfig config) {
-        this.config = config;
+        this(config.allowInsecureUrls(), config.dnsTimeout());
+    }
+
+    Receivers(boolean allowInsecure, Duration dnsTimeout) {
+        this.allowInsecure = allowInsecure;
+        this.dnsTimeout = dnsTimeout;
         var threads = new AtomicInteger();
         this.dns = new ThreadPoolExecutor(4, 4, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(10_000), runnable -> {
             var thread = new Thread(runnable, "event-dns-" + threads.incrementAndGet());
@@ -47,16 +56,20 @@ class Receivers {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        close();
+    }
+
+    void close() {
         dns.shutdownNow();
     }
 
     boolean allowInsecure() {
-        return config.allowInsecureUrls();
+        return allowInsecure;
     }
 
     /** The URL checked and resolved; fails with {@link Refused} when it is not one the service may call. */
     Uni<Resolved> resolve(String url) {
-        var problem = ReceiverAddresses.checkUrl(url, config.allowInsecureUrls());
+        var problem = ReceiverAddresses.checkUrl(url, allowInsecure);
         if (problem.isPresent()) {
             return Uni.createFrom().failure(new Refused("url " + problem.get()));
         }
@@ -64,12 +77,12 @@ class Receivers {
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         return Uni.createFrom().item(() -> lookUp(host)).runSubscriptionOn(dns)
-                .ifNoItem().after(config.dnsTimeout()).failWith(() -> new Refused("url host did not resolve in time"))
+                .ifNoItem().after(dnsTimeout).failWith(() -> new Refused("url host did not resolve in time"))
                 .map(addresses -> new Resolved(uri, choose(addresses)));
     }
 
     private InetAddress choose(InetAddress[] addresses) {
-        if (!config.allowInsecureUrls()) {
+        if (!allowInsecure) {
             // Every address must be public: a name that also resolves to an internal one could be steered there.
             if (!Arrays.stream(addresses).allMatch(ReceiverAddresses::isPublic)) {
                 throw new Refused("url host resolves to a private, loopback, link-local or reserved address");
