@@ -64,6 +64,8 @@ create index event_delivery_due on event_delivery (next_attempt_at) where state 
 create index event_delivery_order on event_delivery (subscription_id, ordering_key, event_position)
     where state = 'pending';
 create index event_delivery_subscription on event_delivery (subscription_id, event_position);
+-- The attempts in flight (and leases run out), which every claim counts per subscription.
+create index event_delivery_leased on event_delivery (subscription_id) where state = 'pending' and leased_until is not null;
 
 create table event_delivery_attempt (
     id               bigint generated always as identity primary key,

@@ -1,6 +1,8 @@
 package io.switchboard.event;
 
 import io.smallrye.mutiny.Uni;
+import io.switchboard.db.GroupCommit;
+import io.switchboard.db.GroupCommits;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -88,12 +90,28 @@ class DeliveryRepository {
     private static final String ATTEMPT = """
             insert into event_delivery_attempt (delivery_id, subscription_id, attempt, attempted_at, outcome,
                                                 response_code, latency_ms, error)
-            values ($1, $2, $3, now() - make_interval(secs => $6 / 1000.0), $4, $5, $6, $7)""";
+            values ($1::uuid, $2::uuid, $3::int, now() - make_interval(secs => $6::int / 1000.0), $4::text, $5::int,
+                    $6::int, $7::text)""";
+
+    private static final String DELIVERED = "with a as (" + ATTEMPT + """
+            )
+            update event_delivery set state = 'delivered', delivered_at = now(), leased_until = null
+             where id = $1::uuid and attempts = $3::int and state = 'pending'""";
+
+    private static final String RETRY = "with a as (" + ATTEMPT + """
+            )
+            update event_delivery set leased_until = null, next_attempt_at = $8::timestamptz
+             where id = $1::uuid and attempts = $3::int and state = 'pending'""";
 
     private final Pool pool;
+    /** Outcomes that end together are stored in one round trip and one commit. */
+    private final GroupCommit delivered;
+    private final GroupCommit retried;
 
-    DeliveryRepository(Pool pool) {
+    DeliveryRepository(Pool pool, GroupCommits groups) {
         this.pool = pool;
+        this.delivered = groups.open("event-delivered", DELIVERED, 200, 2);
+        this.retried = groups.open("event-retried", RETRY, 200, 2);
     }
 
     /** Claims due deliveries, ordered by due time; each claimed row's attempt counted and leased. */
@@ -116,21 +134,12 @@ class DeliveryRepository {
 
     /** Delivered: the row is done. Fenced by the attempt, so an answer after the lease ran out changes nothing. */
     Uni<Void> delivered(Claimed c, Outcome outcome) {
-        return pool.preparedQuery("with a as (" + ATTEMPT + """
-                )
-                update event_delivery set state = 'delivered', delivered_at = now(), leased_until = null
-                 where id = $1 and attempts = $3 and state = 'pending'""")
-                .execute(attempt(c, outcome)).replaceWithVoid();
+        return delivered.execute(attempt(c, outcome)).replaceWithVoid();
     }
 
     /** Failed, tried again at {@code next}. */
     Uni<Void> retry(Claimed c, Outcome outcome, Instant next) {
-        return pool.preparedQuery("with a as (" + ATTEMPT + """
-                )
-                update event_delivery set leased_until = null, next_attempt_at = $8
-                 where id = $1 and attempts = $3 and state = 'pending'""")
-                .execute(attempt(c, outcome).addValue(next.atOffset(ZoneOffset.UTC)))
-                .replaceWithVoid();
+        return retried.execute(attempt(c, outcome).addValue(next.atOffset(ZoneOffset.UTC))).replaceWithVoid();
     }
 
     /**
@@ -141,7 +150,7 @@ class DeliveryRepository {
         return pool.withTransaction(db -> db.preparedQuery("with a as (" + ATTEMPT + """
                 ), d as (
                     update event_delivery set state = 'failed', leased_until = null
-                     where id = $1 and attempts = $3 and state = 'pending'
+                     where id = $1::uuid and attempts = $3::int and state = 'pending'
                     returning subscription_id
                 )
                 update event_subscription s set paused_at = now(), paused_reason = 'failing', updated_at = now()
@@ -179,7 +188,9 @@ class DeliveryRepository {
     }
 
     private static Tuple attempt(Claimed c, Outcome outcome) {
-        return Tuple.from(Arrays.asList(c.deliveryId(), c.subscriptionId(), c.attempt(), outcome.status(),
+        // Text ids: grouped statements are ordered by their first parameter as text (GroupCommit.BY_SID).
+        return Tuple.from(Arrays.asList(c.deliveryId().toString(), c.subscriptionId().toString(), c.attempt(),
+                outcome.status(),
                 outcome.responseCode(), outcome.latencyMs(), outcome.error()));
     }
 }

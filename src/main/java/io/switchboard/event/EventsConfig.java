@@ -31,7 +31,7 @@ public interface EventsConfig {
      * Attempts in flight at once to one subscription, across every replica that shares the claim (each subscription
      * also has a connection pool of this size of its own), so a slow receiver holds only its own share.
      */
-    @WithDefault("16")
+    @WithDefault("32")
     int maxInFlightPerSubscription();
 
     /** Attempts in flight at once on this replica, all subscriptions together. */
