@@ -110,6 +110,7 @@ public class Events {
 
     /** One run: its own organization, subscription, receiver and calls. Whether nothing was lost or out of order. */
     private boolean once(String name, double failShare, boolean restart) throws Exception {
+        System.out.printf("%s:%n", name);
         var receiver = new Receiver(failShare);
         receiver.listen(0);
         var org = post("/v1/organizations", ADMIN, new JsonObject().put("name", "Events " + name));
@@ -194,7 +195,6 @@ public class Events {
         }
         long lost = expected - receiver.firstDelivery.size();
         double seconds = Duration.between(started, last).toMillis() / 1000.0;
-        System.out.printf("%s:%n", name);
         System.out.printf("  changes written in %.1f s; events delivered %d of %d in %.1f s: %.0f events/s%n",
                 Duration.between(started, written).toMillis() / 1000.0, receiver.firstDelivery.size(), expected,
                 seconds, receiver.firstDelivery.size() / seconds);

@@ -3,6 +3,7 @@ package io.switchboard.event;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.crypto.SecretDecryptionException;
 import io.switchboard.event.DeliveryRepository.Claimed;
 import io.switchboard.event.DeliveryRepository.Outcome;
 import io.vertx.core.Vertx;
@@ -183,7 +184,11 @@ public class EventDelivery {
             List<String> signing = new ArrayList<>();
             signing.add(secrets.open(c.subscriptionId(), c.secretEnc()));
             if (c.previousSecretEnc() != null) {
-                signing.add(secrets.open(c.subscriptionId(), c.previousSecretEnc()));
+                try {
+                    signing.add(secrets.open(c.subscriptionId(), c.previousSecretEnc()));
+                } catch (SecretDecryptionException e) {
+                    // Sealed under a key this replica no longer reads: the current secret alone signs.
+                }
             }
             String body = body(c.event());
             String id = c.event().id().toString();
@@ -263,7 +268,7 @@ public class EventDelivery {
             text = "refused: " + e.getMessage();
         } else if (e instanceof TimeoutException) {
             text = "no answer within the attempt timeout";
-        } else if (e instanceof io.switchboard.crypto.SecretDecryptionException) {
+        } else if (e instanceof SecretDecryptionException) {
             text = "the signing secret cannot be decrypted by this replica";
         } else {
             text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
