@@ -114,6 +114,22 @@ class EventDeliveryTest {
     }
 
     @Test
+    void aReplacedSecretThisReplicaCannotOpenIsLeftOutRatherThanFailingTheAttempt() throws Exception {
+        var org = Api.newOrganization();
+        var sub = subscribe(org, receiver.url(), List.of("ping"));
+        // As after an encryption-key rotation: the replaced secret sealed under a key this replica does not read.
+        pool.preparedQuery(
+                "update event_subscription set previous_secret_enc = 'v1.deadbeef.AAAAAAAAAAAAAAAAAAAAAAAAAAAA',"
+                        + " previous_secret_expires_at = now() + interval '1 hour' where id = $1")
+                .execute(Tuple.of(UUID.fromString(sub.id()))).await().indefinitely();
+        ping(org, sub.id());
+        Await.until(WAIT, () -> receiver.delivered().size() == 1, "the ping signed with the current secret alone");
+        var got = receiver.delivered().get(0);
+        assertThat(got.header("webhook-signature").split(" ")).hasSize(1);
+        new Webhook(sub.secret()).verify(got.body(), got.headers());
+    }
+
+    @Test
     void aCallsLaterEventWaitsWhileAnEarlierOneIsRetriedAndNoneIsLost() {
         var org = Api.newOrganization();
         subscribe(org, receiver.url(), List.of("call.initiated", "call.ringing", "call.answered", "call.completed"));
