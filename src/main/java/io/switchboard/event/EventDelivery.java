@@ -1,5 +1,8 @@
 package io.switchboard.event;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -63,15 +66,28 @@ public class EventDelivery {
     /** A claim was asked for while one ran: run another as soon as it ends. */
     private final AtomicBoolean again = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
+    private final Map<String, Counter> attempts;
     private volatile boolean stopping;
 
     EventDelivery(DeliveryRepository repository, Receivers receivers, SigningSecrets secrets, EventsConfig config,
-            Vertx vertx) {
+            Vertx vertx, MeterRegistry metrics) {
         this.repository = repository;
         this.receivers = receivers;
         this.secrets = secrets;
         this.config = config;
         this.vertx = vertx;
+        // Every series registered at start, so a dashboard sees zeros rather than nothing.
+        this.attempts = Map.of(Outcome.DELIVERED, attemptCounter(metrics, Outcome.DELIVERED), Outcome.FAILED,
+                attemptCounter(metrics, Outcome.FAILED), Outcome.ERROR, attemptCounter(metrics, Outcome.ERROR));
+        Gauge.builder("switchboard.events.attempts.in_flight", inFlight, AtomicInteger::get)
+                .description("Event delivery attempts in flight on this replica").register(metrics);
+    }
+
+    private static Counter attemptCounter(MeterRegistry metrics, String outcome) {
+        return Counter.builder("switchboard.events.attempts")
+                .description("Event delivery attempts by outcome: delivered (2xx), failed (another answer), error "
+                        + "(no answer, refused address)")
+                .tag("outcome", outcome).register(metrics);
     }
 
     void start(@Observes StartupEvent event) {
@@ -138,6 +154,7 @@ public class EventDelivery {
         send(c).onFailure().recoverWithItem(e -> new Outcome(Outcome.ERROR, null, 0, describe(e)))
                 .map(o -> new Outcome(o.status(), o.responseCode(),
                         (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000), o.error()))
+                .invoke(outcome -> attempts.get(outcome.status()).increment())
                 .chain(outcome -> store(c, outcome))
                 .subscribe().with(done -> ended(), failure -> {
                     // The outcome was not stored: the lease runs out and the event is attempted again.

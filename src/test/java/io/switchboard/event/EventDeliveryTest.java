@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.support.Api;
 import io.switchboard.support.Await;
@@ -44,6 +45,9 @@ class EventDeliveryTest {
 
     @Inject
     EventDelivery delivery;
+
+    @Inject
+    MeterRegistry metrics;
 
     Receiver receiver;
 
@@ -180,7 +184,14 @@ class EventDeliveryTest {
         receiver.answer(event -> answered.incrementAndGet() <= 3 ? 500 : 200);
         ping(org, sub.id());
 
+        double delivered = metrics.counter("switchboard.events.attempts", "outcome", "delivered").count();
+        double failed = metrics.counter("switchboard.events.attempts", "outcome", "failed").count();
         Await.until(WAIT, () -> receiver.delivered().size() == 1, "the ping after three failures");
+        Await.until(WAIT,
+                () -> metrics.counter("switchboard.events.attempts", "outcome", "delivered").count() >= delivered + 1,
+                "the delivered attempt to be counted");
+        assertThat(metrics.counter("switchboard.events.attempts", "outcome", "failed").count())
+                .isGreaterThanOrEqualTo(failed + 3);
         var at = receiver.received().stream().map(Receiver.Received::at).toList();
         assertThat(at).hasSize(4);
         assertThat(Duration.between(at.get(0), at.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(190));
