@@ -106,6 +106,30 @@ class CallTransferTest {
     }
 
     @Test
+    void theTransferCallActionTransfersTheCallItsSidNames() {
+        var s = setUp(true, true);
+        var live = ring(s);
+        var other = setUp(true, true);
+        var refused = Api.as(other.org).body(Map.of("action", "transferCall", "arguments", Map.of("callSid", live.sid)))
+                .post("/v1/actions").then().statusCode(200).extract().jsonPath();
+        assertThat(refused.getString("error.code")).isEqualTo("not_found");
+        var warm = Api.as(s.org).body(Map.of("action", "transferCall", "arguments",
+                Map.of("callSid", live.sid, "mode", "warm"))).post("/v1/actions").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(warm.getString("error.code")).isEqualTo("invalid_arguments");
+        assertThat(warm.getString("error.message")).startsWith("mode");
+
+        var answer = Api.as(s.org).body(Map.of("action", "transferCall", "arguments", Map.of("callSid", live.sid)))
+                .post("/v1/actions").then().statusCode(200).extract().jsonPath();
+        assertThat(answer.getString("action")).isEqualTo("transferCall");
+        assertThat(answer.getString("result.transferredTo")).isEqualTo(s.transferNumber);
+        assertThat(answer.getString("result.transferStatus")).isEqualTo("dialing");
+        awaitLeg(live.sid, "in-progress");
+        awaitTransfer(s, live, "connected");
+        hangUpCaller(live);
+    }
+
+    @Test
     void anAnnouncementIsSaidToTheTargetBeforeItIsConnected() {
         var s = setUp(true, true);
         var live = ring(s);
