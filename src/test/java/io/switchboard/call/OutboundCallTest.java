@@ -235,6 +235,7 @@ class OutboundCallTest {
     void tenThousandTargetsAreStoredInOneRequest() {
         var s = setup();
         var targets = IntStream.range(0, CallBatchRequest.MAX_TARGETS).mapToObj(i -> "+1415" + (5000000 + i)).toList();
+        long started = System.nanoTime();
         String batchId = Api.as(s.c().org()).body(Map.of("agentId", s.agentId(), "targetNumbers", targets))
                 .post("/v1/calls")
                 .then().statusCode(202).body("calls", hasSize(CallBatchRequest.MAX_TARGETS))
@@ -242,7 +243,11 @@ class OutboundCallTest {
         // Stop it at once: at one call per second the batch would outlive the test run.
         long canceled = Api.as(s.c().org()).post("/v1/calls/batches/" + batchId + "/cancel")
                 .then().statusCode(200).extract().jsonPath().getLong("canceled");
-        assertThat(canceled).isGreaterThan(CallBatchRequest.MAX_TARGETS - 5L);
+        // What went out before the cancel landed is what the pace allowed meanwhile: one call a second, claimed up to
+        // claim-ahead (1 s) early. A fixed count failed on a loaded machine, where the two requests take seconds.
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(CallBatchRequest.MAX_TARGETS - canceled).as("calls placed in %.1f s", seconds)
+                .isLessThanOrEqualTo((long) Math.ceil(seconds) + 2);
         Await.until(Duration.ofSeconds(5),
                 () -> creates(s.c().account().accountSid()).size() == CallBatchRequest.MAX_TARGETS - canceled,
                 "the calls claimed before the cancel to be sent");
