@@ -17,7 +17,8 @@ public final class EventTypes {
     public static final List<String> NAMES = List.of(
             "call.initiated", "call.ringing", "call.answered", "call.completed", "call.recording.completed",
             "message.sent", "message.delivered", "message.read", "message.failed", "message.received",
-            "number.imported", "number.deleted", "provider.verification_failed", SUBSCRIPTION_PAUSED, PING);
+            "batch.finished", "number.imported", "number.deleted", "provider.verification_failed", SUBSCRIPTION_PAUSED,
+            PING);
 
     private static final Set<String> KNOWN = Set.copyOf(NAMES);
 
