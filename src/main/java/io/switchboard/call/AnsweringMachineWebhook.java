@@ -35,9 +35,12 @@ public class AnsweringMachineWebhook implements WebhookHandler {
     private final ProviderCredentials credentials;
     private final TwilioClient twilio;
     private final CallTwiml twiml;
+    private final CallbackAnswers answers;
 
     public AnsweringMachineWebhook(AnsweringMachineRepository machines, CallRetryRepository retries,
-            CallEventRepository events, ProviderCredentials credentials, TwilioClient twilio, CallTwiml twiml) {
+            CallEventRepository events, ProviderCredentials credentials, TwilioClient twilio, CallTwiml twiml,
+            CallbackAnswers answers) {
+        this.answers = answers;
         this.machines = machines;
         this.retries = retries;
         this.events = events;
@@ -53,7 +56,7 @@ public class AnsweringMachineWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = CallbackAnswers.requireSid(webhook, "CallSid", ctx);
+        String sid = answers.requireSid(webhook, "CallSid", ctx);
         if (sid == null) {
             return;
         }
@@ -66,13 +69,19 @@ public class AnsweringMachineWebhook implements WebhookHandler {
         }
         String account = webhook.accountSid();
         UUID[] signedBy = webhook.signedByArray();
+        // Only the first result is recorded: a redelivery (or another account's call) finds nothing to change and is
+        // counted a duplicate.
         machines.record(callId, sid, account, signedBy, answeredBy)
                 .call(found -> found == null ? Uni.createFrom().voidItem() : act(callId, sid, answeredBy, found))
                 .call(() -> retries.scheduleAfter(callId, sid, account, signedBy))
-                .subscribe().with(ok -> ctx.response().setStatusCode(204).end(), failure -> {
+                .subscribe().with(found -> {
+                    answers.count(ctx, found != null ? CallbackAnswers.Outcome.STORED
+                            : CallbackAnswers.Outcome.DUPLICATE);
+                    ctx.response().setStatusCode(204).end();
+                }, failure -> {
                     LOG.warnf("outbound call %s: answering machine result not recorded: %s", callId,
                             LogText.safe(failure.getMessage()));
-                    ctx.response().setStatusCode(503).end();
+                    answers.refuse(ctx, 503);
                 });
     }
 

@@ -25,11 +25,14 @@ public class CallStatusWebhook implements WebhookHandler {
     private final CallEventRepository events;
     private final RoutingTable routing;
     private final CallRetryRepository retries;
+    private final CallbackAnswers answers;
 
-    public CallStatusWebhook(CallEventRepository events, RoutingTable routing, CallRetryRepository retries) {
+    public CallStatusWebhook(CallEventRepository events, RoutingTable routing, CallRetryRepository retries,
+            CallbackAnswers answers) {
         this.events = events;
         this.routing = routing;
         this.retries = retries;
+        this.answers = answers;
     }
 
     @Override
@@ -39,7 +42,7 @@ public class CallStatusWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = CallbackAnswers.requireSid(webhook, "CallSid", ctx);
+        String sid = answers.requireSid(webhook, "CallSid", ctx);
         if (sid == null) {
             return;
         }
@@ -66,18 +69,18 @@ public class CallStatusWebhook implements WebhookHandler {
      * {@link CallRetryRepository}). A redelivered callback tries again too, for a replica that stopped in between.
      */
     private void store(RoutingContext ctx, CallEventWrite write, UUID callId) {
-        Uni<?> stored = events.store(write);
+        Uni<Boolean> stored = events.store(write);
         if (callId != null && CallStatuses.isTerminal(write.status())) {
             String sid = write.event().sid();
-            stored = stored.chain(() -> retries.scheduleAfter(callId, sid, write.accountSid(), write.signedBy()))
+            stored = stored.call(() -> retries.scheduleAfter(callId, sid, write.accountSid(), write.signedBy())
                     .invoke(attempt -> {
                         if (attempt != null) {
                             LOG.infof("outbound call %s ended %s: attempt %d scheduled", callId, write.status(),
                                     attempt);
                         }
-                    });
+                    }));
         }
-        CallbackAnswers.noContentOnceStored(ctx, write.event(), stored);
+        answers.noContentOnceStored(ctx, write.event(), stored);
     }
 
     /**

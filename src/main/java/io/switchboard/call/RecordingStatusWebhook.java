@@ -12,9 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class RecordingStatusWebhook implements WebhookHandler {
 
     private final CallEventRepository events;
+    private final CallbackAnswers answers;
 
-    public RecordingStatusWebhook(CallEventRepository events) {
+    public RecordingStatusWebhook(CallEventRepository events, CallbackAnswers answers) {
         this.events = events;
+        this.answers = answers;
     }
 
     @Override
@@ -24,11 +26,11 @@ public class RecordingStatusWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = CallbackAnswers.requireSid(webhook, "CallSid", ctx);
+        String sid = answers.requireSid(webhook, "CallSid", ctx);
         if (sid == null) {
             return;
         }
         var write = CallEventWrite.recording(webhook);
-        CallbackAnswers.noContentOnceStored(ctx, write.event(), events.store(write));
+        answers.noContentOnceStored(ctx, write.event(), events.store(write));
     }
 }

@@ -56,6 +56,13 @@ public final class ChangeFeed {
     private final AtomicBoolean resyncScheduled = new AtomicBoolean();
     private final AtomicInteger resyncAttempts = new AtomicInteger();
     private volatile boolean stopped;
+    /**
+     * When the copy was last known current: a reload applied with none failed since the last full one. Until the
+     * first load, when the feed was created.
+     */
+    private volatile long currentAtNanos = System.nanoTime();
+    /** A reload failed and no full reload has succeeded since: the copy may lack a change. */
+    private volatile boolean behind;
 
     /** One {@code NOTIFY} payload, {@code <table>:<uuid>}: the row of that table that changed. */
     public record Change(String table, UUID id) {
@@ -171,6 +178,15 @@ public final class ChangeFeed {
         return channel;
     }
 
+    /**
+     * Seconds since the copy was last known current: since its last full load or the last change applied, whichever
+     * came later; after a failed reload, since the last success before it, until a full load repairs the copy. It grows
+     * while the feed cannot listen; a quiet feed is reloaded in full every {@code fullReloadInterval}, which bounds it.
+     */
+    public double secondsSinceCurrent() {
+        return (System.nanoTime() - currentAtNanos) / 1e9;
+    }
+
     /** To be called by the full reload when it succeeded: the next failure starts the back-off from the beginning. */
     public void loadedInFull() {
         resyncAttempts.set(0);
@@ -261,8 +277,18 @@ public final class ChangeFeed {
             }
             return;
         }
+        boolean full = next == reloadAll;
         Uni.createFrom().deferred(next::get)
+                .invoke(() -> {
+                    if (full) {
+                        behind = false;
+                    }
+                    if (!behind) {
+                        currentAtNanos = System.nanoTime();
+                    }
+                })
                 .onFailure().invoke(e -> {
+                    behind = true;
                     LOG.warnf("reload after a %s notification failed: %s; reloading everything soon", channel,
                             e.getMessage());
                     scheduleResync();

@@ -25,8 +25,11 @@ public class InboundSmsWebhook implements WebhookHandler {
     private final MessageEventRepository events;
     private final RoutingTable routing;
     private final SmsReplies replies;
+    private final CallbackAnswers answers;
 
-    public InboundSmsWebhook(MessageEventRepository events, RoutingTable routing, SmsReplies replies) {
+    public InboundSmsWebhook(MessageEventRepository events, RoutingTable routing, SmsReplies replies,
+            CallbackAnswers answers) {
+        this.answers = answers;
         this.events = events;
         this.routing = routing;
         this.replies = replies;
@@ -39,19 +42,19 @@ public class InboundSmsWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = CallbackAnswers.requireStorable(webhook, sid(webhook), ctx);
+        String sid = answers.requireStorable(webhook, sid(webhook), ctx);
         if (sid == null) {
             return;
         }
         if (!isStorableNumber(webhook.param("From")) || !isStorableNumber(webhook.param("To"))) {
             // An opt-out is keyed on the sender: a value that no index entry can hold would fail on every retry.
-            ctx.response().setStatusCode(400).end();
+            answers.refuse(ctx, 400);
             return;
         }
         Route route = webhook.param("To") == null ? null : routing.find(webhook.param("To")).orElse(null);
         if (route != null && !route.accountSid().equals(webhook.accountSid())) {
             // Signed by a connected account, but for a number imported under another one.
-            ctx.response().setStatusCode(403).end();
+            answers.refuse(ctx, 403);
             return;
         }
         String body = CallbackEvent.clean(webhook.param("Body"));
@@ -63,11 +66,12 @@ public class InboundSmsWebhook implements WebhookHandler {
                 CallbackEvent.clean(webhook.param("To")), body, CallbackEvent.integer(webhook.param("NumSegments")),
                 word);
         events.storeInbound(sms).subscribe().with(inserted -> {
+            answers.count(ctx, inserted ? CallbackAnswers.Outcome.STORED : CallbackAnswers.Outcome.DUPLICATE);
             ctx.response().putHeader("Content-Type", TEXT_XML).end(replies.twiml(route, word));
             if (inserted && replies.needsRestReply(route, word)) {
                 replies.replyOverRest(route, from, sid);
             }
-        }, failure -> CallbackAnswers.notStored(ctx, event, failure));
+        }, failure -> answers.notStored(ctx, event, failure));
     }
 
     /**

@@ -20,9 +20,11 @@ public class MessageStatusWebhook implements WebhookHandler {
     static final String MESSAGE_STATUS = "message-status";
 
     private final MessageEventRepository events;
+    private final CallbackAnswers answers;
 
-    public MessageStatusWebhook(MessageEventRepository events) {
+    public MessageStatusWebhook(MessageEventRepository events, CallbackAnswers answers) {
         this.events = events;
+        this.answers = answers;
     }
 
     @Override
@@ -32,7 +34,7 @@ public class MessageStatusWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        String sid = CallbackAnswers.requireStorable(webhook, InboundSmsWebhook.sid(webhook), ctx);
+        String sid = answers.requireStorable(webhook, InboundSmsWebhook.sid(webhook), ctx);
         if (sid == null) {
             return;
         }
@@ -48,7 +50,7 @@ public class MessageStatusWebhook implements WebhookHandler {
                                     LogText.safe(f.getMessage()));
                             return null;
                         });
-        CallbackAnswers.noContentOnceStored(ctx, event, attach.chain(() -> events.storeStatus(event,
+        answers.noContentOnceStored(ctx, event, attach.chain(() -> events.storeStatus(event,
                 webhook.accountSid(), webhook.signedByArray(), code == null || code == 0 ? null : code)));
     }
 }

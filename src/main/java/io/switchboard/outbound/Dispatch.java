@@ -46,11 +46,13 @@ class Dispatch {
     private final ProviderCredentials credentials;
     private final OutboundConfig config;
     private final Vertx vertx;
+    private final DispatchMetrics metrics;
     /** The sends and reconciliations started here and not yet finished, which a shutdown waits for. */
     private final InFlight underLease = new InFlight();
 
     Dispatch(DispatchRepository repository, Pool pool, ProviderCredentials credentials, OutboundConfig config,
-            Vertx vertx) {
+            Vertx vertx, DispatchMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.pool = pool;
         this.credentials = credentials;
@@ -67,6 +69,7 @@ class Dispatch {
                 config.lease(), config.claimAhead(), config.paceMargin()))
                 .map(claimed -> {
                     long claimedAt = System.nanoTime();
+                    metrics.claimed(kind, claimed.size());
                     return startUnderLease(kind, claimed, row -> send(kind, row, claimedAt), "storing the outcome");
                 });
     }
@@ -150,6 +153,7 @@ class Dispatch {
                 yield repository.backOff(kind.table(), id, attempt, wait, failure.getMessage());
             }
             case AMBIGUOUS -> {
+                metrics.ambiguous(kind);
                 LOG.warnf("outbound %s %s: Twilio may have created it (%s); reconciling, not resending", kind.noun(),
                         id, failure.getMessage());
                 yield repository.markAmbiguous(kind.table(), id, attempt, config.recheckInterval(),
@@ -185,6 +189,7 @@ class Dispatch {
         String sid = row.getString("sid");
         if (sid != null) {
             // A status callback named the row before the create's answer came back.
+            metrics.reconciled(kind, DispatchMetrics.Outcome.CALLBACK);
             return kind.created(id, sid);
         }
         if (!kind.searchesTwilio()) {
@@ -196,9 +201,11 @@ class Dispatch {
         } catch (SecretDecryptionException e) {
             LOG.warnf("outbound %s %s: the provider's credentials cannot be decrypted by this replica (%s); checking "
                     + "again later", kind.noun(), id, e.getMessage());
+            metrics.reconciled(kind, DispatchMetrics.Outcome.CHECK_FAILED);
             return repository.recheckLater(kind.table(), id, row.getInteger("attempts"), config.recheckInterval());
         }
         if (creds == null) {
+            metrics.reconciled(kind, DispatchMetrics.Outcome.FAILED);
             return fail(kind, row, null,
                     "the provider of this " + kind.noun() + " is gone; whether Twilio placed it is unknown");
         }
@@ -207,6 +214,7 @@ class Dispatch {
                     if (adopted != null) {
                         LOG.infof("outbound %s %s: the ambiguous create exists as %s; adopted", kind.noun(), id,
                                 adopted);
+                        metrics.reconciled(kind, DispatchMetrics.Outcome.ADOPTED);
                         return Uni.createFrom().voidItem();
                     }
                     return unfound(kind, row);
@@ -214,6 +222,7 @@ class Dispatch {
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("outbound %s %s: could not look for it in Twilio (%s); checking again later",
                             kind.noun(), id, failure.getMessage());
+                    metrics.reconciled(kind, DispatchMetrics.Outcome.CHECK_FAILED);
                     return repository.recheckLater(kind.table(), id, row.getInteger("attempts"),
                             config.recheckInterval());
                 });
@@ -224,18 +233,22 @@ class Dispatch {
         UUID id = row.getUUID("id");
         int attempt = row.getInteger("attempts");
         if (!Boolean.TRUE.equals(row.getBoolean("grace_over"))) {
+            metrics.reconciled(kind, DispatchMetrics.Outcome.NOT_FOUND_YET);
             return repository.recheckLater(kind.table(), id, attempt, config.recheckInterval());
         }
         if (Boolean.TRUE.equals(row.getBoolean("withdrawn"))) {
             LOG.infof("outbound %s %s: never created, and withdrawn", kind.noun(), id);
+            metrics.reconciled(kind, DispatchMetrics.Outcome.CANCELED);
             return repository.cancel(kind.table(), id, attempt);
         }
         // Only a kind that resends has the resends column. The resend reads the withdrawal again: this one is from
         // before the search.
         if (kind.resendsAfterGrace() > 0 && row.getInteger("resends") < kind.resendsAfterGrace()) {
             LOG.warnf("outbound %s %s: not in Twilio after the grace period; sending it once more", kind.noun(), id);
+            metrics.reconciled(kind, DispatchMetrics.Outcome.SENT_AGAIN);
             return repository.resend(kind.table(), id, attempt, row.getInteger("resends"));
         }
+        metrics.reconciled(kind, DispatchMetrics.Outcome.FAILED);
         return fail(kind, row, null, kind.unconfirmedError());
     }
 

@@ -1,5 +1,7 @@
 package io.switchboard.routing;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -42,9 +44,13 @@ public class RoutingTable implements NumberOwners {
     private volatile Map<String, Route> byNumber = new ConcurrentHashMap<>();
 
     @Inject
-    public RoutingTable(Pool pool, JsonColumns json, ChangeFeeds feeds) {
+    public RoutingTable(Pool pool, JsonColumns json, ChangeFeeds feeds, MeterRegistry metrics) {
         this.loader = new RouteLoader(pool, json);
         this.feed = feeds.open(ChangeFeeds.ROUTING_CHANGED, this::reloadAll, this::reload);
+        Gauge.builder("switchboard.routing_table.age", feed, ChangeFeed::secondsSinceCurrent).baseUnit("seconds")
+                .description("seconds since this replica's routing table was last known current (loaded in full or"
+                        + " a change applied)")
+                .register(metrics);
     }
 
     /** A table of its own, listening elsewhere and reading through {@code pool}: for tests that play a replica. */

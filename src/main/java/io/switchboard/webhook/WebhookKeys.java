@@ -1,5 +1,7 @@
 package io.switchboard.webhook;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -68,10 +70,14 @@ public class WebhookKeys {
     /** Providers whose tokens did not decrypt at the last load, each logged once until they open again. */
     private final Set<UUID> undecryptable = ConcurrentHashMap.newKeySet();
 
-    public WebhookKeys(ProviderCredentials credentials, ChangeFeeds feeds) {
+    public WebhookKeys(ProviderCredentials credentials, ChangeFeeds feeds, MeterRegistry metrics) {
         this.credentials = credentials;
         this.feed = feeds.open(ChangeFeeds.ROUTING_CHANGED, this::reloadAll,
                 change -> change.table().equals("provider") ? () -> reload(change.id()) : null);
+        Gauge.builder("switchboard.webhook_keys.age", feed, ChangeFeed::secondsSinceCurrent).baseUnit("seconds")
+                .description("seconds since this replica's webhook keys were last known current (loaded in full or"
+                        + " a change applied)")
+                .register(metrics);
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -1,5 +1,6 @@
 package io.switchboard.call;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -28,6 +29,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -171,6 +173,10 @@ class OutboundCallTest {
     @Test
     void anAmbiguousCreateThatDidNotHappenIsSentOnceMoreAfterTheGracePeriod() {
         var s = setup();
+        double claims = metric("switchboard_dispatch_claims_total{kind=\"call\"}");
+        double ambiguous = metric("switchboard_dispatch_ambiguous_total{kind=\"call\"}");
+        double sentAgain = metric("switchboard_reconcile_outcomes_total{kind=\"call\",outcome=\"sent_again\"}");
+        double adopted = metric("switchboard_reconcile_outcomes_total{kind=\"call\",outcome=\"adopted\"}");
         // A 500 before anything was created: ambiguous to the service, absent in Twilio.
         simulator.failRoute("POST", CREATE_CALL, 500, 20500, 1);
         String batchId = create(s, targets(1));
@@ -180,6 +186,22 @@ class OutboundCallTest {
                 .containsExactly(500, 201);
         assertThat(simulator.calls()).filteredOn(c -> c.accountSid().equals(s.c().account().accountSid()))
                 .hasSize(1);
+        // Claimed, ambiguous, checked (not found within the grace period), sent again, claimed again.
+        assertThat(metric("switchboard_dispatch_claims_total{kind=\"call\"}")).isGreaterThanOrEqualTo(claims + 2);
+        assertThat(metric("switchboard_dispatch_ambiguous_total{kind=\"call\"}")).isEqualTo(ambiguous + 1);
+        assertThat(metric("switchboard_reconcile_outcomes_total{kind=\"call\",outcome=\"sent_again\"}"))
+                .isEqualTo(sentAgain + 1);
+        assertThat(metric("switchboard_reconcile_outcomes_total{kind=\"call\",outcome=\"adopted\"}"))
+                .isEqualTo(adopted);
+    }
+
+    /** A series of /q/metrics, which is there from the start (reads 0 before its first event). */
+    private static double metric(String series) {
+        var line = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)")
+                .matcher(given().get("/q/metrics").then().statusCode(200).extract()
+                        .asString());
+        assertThat(line.find()).as(series).isTrue();
+        return Double.parseDouble(line.group(1));
     }
 
     @Test

@@ -38,7 +38,9 @@ class MonitoringTest {
             used.addAll(metrics(expr));
         }
         assertThat(used).contains("switchboard_twilio_breakers_open", "switchboard_calls_inbound_dropped_total",
-                "switchboard_webhook_rejected_total");
+                "switchboard_webhook_rejected_total", "switchboard_callbacks_total",
+                "switchboard_routing_table_age_seconds", "switchboard_dispatch_claims_total",
+                "switchboard_reconcile_outcomes_total");
         String exposed = given().get("/q/metrics").then().statusCode(200).extract().asString();
         List<String> missing = used.stream().filter(name -> !Pattern.compile("(?m)^" + name + "[{ ]").matcher(exposed)
                 .find()).toList();

@@ -42,7 +42,7 @@ class OutboundDispatcherTest {
     @Test
     void aTickClaimsNothingOnceTheShutdownBegan() {
         var claims = new AtomicInteger();
-        var dispatch = new Dispatch(null, null, null, config(1, 1, 250), null) {
+        var dispatch = new Dispatch(null, null, null, config(1, 1, 250), null, null) {
             @Override
             Uni<Integer> sendDue(DispatchKind kind) {
                 claims.incrementAndGet();
