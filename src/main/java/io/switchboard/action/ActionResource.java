@@ -11,7 +11,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The actions of an agent in a call, one endpoint for every tool it calls. */
 @Tag(name = "Actions",
-        description = "The tools an agent calls during a call: makeCall, sendSms, hangupCall, transferCall, getCallStatus.")
+        description = "The tools an agent calls during a call: makeCall, sendSMS, hangupCall, transferCall, getCallStatus.")
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", ref = "Unauthorized")
 @Path("/v1/actions")

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
@@ -143,6 +144,50 @@ class OpenApiDocumentTest {
             });
         });
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * The PATCH bodies hold raw JSON nodes (to tell an absent field from an explicit null); the document shows the
+     * fields a client writes, not Jackson's node internals.
+     */
+    @Test
+    void requestBodiesShowTheFieldsAClientWritesWithTheirAllowedValues() {
+        Map<String, Schema> schemas = document.getComponents().getSchemas();
+        assertThat(schemas).doesNotContainKeys("JsonNode", "JsonNodeType");
+        Schema<?> routing = property("AgentPatch", "routing");
+        Schema<?> route = refOf(routing) == null ? routing : schemas.get("Routing");
+        assertThat(enumOf((Schema<?>) route.getProperties().get("type"))).as("AgentPatch.routing.type")
+                .containsExactly("stream", "sip", "number", "conversationRelay");
+        assertThat(enumOf(property("AgentPatch", "recording")))
+                .containsExactly("off", "on");
+        assertThat(property("PhoneNumberPatch", "agentId").getFormat()).isEqualTo("uuid");
+        assertThat(property("SubscriptionPatch", "paused").getTypes()).contains("boolean");
+        assertThat(enumOf(property("Routing", "type")))
+                .containsExactly("stream", "sip", "number", "conversationRelay");
+        assertThat(enumOf(property("ProviderRequest", "region")))
+                .containsExactly("us1", "ie1", "au1");
+        assertThat(schemas.get("AgentRequest").getRequired()).contains("name", "routing");
+        Schema<?> to = property("SendMessageRequest", "to");
+        assertThat(to.getExample() != null || to.getExamples() != null).as("SendMessageRequest.to has an example")
+                .isTrue();
+    }
+
+    /** The schema a property refers to, directly or as the one member of an {@code allOf}; null when inline. */
+    private static String refOf(Schema<?> schema) {
+        if (schema.get$ref() != null || schema.getAllOf() == null || schema.getAllOf().size() != 1) {
+            return schema.get$ref();
+        }
+        return ((Schema<?>) schema.getAllOf().get(0)).get$ref();
+    }
+
+    private static List<Object> enumOf(Schema<?> schema) {
+        return schema.getEnum() == null ? List.of() : List.copyOf(schema.getEnum());
+    }
+
+    private static Schema<?> property(String schema, String name) {
+        Schema<?> property = (Schema<?>) document.getComponents().getSchemas().get(schema).getProperties().get(name);
+        assertThat(property).as(schema + "." + name).isNotNull();
+        return property;
     }
 
     private static boolean carriesApiError(ApiResponse reference) {
