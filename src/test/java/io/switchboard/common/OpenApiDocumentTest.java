@@ -172,6 +172,19 @@ class OpenApiDocumentTest {
                 .isTrue();
     }
 
+    /** The Twilio-facing webhooks are documented as such: signed by Twilio, form bodies, no bearer scheme. */
+    @Test
+    void theTwilioWebhooksAreDocumentedAsTwilioFacing() {
+        for (String path : List.of("/twilio/voice/inbound", "/twilio/messaging/inbound")) {
+            Operation operation = operation("POST", path);
+            assertThat(operation).as(path).isNotNull();
+            assertThat(operation.getSecurity()).as(path).isEmpty();
+            assertThat(operation.getParameters()).as(path).anySatisfy(p -> assertThat(
+                    p.get$ref() == null ? p.getName() : p.get$ref()).contains("TwilioSignature"));
+            assertThat(operation.getRequestBody().getContent()).containsKey("application/x-www-form-urlencoded");
+        }
+    }
+
     /** The schema a property refers to, directly or as the one member of an {@code allOf}; null when inline. */
     private static String refOf(Schema<?> schema) {
         if (schema.get$ref() != null || schema.getAllOf() == null || schema.getAllOf().size() != 1) {
