@@ -10,10 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An agent as a client writes it: the body of a create, and the merged result of a patch. */
-public record AgentRequest(String name, Routing routing, Map<String, String> parameters, String recording,
-        String transferNumber) {
+public record AgentRequest(
+        @Schema(required = true, description = "1 to 100 characters", example = "Front desk") String name,
+        @Schema(required = true) Routing routing,
+        @Schema(description = "Custom parameters passed to the stream, at most 20",
+                example = "{\"tenant\": \"acme\"}") Map<String, String> parameters,
+        @Schema(enumeration = {
+            "off", "on" }, defaultValue = "off") String recording,
+        @Schema(description = "Where a transfer goes when the request names no number",
+                example = "+14155551234") String transferNumber) {
 
     static final int MAX_PARAMETERS = 20;
     static final int MAX_PARAMETER_VALUE = 500;

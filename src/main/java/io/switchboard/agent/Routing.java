@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Where an agent's calls go, as the API shows it: {@code {type: "stream", url}}, {@code {type: "sip", uri}},
@@ -12,9 +13,25 @@ import java.util.Map;
  * attributes of Twilio's {@code <ConversationRelay>} of the same names (see {@link #RELAY_SETTINGS}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Routing(String type, String url, String uri, String number, String welcomeGreeting, String language,
-        String voice, String ttsProvider, String transcriptionProvider, String interruptible,
-        String welcomeGreetingInterruptible, Boolean dtmfDetection) {
+public record Routing(
+        @Schema(required = true, enumeration = {
+            "stream", "sip", "number", "conversationRelay" }) String type,
+        @Schema(description = "stream and conversationRelay: a wss:// URL without a query string",
+                example = "wss://agent.example.com/media") String url,
+        @Schema(description = "sip: a sip: or sips: URI", example = "sip:agent@sip.example.com") String uri,
+        @Schema(description = "number: an E.164 number", example = "+14155551234") String number,
+        @Schema(description = "conversationRelay only") String welcomeGreeting,
+        @Schema(description = "conversationRelay only", example = "en-US") String language,
+        @Schema(description = "conversationRelay only") String voice,
+        @Schema(description = "conversationRelay only",
+                enumeration = { "Google", "Amazon", "ElevenLabs" }) String ttsProvider,
+        @Schema(description = "conversationRelay only",
+                enumeration = { "Google", "Deepgram" }) String transcriptionProvider,
+        @Schema(description = "conversationRelay only",
+                enumeration = { "none", "dtmf", "speech", "any" }) String interruptible,
+        @Schema(description = "conversationRelay only",
+                enumeration = { "none", "dtmf", "speech", "any" }) String welcomeGreetingInterruptible,
+        @Schema(description = "conversationRelay only") Boolean dtmfDetection) {
 
     public static final String STREAM = "stream";
     public static final String SIP = "sip";

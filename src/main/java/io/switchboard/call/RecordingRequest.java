@@ -3,12 +3,15 @@ package io.switchboard.call;
 import io.switchboard.common.Validation;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code POST /v1/calls/{id}/recording}: {@code action} pause, resume or stop; {@code pauseBehavior}, only
  * with pause, {@code silence} (Twilio's default: the pause is silence in the recording) or {@code skip} (left out).
  */
-public record RecordingRequest(String action, String pauseBehavior) {
+public record RecordingRequest(@Schema(required = true, enumeration = {
+    "pause", "resume", "stop" }) String action,
+        @Schema(enumeration = { "silence", "skip" }, description = "pause only") String pauseBehavior) {
 
     /** Each action as the Status of Twilio's call Recordings update. */
     static final Map<String, String> STATUSES = Map.of("pause", "paused", "resume", "in-progress", "stop", "stopped");

@@ -4,6 +4,7 @@ import io.switchboard.common.ApiException;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.twilio.Twiml;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code POST /v1/calls/{id}/transfer}: {@code to} a number or SIP URI (default: the agent's transfer number),
@@ -11,7 +12,14 @@ import java.util.regex.Pattern;
  * the target sees ({@code caller}, the default, or the call's Switchboard {@code number}), and what happens when the
  * target does not answer ({@code onFailure}: back to the {@code agent}, the default, or {@code hangup}).
  */
-public record TransferRequest(String to, String mode, String announcement, String callerId, String onFailure) {
+public record TransferRequest(
+        @Schema(description = "An E.164 number or a sip: URI; default: the agent's transfer number",
+                example = "+14155551234") String to,
+        @Schema(enumeration = {
+            "cold" }, defaultValue = "cold") String mode,
+        @Schema(description = "Said to the target before it is connected") String announcement,
+        @Schema(enumeration = { "caller", "number" }, defaultValue = "caller") String callerId,
+        @Schema(enumeration = { "agent", "hangup" }, defaultValue = "agent") String onFailure) {
 
     public static final String COLD = "cold";
     public static final String WARM = "warm";

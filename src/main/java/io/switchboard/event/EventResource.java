@@ -8,8 +8,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+@Tag(name = "Events", description = "What happened to calls and messages, as delivered to the event subscriptions.")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
 @Path("/v1/events")
 public class EventResource {
 
@@ -19,12 +28,22 @@ public class EventResource {
         this.events = events;
     }
 
+    @Operation(summary = "List events",
+            description = "The organization's events, filtered by type and by time (after).")
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @GET
     public Uni<ListResponse<EventView>> list(@QueryParam("type") String type, @QueryParam("after") String after,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return events.list(type, after, limit, cursor);
     }
 
+    @Operation(summary = "Redeliver an event",
+            description = "Delivers the event again to every subscription that takes it.")
+    @APIResponse(responseCode = "202", description = "Redelivery queued",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = EventService.Redelivery.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @POST
     @Path("/{id}/redeliver")
     @ResponseStatus(202)

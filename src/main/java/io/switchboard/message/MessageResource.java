@@ -13,8 +13,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+@Tag(name = "Messages", description = "SMS sent from the organization's numbers, and the recipients who opted out.")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
 @Path("/v1")
 public class MessageResource {
 
@@ -25,6 +34,12 @@ public class MessageResource {
     }
 
     /** Accepted once the message is stored; the dispatcher sends it. */
+    @Operation(summary = "Send an SMS",
+            description = "Stores the message and answers at once; the dispatcher sends it through Twilio. Refused for a recipient who opted out.")
+    @APIResponse(responseCode = "202", description = "Accepted: the message as stored",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = MessageView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "422", ref = "Unprocessable")
     @POST
     @Path("/messages")
     @ResponseStatus(202)
@@ -32,12 +47,18 @@ public class MessageResource {
         return messages.send(request);
     }
 
+    @Operation(summary = "Get a message", description = "One message with its delivery status.")
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     @Path("/messages/{id}")
     public Uni<MessageView> get(@PathParam("id") UUID id) {
         return messages.find(id).onItem().ifNull().failWith(() -> ApiException.notFound("message"));
     }
 
+    @Operation(summary = "List a message's events", description = "The status changes of one message, in order.")
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @GET
     @Path("/messages/{id}/events")
     public Uni<ItemsResponse<EventView>> events(@PathParam("id") UUID id) {
@@ -45,6 +66,9 @@ public class MessageResource {
                 .map(ItemsResponse::new);
     }
 
+    @Operation(summary = "List opt-outs", description = "The recipients who answered STOP, who are not sent SMS.")
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @GET
     @Path("/opt-outs")
     public Uni<ListResponse<OptOutView>> optOuts(@QueryParam("limit") Integer limit,
@@ -52,6 +76,10 @@ public class MessageResource {
         return messages.optOuts(limit, cursor);
     }
 
+    @Operation(summary = "Delete an opt-out", description = "Sends SMS to the number again, as when it answers START.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
     @Path("/opt-outs/{number}")
     @ResponseStatus(204)

@@ -2,9 +2,12 @@ package io.switchboard.message;
 
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The body of {@code POST /v1/messages}. */
-public record SendMessageRequest(String to, String body, String from) {
+public record SendMessageRequest(@Schema(required = true, example = "+14155551234") String to,
+        @Schema(required = true, example = "Your appointment is confirmed for 3 pm.") String body,
+        @Schema(description = "One of the organization's SMS-capable numbers", example = "+14155550100") String from) {
 
     /** Twilio's limit on a message body, in characters. */
     public static final int MAX_BODY = 1600;

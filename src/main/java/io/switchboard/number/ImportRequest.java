@@ -3,9 +3,12 @@ package io.switchboard.number;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.common.Validation;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The body of {@code POST /v1/phone-numbers}. */
-public record ImportRequest(String number, UUID providerId, String label, UUID agentId) {
+public record ImportRequest(@Schema(required = true, description = "A number of the provider's Twilio account",
+        example = "+14155551234") String number, @Schema(required = true) UUID providerId,
+        @Schema(example = "Support line") String label, @Schema(description = "The agent to route to") UUID agentId) {
 
     static final int MAX_LABEL = 100;
 

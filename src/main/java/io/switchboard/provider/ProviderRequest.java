@@ -4,6 +4,7 @@ import io.switchboard.common.Validation;
 import io.switchboard.twilio.TwilioRegion;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The body of {@code POST /v1/providers}. Outside us1, {@code us1AuthToken} or {@code us1ApiKeySid} with
@@ -11,8 +12,16 @@ import java.util.regex.Pattern;
  * {@code callsPerSecond}, {@code segmentsPerSecond}: the pace Twilio allows the account (calls per second; message
  * segments per second and sender), when it is not {@code switchboard.outbound.*}'s default.
  */
-public record ProviderRequest(String type, String name, String accountSid, String authToken, String apiKeySid,
-        String apiKeySecret, String region, String edge, Boolean enableTransfers, String us1AuthToken,
+public record ProviderRequest(@Schema(required = true, enumeration = {
+    "twilio" }) String type,
+        @Schema(required = true, example = "Acme production") String name,
+        @Schema(required = true, example = "AC0123456789abcdef0123456789abcdef") String accountSid,
+        @Schema(description = "The account's auth token; or give apiKeySid and apiKeySecret") String authToken,
+        @Schema(example = "SK0123456789abcdef0123456789abcdef") String apiKeySid, String apiKeySecret,
+        @Schema(enumeration = { "us1", "ie1", "au1" }, defaultValue = "us1") String region,
+        @Schema(enumeration = { "ashburn", "umatilla", "dublin", "frankfurt", "sydney", "tokyo", "singapore",
+            "sao-paulo" }, description = "Default: the region's own edge") String edge,
+        Boolean enableTransfers, String us1AuthToken,
         String us1ApiKeySid, String us1ApiKeySecret, Double callsPerSecond, Double segmentsPerSecond) {
 
     static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-f]{32}");

@@ -10,8 +10,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+@Tag(name = "API keys", description = "The organization's own API keys.")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", ref = "Unauthorized")
 @Path("/v1/api-keys")
 public class ApiKeyResource {
 
@@ -29,11 +36,21 @@ public class ApiKeyResource {
     }
 
     /** The caller's own keys, revoked ones included. */
+    @Operation(summary = "List API keys",
+            description = "The caller's own keys, revoked ones included; never the key itself, only its prefix.")
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
     @GET
     public Uni<ListResponse<ApiKeyView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return organizations.listKeys(PageRequest.of(limit, cursor)).map(page -> page.map(ApiKeyView::of));
     }
 
+    @Operation(summary = "Revoke an API key",
+            description = "Revokes a key at once. The organization revokes its own keys; the operator (ADMIN_TOKEN) any organization's.")
+    @SecurityRequirement(name = "bearer")
+    @SecurityRequirement(name = "adminToken")
+    @APIResponse(responseCode = "204", description = "Revoked")
+    @APIResponse(responseCode = "404", ref = "NotFound")
     @DELETE
     @Path("/{id}")
     @OperatorAccess(orOrganization = true)
