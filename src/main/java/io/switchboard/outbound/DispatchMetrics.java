@@ -6,10 +6,10 @@ import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the dispatcher of this replica did, by kind (its table: {@code call}, {@code message}), never by account:
@@ -40,37 +40,44 @@ public class DispatchMetrics {
         FAILED
     }
 
-    private final Map<String, Counter> claims = new HashMap<>();
-    private final Map<String, Counter> ambiguous = new HashMap<>();
-    private final Map<String, Map<Outcome, Counter>> outcomes = new HashMap<>();
+    private final MeterRegistry registry;
+    private final Map<String, Counter> claims = new ConcurrentHashMap<>();
+    private final Map<String, Counter> ambiguous = new ConcurrentHashMap<>();
+    private final Map<String, Map<Outcome, Counter>> outcomes = new ConcurrentHashMap<>();
 
     DispatchMetrics(MeterRegistry registry, @All List<DispatchKind> kinds) {
-        for (DispatchKind kind : kinds) {
-            String name = kind.noun();
-            claims.put(name, Counter.builder("switchboard.dispatch.claims").tag("kind", name)
-                    .description("Sends claimed by this replica's dispatcher").register(registry));
-            ambiguous.put(name, Counter.builder("switchboard.dispatch.ambiguous").tag("kind", name)
-                    .description("Creates answered with a 5xx or a timeout: reconciled, never resent at once")
-                    .register(registry));
+        this.registry = registry;
+        kinds.forEach(kind -> register(kind.noun()));
+    }
+
+    /** A kind's counters; a kind that is not a bean (a test's own) is registered at its first use. */
+    private String register(String name) {
+        claims.computeIfAbsent(name, n -> Counter.builder("switchboard.dispatch.claims").tag("kind", n)
+                .description("Sends claimed by this replica's dispatcher").register(registry));
+        ambiguous.computeIfAbsent(name, n -> Counter.builder("switchboard.dispatch.ambiguous").tag("kind", n)
+                .description("Creates answered with a 5xx or a timeout: reconciled, never resent at once")
+                .register(registry));
+        outcomes.computeIfAbsent(name, n -> {
             var byOutcome = new EnumMap<Outcome, Counter>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
-                byOutcome.put(outcome, Counter.builder("switchboard.reconcile.outcomes").tag("kind", name)
+                byOutcome.put(outcome, Counter.builder("switchboard.reconcile.outcomes").tag("kind", n)
                         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
                         .description("Checks of ambiguous creates, by what came of them").register(registry));
             }
-            outcomes.put(name, byOutcome);
-        }
+            return byOutcome;
+        });
+        return name;
     }
 
     void claimed(DispatchKind kind, int rows) {
-        claims.get(kind.noun()).increment(rows);
+        claims.get(register(kind.noun())).increment(rows);
     }
 
     void ambiguous(DispatchKind kind) {
-        ambiguous.get(kind.noun()).increment();
+        ambiguous.get(register(kind.noun())).increment();
     }
 
     void reconciled(DispatchKind kind, Outcome outcome) {
-        outcomes.get(kind.noun()).get(outcome).increment();
+        outcomes.get(register(kind.noun())).get(outcome).increment();
     }
 }

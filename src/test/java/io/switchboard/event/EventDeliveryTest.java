@@ -155,18 +155,27 @@ class EventDeliveryTest {
             }
         }
 
-        Await.until(WAIT, () -> receiver.delivered().size() == calls * 4, "every event of every call");
+        // Every event of every call accepted once at least (an attempt the receiver answered after its timeout, on a
+        // loaded machine, is made again: at least once, so a count of deliveries could be reached early).
+        Await.until(WAIT, () -> receiver.delivered().stream()
+                .map(r -> r.json().getString("resourceId") + "/" + r.json().getInteger("sequence")).distinct()
+                .count() == calls * 4, "every event of every call");
         var seen = new HashMap<String, List<Integer>>();
         for (var r : receiver.received()) {
             seen.computeIfAbsent(r.json().getString("resourceId"), k -> new ArrayList<>())
                     .add(r.json().getInteger("sequence"));
         }
         assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(ids.stream().map(UUID::toString).toList());
-        seen.values().forEach(order -> assertThat(order).as("every attempt of one call, in arrival order")
-                .containsExactly(1, 2, 2, 2, 3, 4));
+        seen.values().forEach(order -> {
+            // A later event never reaches the receiver before an earlier one was accepted; the second was refused
+            // twice, so it came three times at least.
+            assertThat(order).as("every attempt of one call, in arrival order").isSorted()
+                    .containsSubsequence(1, 2, 2, 2, 3, 4);
+            assertThat(order.stream().distinct().toList()).containsExactly(1, 2, 3, 4);
+        });
         var types = receiver.delivered().stream()
                 .filter(r -> r.json().getString("resourceId").equals(ids.get(0).toString()))
-                .map(r -> r.json().getString("type")).toList();
+                .map(r -> r.json().getString("type")).distinct().toList();
         assertThat(types).containsExactly("call.initiated", "call.ringing", "call.answered", "call.completed");
         assertThat(receiver.delivered().get(0).json().getJsonObject("data").getString("callId")).isNotNull();
 
