@@ -187,6 +187,29 @@ class DeliveryRepository {
                 .map(rows -> rows.rowCount());
     }
 
+    /** Deliveries pending for subscriptions not paused, and how old the oldest of their events is. */
+    record Backlog(long pending, double oldestSeconds) {
+    }
+
+    /**
+     * The backlog the gauges show. A paused subscription's deliveries wait on purpose and are left out; a
+     * subscription that is failing (retrying, not yet paused) is in it, which is what an operator wants to see grow.
+     */
+    Uni<Backlog> backlog() {
+        return pool.preparedQuery("""
+                select count(*) as pending,
+                       coalesce(extract(epoch from now() - min(e.occurred_at)), 0)::float8 as oldest
+                  from event_delivery d
+                  join event_subscription s on s.id = d.subscription_id and s.paused_at is null
+                  join event e on e.position = d.event_position
+                 where d.state = 'pending'""")
+                .execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Backlog(row.getLong("pending"), Math.max(0, row.getDouble("oldest")));
+                });
+    }
+
     private static Tuple attempt(Claimed c, Outcome outcome) {
         // Text ids: grouped statements are ordered by their first parameter as text (GroupCommit.BY_SID).
         return Tuple.from(Arrays.asList(c.deliveryId().toString(), c.subscriptionId().toString(), c.attempt(),

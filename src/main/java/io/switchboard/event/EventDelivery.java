@@ -3,6 +3,7 @@ package io.switchboard.event;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -50,6 +51,13 @@ public class EventDelivery {
     private static final int MAX_ERROR = 200;
     private static final Duration CLIENT_IDLE = Duration.ofMinutes(5);
     private static final int PRUNE_BATCH = 5_000;
+    /** How often each replica reads the backlog for its gauges: two numbers from one indexed query. */
+    private static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(15);
+    /** Buckets of the delivery lag histogram: from a healthy second to the give-up window's day. */
+    private static final Duration[] LAG_BUCKETS = { Duration.ofMillis(100), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1),
+        Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(6),
+        Duration.ofHours(24) };
 
     /** A subscription's own client, for one origin; replaced when the subscription's URL moves elsewhere. */
     private record Client(String origin, HttpClient http, AtomicReference<Instant> lastUsed) {
@@ -67,6 +75,10 @@ public class EventDelivery {
     private final AtomicBoolean again = new AtomicBoolean();
     private final List<Long> timers = new ArrayList<>();
     private final Map<String, Counter> attempts;
+    private final Timer lag;
+    private final Counter givenUp;
+    private final AtomicReference<DeliveryRepository.Backlog> backlog = new AtomicReference<>(
+            new DeliveryRepository.Backlog(0, 0));
     private volatile boolean stopping;
 
     EventDelivery(DeliveryRepository repository, Receivers receivers, SigningSecrets secrets, EventsConfig config,
@@ -81,6 +93,19 @@ public class EventDelivery {
                 attemptCounter(metrics, Outcome.FAILED), Outcome.ERROR, attemptCounter(metrics, Outcome.ERROR));
         Gauge.builder("switchboard.events.attempts.in_flight", inFlight, AtomicInteger::get)
                 .description("Event delivery attempts in flight on this replica").register(metrics);
+        this.lag = Timer.builder("switchboard.events.delivery.lag").serviceLevelObjectives(LAG_BUCKETS)
+                .description("From an event's change to its delivery (the 2xx of its receiver), per delivery")
+                .register(metrics);
+        this.givenUp = Counter.builder("switchboard.events.deliveries.given_up")
+                .description("Deliveries given up after the give-up window (their subscription paused)")
+                .register(metrics);
+        // Read from the database, so every replica shows the same backlog: what no replica delivers shows here.
+        Gauge.builder("switchboard.events.backlog", backlog, b -> b.get().pending())
+                .description("Deliveries pending for subscriptions that are not paused").register(metrics);
+        Gauge.builder("switchboard.events.backlog.oldest", backlog, b -> b.get().oldestSeconds())
+                .baseUnit("seconds")
+                .description("Age of the oldest event pending delivery to a subscription that is not paused")
+                .register(metrics);
     }
 
     private static Counter attemptCounter(MeterRegistry metrics, String outcome) {
@@ -95,6 +120,7 @@ public class EventDelivery {
         if (config.deliveryEnabled()) {
             timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> claim()));
             timers.add(vertx.setPeriodic(config.pruneInterval().toMillis(), id -> prune()));
+            timers.add(vertx.setPeriodic(BACKLOG_INTERVAL.toMillis(), id -> readBacklog()));
         }
     }
 
@@ -171,12 +197,14 @@ public class EventDelivery {
 
     private Uni<Void> store(Claimed c, Outcome outcome) {
         if (outcome.delivered()) {
-            return repository.delivered(c, outcome);
+            return repository.delivered(c, outcome).invoke(() -> lag.record(
+                    Duration.between(c.event().timestamp(), Instant.now()).abs()));
         }
         Instant now = Instant.now();
         Instant giveUpAt = c.firstAttemptAt().plus(config.giveUpAfter());
         if (!now.isBefore(giveUpAt)) {
             return repository.giveUp(c, outcome).invoke(paused -> {
+                givenUp.increment();
                 if (paused) {
                     LOG.warnf("events: subscription %s paused: event %s still failing %s after its first attempt",
                             c.subscriptionId(), c.event().id(), config.giveUpAfter());
@@ -307,6 +335,13 @@ public class EventDelivery {
                 LOG.infof("events: pruned %d delivered events older than %s", n, config.retention());
             }
         }, failure -> LOG.warnf("events: pruning failed: %s", failure.toString()));
+    }
+
+    /** Reads the backlog for the gauges; a failure keeps the last reading and says so. */
+    Uni<DeliveryRepository.Backlog> readBacklog() {
+        return repository.backlog().invoke(backlog::set).onFailure().invoke(failure -> LOG
+                .warnf("events: reading the delivery backlog failed: %s", failure.toString()))
+                .onFailure().recoverWithItem(() -> backlog.get());
     }
 
     /** This replica's attempts in flight (for tests). */

@@ -225,6 +225,37 @@ class EventDeliveryTest {
     }
 
     @Test
+    void theBacklogAndHowLongDeliveriesTakeAreMetrics() {
+        var org = Api.newOrganization();
+        var sub = subscribe(org, receiver.url(), List.of("ping"));
+        receiver.answer(event -> 500);
+        String eventId = ping(org, sub.id());
+        // As if the change had happened a minute ago and the receiver had failed since.
+        pool.preparedQuery("update event set occurred_at = now() - interval '60 seconds' where id = $1")
+                .execute(Tuple.of(UUID.fromString(eventId))).await().indefinitely();
+
+        var backlog = delivery.readBacklog().await().atMost(WAIT);
+        assertThat(backlog.pending()).isGreaterThanOrEqualTo(1);
+        assertThat(backlog.oldestSeconds()).isGreaterThanOrEqualTo(60);
+        assertThat(metrics.get("switchboard.events.backlog").gauge().value()).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.get("switchboard.events.backlog.oldest").gauge().value()).isGreaterThanOrEqualTo(60);
+
+        var lag = metrics.get("switchboard.events.delivery.lag").timer();
+        long count = lag.count();
+        double seconds = lag.totalTime(java.util.concurrent.TimeUnit.SECONDS);
+        // The attempt that succeeds must read the event after the update: the second attempt to arrive from now on
+        // was claimed after the first of them failed, so after the update.
+        int seen = receiver.received().size();
+        Await.until(WAIT, () -> receiver.received().size() >= seen + 2, "two failed attempts after the update");
+        receiver.answer(event -> 204);
+        Await.until(WAIT, () -> receiver.delivered().size() == 1, "the ping once the receiver recovers");
+        // Each delivery counts its delay from the change, not from its last attempt: this one's is a minute or more.
+        Await.until(WAIT, () -> lag.count() >= count + 1, "the ping's delay recorded");
+        assertThat(lag.totalTime(java.util.concurrent.TimeUnit.SECONDS) - seconds).as("count %d -> %d", count,
+                lag.count()).isGreaterThanOrEqualTo(60);
+    }
+
+    @Test
     void aSubscriptionFailingForTheWholeWindowIsPausedAndThatIsAnEvent() throws Exception {
         var org = Api.newOrganization();
         try (var watcher = new Receiver(vertx)) {
