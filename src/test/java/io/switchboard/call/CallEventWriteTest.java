@@ -64,6 +64,20 @@ class CallEventWriteTest {
     }
 
     @Test
+    void aCompletedCallReconciledWasAnsweredItsDurationBeforeItsEnd() {
+        var dialed = AT_PARSED.minusSeconds(60);
+        var completed = new io.switchboard.twilio.TwilioCall(SID, NUMBER, CALLER, "completed", "outbound-api", null,
+                42, dialed, dialed, AT_PARSED);
+        var write = CallEventWrite.reconciled(completed, SID, ACCOUNT);
+        assertThat(write.endedAt()).isEqualTo(AT_PARSED);
+        assertThat(write.answeredAt()).isEqualTo(AT_PARSED.minusSeconds(42));
+
+        var noAnswer = new io.switchboard.twilio.TwilioCall(SID, NUMBER, CALLER, "no-answer", "outbound-api", null,
+                0, dialed, dialed, AT_PARSED);
+        assertThat(CallEventWrite.reconciled(noAnswer, SID, ACCOUNT).answeredAt()).isNull();
+    }
+
+    @Test
     void anErrorCodeComesWithTwiliosMessageOrWhatTheCodeMeans() {
         var told = CallEventWrite.statusCallback(webhook(null, "CallSid", SID, "CallStatus", "failed",
                 "Timestamp", AT, "ErrorCode", "31005", "ErrorMessage", "Connection error"), null);
