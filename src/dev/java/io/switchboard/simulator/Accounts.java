@@ -39,11 +39,55 @@ class Accounts {
         });
     }
 
+    /**
+     * A new account. An existing SID is refused ({@link IllegalStateException}): replacing it would silently drop its
+     * numbers, keys and trunks; rotate its token with {@link #createSecondaryAuthToken} and {@link #promote} instead.
+     */
     synchronized void create(String accountSid, String authToken) {
         if (!Sids.isSid("AC", accountSid) || authToken == null || authToken.isBlank()) {
             throw new IllegalArgumentException("an account needs an AC SID and an auth token");
         }
+        if (accounts.containsKey(accountSid)) {
+            throw new IllegalStateException("account " + accountSid + " exists; reset the simulator, or rotate its "
+                    + "auth token with a secondary token and its promotion");
+        }
         accounts.put(accountSid, new SimAccount(accountSid, authToken));
+    }
+
+    /**
+     * Twilio's secondary auth token (Accounts v1 {@code POST /v1/AuthTokens/Secondary}): a second US1 token that
+     * authenticates REST requests beside the primary, while webhooks are still signed with the primary; made again, it
+     * replaces the previous secondary (https://www.twilio.com/docs/iam/api/secondary_authtoken).
+     */
+    synchronized void createSecondaryAuthToken(String accountSid, String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("a secondary auth token must not be blank");
+        }
+        require(accountSid).secondaryAuthToken = token;
+    }
+
+    /** Twilio's {@code DELETE /v1/AuthTokens/Secondary}: the secondary token stops authenticating; false without one. */
+    synchronized boolean deleteSecondaryAuthToken(String accountSid) {
+        var account = require(accountSid);
+        boolean had = account.secondaryAuthToken != null;
+        account.secondaryAuthToken = null;
+        return had;
+    }
+
+    /**
+     * Twilio's {@code POST /v1/AuthTokens/Promote}: the secondary token becomes the primary, which signs webhooks from
+     * then on, and the old primary stops working at once ("all requests to Twilio using your old primary Auth Token
+     * will result in an error", https://www.twilio.com/docs/iam/api/authtoken). Answers the new primary; refused
+     * ({@link IllegalStateException}) when there is no secondary token.
+     */
+    synchronized String promote(String accountSid) {
+        var account = require(accountSid);
+        if (account.secondaryAuthToken == null) {
+            throw new IllegalStateException("account " + accountSid + " has no secondary auth token to promote");
+        }
+        account.authToken = account.secondaryAuthToken;
+        account.secondaryAuthToken = null;
+        return account.authToken;
     }
 
     synchronized void addApiKey(String accountSid, String keySid, String secret) {
@@ -119,7 +163,12 @@ class Accounts {
         if (username.startsWith("AC")) {
             var account = accounts.get(username);
             String token = account == null ? null : account.authToken(region);
-            return token != null && same(token, password) ? account : null;
+            if (token != null && same(token, password)) {
+                return account;
+            }
+            // The secondary token is the account's US1 token too, until it is promoted or deleted.
+            String secondary = account == null || region != SimRegion.US1 ? null : account.secondaryAuthToken;
+            return secondary != null && same(secondary, password) ? account : null;
         }
         for (var account : accounts.values()) {
             String secret = account.apiKeys.get(username);

@@ -42,6 +42,23 @@ class AdminRoutes {
             simulator.createAccount(sid, token);
             return Map.of("accountSid", sid, "authToken", token);
         }));
+        router.post("/admin/accounts/:sid/auth-tokens/secondary").handler(ctx -> reply(ctx, 201,
+                ctx.body().asJsonObject(), body -> {
+                    String account = existing(ctx);
+                    String token = body.getString("secondaryAuthToken", UUID.randomUUID().toString().replace("-", ""));
+                    simulator.createSecondaryAuthToken(account, token);
+                    return Map.of("accountSid", account, "secondaryAuthToken", token);
+                }));
+        router.delete("/admin/accounts/:sid/auth-tokens/secondary").handler(ctx -> reply(ctx, 204, null, body -> {
+            if (!simulator.deleteSecondaryAuthToken(existing(ctx))) {
+                throw SimError.notFound(ctx.request().path());
+            }
+            return null;
+        }));
+        router.post("/admin/accounts/:sid/auth-tokens/promote").handler(ctx -> reply(ctx, 200, null, body -> {
+            String account = existing(ctx);
+            return Map.of("accountSid", account, "authToken", simulator.promoteSecondaryAuthToken(account));
+        }));
         router.post("/admin/accounts/:sid/api-keys").handler(ctx -> reply(ctx, 201, ctx.body().asJsonObject(),
                 body -> {
                     String keySid = body.getString("sid", Sids.next("SK"));
@@ -95,6 +112,15 @@ class AdminRoutes {
                 body.getString("to"), body.getString("from"), body.getString("body", ""))));
     }
 
+    /** The account the path names; 404 when the simulator has none. */
+    private String existing(RoutingContext ctx) {
+        String sid = ctx.pathParam("sid");
+        if (!simulator.hasAccount(sid)) {
+            throw SimError.notFound(ctx.request().path());
+        }
+        return sid;
+    }
+
     /** A partial update of a record: the fields given replace those of {@code current}. */
     private <T> T merge(T current, JsonObject changes, Class<T> type) {
         ObjectNode tree = mapper.valueToTree(current);
@@ -142,6 +168,10 @@ class AdminRoutes {
         if (failure instanceof SimError error) {
             ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json")
                     .end(error.toJson().encode());
+        } else if (failure instanceof IllegalStateException) {
+            // What exists refuses the request: an account created twice, a promotion without a secondary token.
+            ctx.response().setStatusCode(409).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", String.valueOf(failure.getMessage())).encode());
         } else if (failure instanceof IllegalArgumentException || failure instanceof ClassCastException) {
             ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
                     .end(new JsonObject().put("error", String.valueOf(failure.getMessage())).encode());

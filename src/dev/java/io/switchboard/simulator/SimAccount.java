@@ -13,6 +13,8 @@ final class SimAccount {
     final String sid;
     /** The US1 auth token. Replaced by a rotation, as when the customer changes it in Twilio's console. */
     volatile String authToken;
+    /** The US1 secondary auth token during a rotation: it authenticates REST requests, never signs a webhook. */
+    volatile String secondaryAuthToken;
     /** The auth tokens of the other regions the account works in; each is valid only in its region. */
     final Map<SimRegion, String> regionalAuthTokens = new LinkedHashMap<>();
     /** API key SID to secret; each key valid only in its region ({@link #apiKeyRegions}, US1 when absent). */

@@ -54,6 +54,12 @@ public class TwilioSimulator {
         }
     }
 
+    /** Whether the simulator has this account. */
+    public boolean hasAccount(String accountSid) {
+        return accounts.get(accountSid) != null;
+    }
+
+    /** A new account; {@link IllegalStateException} for a SID that exists (it is never replaced). */
     public void createAccount(String accountSid, String authToken) {
         accounts.create(accountSid, authToken);
     }
@@ -89,6 +95,27 @@ public class TwilioSimulator {
     /** The customer changed the account's auth token: the old one stops working at once. */
     public void rotateAuthToken(String accountSid, String newToken) {
         accounts.rotateAuthToken(accountSid, newToken);
+    }
+
+    /**
+     * A rotation as Twilio's Accounts API makes one, step one: a secondary auth token that authenticates REST requests
+     * beside the primary (webhooks are still signed with the primary). Made again, it replaces the previous one.
+     */
+    public void createSecondaryAuthToken(String accountSid, String token) {
+        accounts.createSecondaryAuthToken(accountSid, token);
+    }
+
+    /** The secondary auth token stops authenticating; false when there was none. */
+    public boolean deleteSecondaryAuthToken(String accountSid) {
+        return accounts.deleteSecondaryAuthToken(accountSid);
+    }
+
+    /**
+     * Step two: the secondary token becomes the primary, which signs webhooks from now on; the old primary stops
+     * working at once. Answers the new primary; {@link IllegalStateException} without a secondary token.
+     */
+    public String promoteSecondaryAuthToken(String accountSid) {
+        return accounts.promote(accountSid);
     }
 
     /**

@@ -40,7 +40,8 @@ public class CallEventRepository {
      * $15 its rank, $16 error code, $17 answered at, $18 ended at, $19 duration, $20 recording URL, $21 the account
      * that signed the callback: a stored call of another account is neither read nor changed, as if unknown; $22 the
      * providers whose tokens signed it (null: any of the account): a call of another provider is treated the same, so
-     * another organization holding a copy of the account's token changes nothing of the owner's calls.
+     * another organization holding a copy of the account's token changes nothing of the owner's calls; $23 the error
+     * code's message, which goes with the code.
      *
      * The event takes the organization of the stored call, else the route's; with neither it is kept unowned and
      * claimed when the call row appears. A new row is created only with an organization, from, to and a status;
@@ -66,11 +67,11 @@ public class CallEventRepository {
             ), up as (
                 insert into call as call (id, organization_id, sid, direction, from_number, to_number, agent_id,
                                   phone_number_id, status, error_code, last_sequence, created_at, answered_at, ended_at,
-                                  duration_seconds, recording_url, updated_at, account_sid)
+                                  duration_seconds, recording_url, updated_at, account_sid, error_message)
                 select $9::uuid, ev.organization_id, $1::text, 'inbound', coalesce($10::text, ''),
                        coalesce($11::text, ''), $12::uuid, $13::uuid, coalesce($14::text, 'queued'), $16::int,
                        $4::int, $5::timestamptz, $17::timestamptz, $18::timestamptz, $19::int, $20::text,
-                       $5::timestamptz, $21::text
+                       $5::timestamptz, $21::text, $23::text
                   from ev
                  where ev.organization_id is not null
                    and (exists (select 1 from known)
@@ -78,6 +79,8 @@ public class CallEventRepository {
                 on conflict (sid) do update set
                     status = case when %1$s then $14::text else call.status end,
                     error_code = case when %1$s then coalesce($16::int, call.error_code) else call.error_code end,
+                    error_message = case when %1$s and $16::int is not null then $23::text
+                                         else call.error_message end,
                     last_sequence = greatest(call.last_sequence, $4::int),
                     answered_at = coalesce(call.answered_at, $17::timestamptz),
                     ended_at = coalesce(call.ended_at, $18::timestamptz),
@@ -135,7 +138,7 @@ public class CallEventRepository {
             route == null ? null : route.numberId(),
             write.status(), CallStatuses.rank(write.status()), write.errorCode(), write.answeredAt(), write.endedAt(),
             write.durationSeconds(), write.recordingUrl(),
-            write.accountSid(), write.signedBy()
+            write.accountSid(), write.signedBy(), write.errorMessage()
         });
     }
 

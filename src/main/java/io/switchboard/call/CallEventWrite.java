@@ -3,6 +3,7 @@ package io.switchboard.call;
 import io.switchboard.reconcile.ReconciledEvent;
 import io.switchboard.routing.Route;
 import io.switchboard.twilio.TwilioCall;
+import io.switchboard.twilio.TwilioErrorCodes;
 import io.switchboard.webhook.CallbackEvent;
 import io.switchboard.webhook.VerifiedWebhook;
 import java.time.OffsetDateTime;
@@ -26,6 +27,7 @@ final class CallEventWrite {
     private final String to;
     private final String status;
     private final Integer errorCode;
+    private final String errorMessage;
     private final OffsetDateTime answeredAt;
     private final OffsetDateTime endedAt;
     private final Integer durationSeconds;
@@ -33,7 +35,7 @@ final class CallEventWrite {
     private final UUID[] signedBy;
 
     private CallEventWrite(CallbackEvent event, String accountSid, UUID[] signedBy, Route route, String from, String to,
-            String status, Integer errorCode, OffsetDateTime answeredAt, OffsetDateTime endedAt,
+            String status, Integer errorCode, String errorMessage, OffsetDateTime answeredAt, OffsetDateTime endedAt,
             Integer durationSeconds, String recordingUrl) {
         this.event = event;
         this.signedBy = signedBy;
@@ -43,6 +45,7 @@ final class CallEventWrite {
         this.to = to;
         this.status = status;
         this.errorCode = errorCode;
+        this.errorMessage = errorMessage;
         this.answeredAt = answeredAt;
         this.endedAt = endedAt;
         this.durationSeconds = durationSeconds;
@@ -63,12 +66,32 @@ final class CallEventWrite {
         String status = CallStatuses.isKnown(callStatus) ? callStatus : null;
         var at = event.at(webhook.param("Timestamp"));
         boolean terminal = CallStatuses.isTerminal(status);
-        Integer errorCode = CallbackEvent.integer(webhook.param("ErrorCode"));
+        Integer code = CallbackEvent.integer(webhook.param("ErrorCode"));
+        Integer errorCode = code == null || code == 0 ? null : code;
+        // Twilio's own words when it sent them, else what the code means: a code alone tells a reader nothing.
+        String errorMessage = errorCode == null ? null
+                : TwilioErrorCodes.message(errorCode, CallbackEvent.clean(webhook.param("ErrorMessage")));
+        Integer duration = terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null;
         return new CallEventWrite(event, webhook.accountSid(), webhook.signedByArray(), inboundRoute,
                 CallbackEvent.clean(webhook.param("From")), CallbackEvent.clean(webhook.param("To")), status,
-                errorCode == null || errorCode == 0 ? null : errorCode,
-                "in-progress".equals(status) ? at : null, terminal ? at : null,
-                terminal ? CallbackEvent.integer(webhook.param("CallDuration")) : null, null);
+                errorCode, errorMessage,
+                "in-progress".equals(status) ? at : answeredBefore(status, at, duration), terminal ? at : null,
+                duration, null);
+    }
+
+    /**
+     * When a call that ended {@code completed} was answered: its end less its duration. Only a connected call ends
+     * {@code completed} ("The connected call has now been disconnected", https://help.twilio.com/articles/223132547),
+     * and its CallDuration counts the connected time. A number's status callback, which every inbound call reports to,
+     * sends only that final event (Twilio's default {@code StatusCallbackEvent} is {@code completed}), never the
+     * {@code in-progress} that says when; an {@code in-progress} time that did arrive is kept, since the upsert keeps
+     * the first answered time it stored.
+     */
+    private static OffsetDateTime answeredBefore(String status, OffsetDateTime endedAt, Integer durationSeconds) {
+        if (!"completed".equals(status) || endedAt == null || durationSeconds == null || durationSeconds < 0) {
+            return null;
+        }
+        return endedAt.minusSeconds(durationSeconds);
     }
 
     /**
@@ -86,10 +109,11 @@ final class CallEventWrite {
         var event = ReconciledEvent.of(sid, call.status(), params);
         String status = CallStatuses.isKnown(call.status()) ? call.status() : null;
         boolean terminal = CallStatuses.isTerminal(status);
-        OffsetDateTime answeredAt = "in-progress".equals(status) ? orElse(call.startTime(), event.receivedAt()) : null;
         OffsetDateTime endedAt = terminal ? orElse(call.endTime(), event.receivedAt()) : null;
-        return new CallEventWrite(event, accountSid, null, null, null, null, status, null, answeredAt, endedAt,
-                terminal ? call.durationSeconds() : null, null);
+        OffsetDateTime answeredAt = "in-progress".equals(status) ? orElse(call.startTime(), event.receivedAt())
+                : answeredBefore(status, endedAt, call.durationSeconds());
+        return new CallEventWrite(event, accountSid, null, null, null, null, status, null, null, answeredAt,
+                endedAt, terminal ? call.durationSeconds() : null, null);
     }
 
     private static OffsetDateTime orElse(OffsetDateTime time, OffsetDateTime otherwise) {
@@ -106,7 +130,7 @@ final class CallEventWrite {
         }
         String url = "completed".equals(recordingStatus) ? CallbackEvent.clean(webhook.param("RecordingUrl")) : null;
         return new CallEventWrite(event, webhook.accountSid(), webhook.signedByArray(), null, null, null, null, null,
-                null, null, null, url);
+                null, null, null, null, url);
     }
 
     CallbackEvent event() {
@@ -146,6 +170,11 @@ final class CallEventWrite {
 
     Integer errorCode() {
         return errorCode;
+    }
+
+    /** Twilio's message of the error code, or a description of the code; null without a code. */
+    String errorMessage() {
+        return errorMessage;
     }
 
     OffsetDateTime answeredAt() {

@@ -159,7 +159,7 @@ class Dispatch {
                 yield repository.markAmbiguous(kind.table(), id, attempt, config.recheckInterval(),
                         failure.getMessage());
             }
-            case PERMANENT -> refused(kind, row, Failure.code(failure), failure.getMessage());
+            case PERMANENT -> refused(kind, row, Failure.code(failure), failure.getMessage(), Failure.message(failure));
             case UNREADABLE -> {
                 Duration wait = Backoff.after(failure, row.getInteger("attempts"), config.retryBackoff());
                 String error = "the provider's credentials cannot be decrypted by this replica (" + failure.getMessage()
@@ -171,11 +171,12 @@ class Dispatch {
     }
 
     /** Twilio refused the row: what the kind makes of that and the row's end are one transaction. */
-    private Uni<Void> refused(DispatchKind kind, Row row, Integer code, String error) {
+    private Uni<Void> refused(DispatchKind kind, Row row, Integer code, String error, String errorMessage) {
         UUID id = row.getUUID("id");
         LOG.warnf("outbound %s %s: refused by Twilio (%s)", kind.noun(), id, code);
         return pool.withTransaction(db -> kind.refused(db, row, code)
-                .chain(() -> repository.fail(db, kind.table(), id, row.getInteger("attempts"), code, error)));
+                .chain(() -> repository.fail(db, kind.table(), id, row.getInteger("attempts"), code, error,
+                        errorMessage)));
     }
 
     private Uni<Void> fail(DispatchKind kind, Row row, Integer code, String error) {

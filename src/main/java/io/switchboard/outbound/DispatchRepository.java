@@ -205,10 +205,10 @@ public class DispatchRepository {
                    updated_at = now()
              where t.id = $1 and t.attempts = $2 and t.dispatch_state in ({placing}, {ambiguous}) and t.sid is null""";
 
-    /* $1 id, $2 attempt, $3 Twilio's error code or null, $4 error. */
+    /* $1 id, $2 attempt, $3 Twilio's error code or null, $4 error, $5 Twilio's message of the code or null. */
     private static final String FAIL = """
-            update {table} t set status = 'failed', error_code = $3, dispatch_state = {done}, claimed_until = null,
-                   dispatch_error = $4{ended}, updated_at = now()
+            update {table} t set status = 'failed', error_code = $3, error_message = $5, dispatch_state = {done},
+                   claimed_until = null, dispatch_error = $4{ended}, updated_at = now()
              where t.id = $1 and t.attempts = $2 and t.dispatch_state in ({placing}, {ambiguous}) and t.sid is null""";
 
     /* $1 id, $2 attempt, $3 reason. Only the attempt that claimed the row ends it so. */
@@ -288,7 +288,14 @@ public class DispatchRepository {
 
     /** Ends a row that was never created failed, on {@code db} (the pool, or a kind's transaction). */
     Uni<Void> fail(SqlClient db, DispatchTable table, UUID id, int attempt, Integer code, String error) {
-        return db.preparedQuery(statements(table).fail()).execute(Tuple.of(id, attempt, code, error))
+        return fail(db, table, id, attempt, code, error, null);
+    }
+
+    /** The same, with what Twilio said about its refusal ({@code error_message}, shown on the row). */
+    Uni<Void> fail(SqlClient db, DispatchTable table, UUID id, int attempt, Integer code, String error,
+            String errorMessage) {
+        return db.preparedQuery(statements(table).fail())
+                .execute(Tuple.of(id, attempt, code, error, errorMessage))
                 .replaceWithVoid();
     }
 

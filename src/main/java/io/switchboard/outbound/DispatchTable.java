@@ -3,7 +3,8 @@ package io.switchboard.outbound;
 /**
  * Where one kind's sends are stored and how they are paced: what the dispatch statements need to know of a table.
  * <p>
- * The table has {@code id}, {@code sid}, {@code status}, {@code error_code}, {@code provider_id}, {@code created_at},
+ * The table has {@code id}, {@code sid}, {@code status}, {@code error_code}, {@code error_message} (V26: what Twilio
+ * said of a refusal), {@code provider_id}, {@code created_at},
  * {@code updated_at} and the dispatch columns of V6: {@code dispatch_state}, {@code next_attempt_at},
  * {@code claimed_until}, {@code attempts}, {@code ambiguous_at}, {@code dispatch_error}, and {@code resends} when the
  * kind sends an unfound ambiguous row again, and {@code skip_reason} (for a kind that withholds sends,

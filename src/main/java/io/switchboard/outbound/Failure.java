@@ -1,6 +1,7 @@
 package io.switchboard.outbound;
 
 import io.switchboard.crypto.SecretDecryptionException;
+import io.switchboard.twilio.TwilioErrorCodes;
 import io.switchboard.twilio.TwilioException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -34,5 +35,13 @@ enum Failure {
 
     static Integer code(Throwable failure) {
         return failure instanceof TwilioException e ? e.code() : null;
+    }
+
+    /** What Twilio said of its refusal, else what its code means; null when it gave neither. */
+    static String message(Throwable failure) {
+        if (!(failure instanceof TwilioException e)) {
+            return null;
+        }
+        return TwilioErrorCodes.message(e.code(), e.twilioMessage().orElse(null));
     }
 }

@@ -472,7 +472,7 @@ public class ProviderService {
     }
 
     private static boolean refused(List<Check> checks) {
-        return ProviderVerifier.overall(checks).equals(ProviderVerifier.FAILED);
+        return ProviderVerifier.credentialsRefused(checks);
     }
 
     ProviderView view(Provider p, long numberCount) {

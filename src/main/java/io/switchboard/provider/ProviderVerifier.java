@@ -89,12 +89,22 @@ public class ProviderVerifier {
         return Uni.createFrom().item(Optional.empty());
     }
 
-    /** failed if the credentials do not work, warning if anything else is amiss, else verified. */
+    /**
+     * The provider's status is its worst check's: {@code failed} when any check failed (credentials refused, the trunk
+     * or imported numbers gone from the account, US1 credentials refused), {@code warning} when any warns, else
+     * {@code verified}. So a check never reads worse than the provider, and {@code provider.verification_failed} is
+     * recorded whenever one fails.
+     */
     public static String overall(List<Check> checks) {
-        if (checks.stream().anyMatch(c -> c.name().equals("credentials") && !c.status().equals(OK))) {
+        if (checks.stream().anyMatch(c -> c.status().equals(FAILED))) {
             return FAILED;
         }
         return checks.stream().allMatch(c -> c.status().equals(OK)) ? "verified" : WARNING;
+    }
+
+    /** Whether Twilio refused the provider's own credentials: nothing else about it can be checked then. */
+    static boolean credentialsRefused(List<Check> checks) {
+        return checks.stream().anyMatch(c -> c.name().equals("credentials") && !c.status().equals(OK));
     }
 
     private Uni<Check> credentials(TwilioCredentials creds) {

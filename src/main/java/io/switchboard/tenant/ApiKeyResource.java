@@ -5,12 +5,15 @@ import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -29,6 +32,10 @@ public class ApiKeyResource {
         }
     }
 
+    /** A new key: the only answer that carries the key itself. */
+    public record ApiKeyCreated(UUID id, String apiKey, String prefix, Instant createdAt) {
+    }
+
     private final OrganizationService organizations;
 
     public ApiKeyResource(OrganizationService organizations) {
@@ -43,6 +50,18 @@ public class ApiKeyResource {
     @GET
     public Uni<ListResponse<ApiKeyView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return organizations.listKeys(PageRequest.of(limit, cursor)).map(page -> page.map(ApiKeyView::of));
+    }
+
+    @Operation(summary = "Create an API key",
+            description = "Creates another key of the caller's organization, for a rotation: create the new key, move "
+                    + "the clients to it, revoke the old one. The key is answered only here (only its hash is stored): keep it.")
+    @APIResponse(responseCode = "201", description = "The new key",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiKeyCreated.class)))
+    @POST
+    @ResponseStatus(201)
+    public Uni<ApiKeyCreated> create() {
+        return organizations.createOwnKey()
+                .map(k -> new ApiKeyCreated(k.key().id, k.plainKey(), k.key().keyPrefix, k.key().createdAt));
     }
 
     @Operation(summary = "Revoke an API key",

@@ -1,19 +1,30 @@
 package io.switchboard.tenant;
 
+import io.quarkus.arc.All;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.switchboard.common.ApiError;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
+import io.switchboard.tenant.OrganizationRepository.OrganizationRow;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /** Organizations and their API keys. */
 @ApplicationScoped
 public class OrganizationService {
+
+    private static final Logger LOG = Logger.getLogger(OrganizationService.class);
 
     /** A key as it is shown once: the stored row and the plain key. */
     public record IssuedKey(ApiKey key, String plainKey) {
@@ -23,11 +34,18 @@ public class OrganizationService {
     }
 
     private final ApiKeyRepository keys;
+    private final OrganizationRepository organizations;
+    private final List<OrganizationContents> contents;
+    private final Pool pool;
     private final TenantContext tenant;
     private final VerifiedKeys verified;
 
-    public OrganizationService(ApiKeyRepository keys, TenantContext tenant, VerifiedKeys verified) {
+    public OrganizationService(ApiKeyRepository keys, OrganizationRepository organizations,
+            @All List<OrganizationContents> contents, Pool pool, TenantContext tenant, VerifiedKeys verified) {
         this.keys = keys;
+        this.organizations = organizations;
+        this.contents = contents;
+        this.pool = pool;
         this.tenant = tenant;
         this.verified = verified;
     }
@@ -49,6 +67,86 @@ public class OrganizationService {
         return Organization.<Organization>findById(organizationId)
                 .onItem().ifNull().failWith(() -> ApiException.notFound("organization"))
                 .chain(org -> issue(org.id));
+    }
+
+    /** The caller's organization: a new key of its own, for a rotation without the operator. */
+    @WithTransaction
+    public Uni<IssuedKey> createOwnKey() {
+        return issue(tenant.requireOrganization());
+    }
+
+    /** Operator: every organization, oldest first. */
+    public Uni<ListResponse<OrganizationRow>> list(PageRequest page) {
+        return organizations.page(page);
+    }
+
+    /** Operator: one organization, or null. */
+    public Uni<OrganizationRow> find(UUID id) {
+        return organizations.find(id);
+    }
+
+    /**
+     * Operator: deletes an organization with everything it owns in this service (agents, calls, messages, events,
+     * subscriptions, keys, the do-not-contact list), in one transaction, so nothing is left half-deleted. Refused
+     * (409 {@code organization_not_empty}, naming each kind and how many) while it still has providers or phone
+     * numbers: those hold configuration in the customer's Twilio account (a SIP trunk, each number's webhooks) that
+     * only their own deletes take away or restore, and a cascade here would leave the customer's numbers pointing at
+     * this service.
+     */
+    public Uni<Void> delete(UUID id) {
+        return pool.withTransaction(db -> organizations.lock(db, id).chain(found -> {
+            if (!found) {
+                return Uni.createFrom().failure(ApiException.notFound("organization"));
+            }
+            return remaining(db, id).chain(remaining -> {
+                if (!remaining.isEmpty()) {
+                    return Uni.createFrom().failure(notEmpty(remaining));
+                }
+                return deleteUnlinked(db, id, 0)
+                        .chain(() -> organizations.deleteKeys(db, id))
+                        .call(ids -> organizations.delete(db, id));
+            });
+        })).invoke(keyIds -> {
+            keyIds.forEach(verified::revoked);
+            LOG.infof("organization %s deleted with its %d API keys", id, keyIds.size());
+        }).replaceWithVoid();
+    }
+
+    private Uni<Map<String, Long>> remaining(SqlClient db, UUID id) {
+        Uni<Map<String, Long>> all = Uni.createFrom().item(new TreeMap<>());
+        for (var part : contents) {
+            all = all.chain(found -> part.remaining(db, id).map(more -> {
+                more.forEach((name, count) -> {
+                    if (count > 0) {
+                        found.merge(name, count, Long::sum);
+                    }
+                });
+                return found;
+            }));
+        }
+        return all;
+    }
+
+    private Uni<Void> deleteUnlinked(SqlClient db, UUID id, int from) {
+        if (from == contents.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        return contents.get(from).deleteUnlinked(db, id).chain(() -> deleteUnlinked(db, id, from + 1));
+    }
+
+    private static ApiException notEmpty(Map<String, Long> remaining) {
+        var details = new ArrayList<ApiError.FieldError>();
+        remaining.forEach((name, count) -> details.add(new ApiError.FieldError(name,
+                count + " remain; delete them first (DELETE /v1/" + path(name) + "/{id})")));
+        String summary = String.join(", ", remaining.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .toList());
+        return new ApiException(409, "organization_not_empty",
+                "the organization still has " + summary + ", which hold configuration in its Twilio account", details);
+    }
+
+    /** {@code phoneNumbers} → {@code phone-numbers}: the API path of a kind named as in JSON. */
+    private static String path(String name) {
+        return name.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -28,6 +28,7 @@ public sealed class TwilioException extends RuntimeException
     private final int httpStatus;
     private final Integer code;
     private final Duration retryAfter;
+    private final String twilioMessage;
 
     public TwilioException(Kind kind, int httpStatus, Integer code, String message, Throwable cause) {
         this(kind, httpStatus, code, message, cause, null);
@@ -36,11 +37,17 @@ public sealed class TwilioException extends RuntimeException
     /** With the wait Twilio asked for in a {@code Retry-After} header, if it sent one. */
     public TwilioException(Kind kind, int httpStatus, Integer code, String message, Throwable cause,
             Duration retryAfter) {
+        this(kind, httpStatus, code, message, cause, retryAfter, null);
+    }
+
+    private TwilioException(Kind kind, int httpStatus, Integer code, String message, Throwable cause,
+            Duration retryAfter, String twilioMessage) {
         super(message, cause, false, true);
         this.kind = kind;
         this.httpStatus = httpStatus;
         this.code = code;
         this.retryAfter = retryAfter;
+        this.twilioMessage = twilioMessage;
     }
 
     public Kind kind() {
@@ -55,6 +62,19 @@ public sealed class TwilioException extends RuntimeException
     /** Twilio's error code (20003, 21211, ...), or null. */
     public Integer code() {
         return code;
+    }
+
+    /**
+     * Twilio's own message of a refused request ({@code message} of its error body), with phone numbers masked; empty
+     * when Twilio gave none (no answer, not its JSON).
+     */
+    public Optional<String> twilioMessage() {
+        return Optional.ofNullable(twilioMessage);
+    }
+
+    /** A request Twilio refused (a 4xx), with its own message when it gave one. */
+    static TwilioException refused(int httpStatus, Integer code, String message, String twilioMessage) {
+        return new TwilioException(Kind.PERMANENT, httpStatus, code, message, null, null, twilioMessage);
     }
 
     /** How long Twilio asked us to wait before trying again ({@code Retry-After}), when it said. */

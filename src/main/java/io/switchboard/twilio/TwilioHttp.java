@@ -236,7 +236,8 @@ final class TwilioHttp {
             return new TwilioException(Kind.RETRYABLE, status, code, text, null, retryAfter);
         }
         if (status >= 400 && status < 500) {
-            return new TwilioException(Kind.PERMANENT, status, code, text, null);
+            return TwilioException.refused(status, code, text,
+                    message == null || message.isBlank() ? null : redact(message, creds));
         }
         return new TwilioUnavailableException(effect == Effect.CREATE ? Kind.AMBIGUOUS : Kind.RETRYABLE, status, code,
                 text, null, retryAfter);

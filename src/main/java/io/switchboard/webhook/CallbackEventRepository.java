@@ -2,12 +2,15 @@ package io.switchboard.webhook;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.db.JsonColumns;
+import io.switchboard.tenant.OrganizationContents;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -15,7 +18,7 @@ import java.util.UUID;
  * and messages both list their events here. The rows are written by each feature's event repository.
  */
 @ApplicationScoped
-public class CallbackEventRepository {
+public class CallbackEventRepository implements OrganizationContents {
 
     /** The tables whose rows have events: the name is the table and the events' {@code resource_type}. */
     public enum Owner {
@@ -43,6 +46,27 @@ public class CallbackEventRepository {
     public CallbackEventRepository(Pool pool, JsonColumns json) {
         this.pool = pool;
         this.json = json;
+    }
+
+    /** Callback events hold nothing that must be deleted elsewhere first. */
+    @Override
+    public Uni<Map<String, Long>> remaining(SqlClient db, UUID organizationId) {
+        return Uni.createFrom().item(Map.of());
+    }
+
+    /**
+     * The organization's callback events, which have no foreign key to it (an event may arrive before its call is
+     * known): found through the sids of its calls and messages, which the events' sid index serves, before those go.
+     */
+    @Override
+    public Uni<Void> deleteUnlinked(SqlClient db, UUID organizationId) {
+        return db.preparedQuery("""
+                delete from communication_event
+                 where organization_id = $1
+                   and sid in (select sid from call where organization_id = $1 and sid is not null
+                               union all
+                               select sid from message where organization_id = $1 and sid is not null)""")
+                .execute(Tuple.of(organizationId)).replaceWithVoid();
     }
 
     /**

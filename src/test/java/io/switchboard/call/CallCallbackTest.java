@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -147,6 +148,47 @@ class CallCallbackTest {
         assertThat(call.getString("answeredAt")).isNotNull();
         assertThat(events(c, call.getString("id"))).extracting(e -> e.get("status"))
                 .containsExactly("completed", "in-progress", "ringing", "initiated");
+    }
+
+    @Test
+    void anAnsweredInboundCallKnowsWhenItWasAnswered() {
+        var c = connectedWithAgent("off");
+        String sid = callAndWait(c);
+        // A number's status callback gets only the completed event: the answer is its end less its duration.
+        assertThat(callbacksSent(sid).stream().map(CallCallbackTest::status).toList()).containsExactly("completed");
+
+        JsonPath call = awaitCall(c, sid, "completed");
+        assertThat(call.getString("answeredAt")).isNotNull();
+        assertThat(Instant.parse(call.getString("answeredAt")))
+                .isEqualTo(Instant.parse(call.getString("endedAt")).minusSeconds(call.getInt("durationSeconds")));
+
+        // A call that ended unanswered was never answered.
+        String busy = "CA" + SimAccount.hex(16);
+        SignedWebhook.post("/twilio/voice/status", status(c, busy, "busy", 0, "0"), c.account().authToken())
+                .then().statusCode(204);
+        assertThat(awaitCall(c, busy, "busy").getString("answeredAt")).isNull();
+    }
+
+    @Test
+    void aFailedCallCarriesTwiliosErrorMessage() {
+        var c = connectedWithAgent("off");
+        String sid = "CA" + SimAccount.hex(16);
+        var failed = status(c, sid, "failed", 0, "0");
+        failed.put("ErrorCode", List.of("31005"));
+        failed.put("ErrorMessage", List.of("Connection error"));
+        SignedWebhook.post("/twilio/voice/status", failed, c.account().authToken()).then().statusCode(204);
+        JsonPath call = awaitCall(c, sid, "failed");
+        assertThat(call.getInt("errorCode")).isEqualTo(31005);
+        assertThat(call.getString("errorMessage")).isEqualTo("Connection error");
+
+        // Without Twilio's words, what the code means, and where Twilio explains it.
+        String other = "CA" + SimAccount.hex(16);
+        var codeOnly = status(c, other, "failed", 0, "0");
+        codeOnly.put("ErrorCode", List.of("21215"));
+        SignedWebhook.post("/twilio/voice/status", codeOnly, c.account().authToken()).then().statusCode(204);
+        assertThat(awaitCall(c, other, "failed").getString("errorMessage"))
+                .isEqualTo("Geographic Permission configuration is not permitting call"
+                        + " (https://www.twilio.com/docs/api/errors/21215)");
     }
 
     @Test

@@ -38,7 +38,8 @@ class CallEventWriteTest {
         assertThat(write.from()).isEqualTo(CALLER);
         assertThat(write.to()).isEqualTo(NUMBER);
         assertThat(write.status()).isEqualTo("completed");
-        assertThat(write.answeredAt()).isNull();
+        assertThat(write.answeredAt()).as("a completed call was answered its duration before it ended")
+                .isEqualTo(AT_PARSED.minusSeconds(42));
         assertThat(write.endedAt()).isEqualTo(AT_PARSED);
         assertThat(write.durationSeconds()).isEqualTo(42);
         assertThat(write.errorCode()).as("0 is no error").isNull();
@@ -50,6 +51,52 @@ class CallEventWriteTest {
         assertThat(write.event().status()).isEqualTo("completed");
         assertThat(write.event().sequence()).isEqualTo(3);
         assertThat(write.event().dedupeKey()).isEqualTo(ACCOUNT + "|voice-status|" + SID + "|completed|3");
+    }
+
+    @Test
+    void aCallThatEndedUnansweredHasNoAnsweredTime() {
+        for (String status : List.of("busy", "no-answer", "failed", "canceled")) {
+            var write = CallEventWrite.statusCallback(webhook(null, "CallSid", SID, "CallStatus", status,
+                    "Timestamp", AT, "CallDuration", "0"), null);
+            assertThat(write.answeredAt()).as(status).isNull();
+            assertThat(write.endedAt()).as(status).isEqualTo(AT_PARSED);
+        }
+    }
+
+    @Test
+    void aCompletedCallReconciledWasAnsweredItsDurationBeforeItsEnd() {
+        var dialed = AT_PARSED.minusSeconds(60);
+        var completed = new io.switchboard.twilio.TwilioCall(SID, NUMBER, CALLER, "completed", "outbound-api", null,
+                42, dialed, dialed, AT_PARSED);
+        var write = CallEventWrite.reconciled(completed, SID, ACCOUNT);
+        assertThat(write.endedAt()).isEqualTo(AT_PARSED);
+        assertThat(write.answeredAt()).isEqualTo(AT_PARSED.minusSeconds(42));
+
+        var noAnswer = new io.switchboard.twilio.TwilioCall(SID, NUMBER, CALLER, "no-answer", "outbound-api", null,
+                0, dialed, dialed, AT_PARSED);
+        assertThat(CallEventWrite.reconciled(noAnswer, SID, ACCOUNT).answeredAt()).isNull();
+    }
+
+    @Test
+    void anErrorCodeComesWithTwiliosMessageOrWhatTheCodeMeans() {
+        var told = CallEventWrite.statusCallback(webhook(null, "CallSid", SID, "CallStatus", "failed",
+                "Timestamp", AT, "ErrorCode", "31005", "ErrorMessage", "Connection error"), null);
+        assertThat(told.errorCode()).isEqualTo(31005);
+        assertThat(told.errorMessage()).isEqualTo("Connection error");
+
+        var codeOnly = CallEventWrite.statusCallback(webhook(null, "CallSid", SID, "CallStatus", "failed",
+                "Timestamp", AT, "ErrorCode", "21215"), null);
+        assertThat(codeOnly.errorMessage()).isEqualTo("Geographic Permission configuration is not permitting call"
+                + " (https://www.twilio.com/docs/api/errors/21215)");
+        var unknown = CallEventWrite.statusCallback(webhook(null, "CallSid", SID, "CallStatus", "failed",
+                "Timestamp", AT, "ErrorCode", "39999"), null);
+        assertThat(unknown.errorMessage())
+                .isEqualTo("Twilio error 39999 (https://www.twilio.com/docs/api/errors/39999)");
+
+        var none = CallEventWrite.statusCallback(webhook(null, "CallSid", SID, "CallStatus", "completed",
+                "Timestamp", AT, "ErrorCode", "0", "ErrorMessage", "ignored without a code"), null);
+        assertThat(none.errorCode()).isNull();
+        assertThat(none.errorMessage()).isNull();
     }
 
     @Test
@@ -114,7 +161,7 @@ class CallEventWriteTest {
 
         Tuple tuple = CallEventRepository.tuple(write);
 
-        assertThat(tuple.size()).isEqualTo(22);
+        assertThat(tuple.size()).isEqualTo(23);
         assertThat(tuple.getValue(0)).isEqualTo(SID);
         assertThat(tuple.getValue(1)).isEqualTo("voice-status");
         assertThat(tuple.getValue(2)).isEqualTo("completed");
@@ -131,13 +178,16 @@ class CallEventWriteTest {
         assertThat(tuple.getValue(13)).isEqualTo("completed");
         assertThat(tuple.getValue(14)).isEqualTo(CallStatuses.TERMINAL);
         assertThat(tuple.getValue(15)).isEqualTo(13224);
-        assertThat(tuple.getValue(16)).isNull();
+        assertThat(tuple.getValue(16)).as("answered its duration before it ended")
+                .isEqualTo(AT_PARSED.minusSeconds(42));
         assertThat(tuple.getValue(17)).isEqualTo(AT_PARSED);
         assertThat(tuple.getValue(18)).isEqualTo(42);
         assertThat(tuple.getValue(19)).isNull();
         assertThat(tuple.getValue(20)).isEqualTo(ACCOUNT);
         // Built outside the signature check: no provider named, so nothing is restricted beyond the account.
         assertThat(tuple.getValue(21)).isNull();
+        assertThat(tuple.getValue(22)).isEqualTo(write.errorMessage()).asString()
+                .endsWith("https://www.twilio.com/docs/api/errors/13224)");
     }
 
     @Test
@@ -166,6 +216,7 @@ class CallEventWriteTest {
         assertThat(tuple.getValue(20)).isEqualTo(ACCOUNT);
         // Built outside the signature check: no provider named, so nothing is restricted beyond the account.
         assertThat(tuple.getValue(21)).isNull();
+        assertThat(tuple.getValue(22)).as("a recording carries no error message").isNull();
     }
 
     @Test

@@ -98,6 +98,22 @@ class OutboundCallTest {
     }
 
     @Test
+    void aCallTwilioRefusesCarriesTwiliosMessage() {
+        var s = setup();
+        // Outside the account's geographic permissions: Twilio refuses the create with 21215 and its message.
+        String batchId = create(s, List.of("+15005550003"));
+
+        Await.until(Duration.ofSeconds(10), () -> statuses(s.c(), batchId).equals(List.of("failed")),
+                "the refused call to fail");
+        var call = Api.as(s.c().org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200).extract()
+                .jsonPath().setRootPath("items[0]");
+        assertThat(call.getInt("errorCode")).isEqualTo(21215);
+        assertThat(call.getString("errorMessage"))
+                .isEqualTo("Account not authorized to call this number: geographic permissions");
+        assertThat(creates(s.c().account().accountSid())).extracting(Recorded.Request::status).containsExactly(400);
+    }
+
+    @Test
     void aCreateRefusedWith429IsPlacedOnceLater() {
         var s = setup();
         // More 429s than the client retries on its own (1 + 3): the dispatcher backs off and claims it again.

@@ -54,6 +54,7 @@ class DispatchTest {
                 sid             text unique,
                 status          text        not null default 'queued',
                 error_code      integer,
+                error_message   text,
                 pace_key        text        not null,
                 cost            integer     not null default 1,
                 withdrawn       boolean     not null default false,
@@ -565,6 +566,8 @@ class DispatchTest {
         assertThat(row.getInteger("error_code")).isEqualTo(21211);
         assertThat(row.getInteger("refused_code")).isEqualTo(21211);
         assertThat(row.getString("dispatch_error")).isEqualTo("refused (21211)");
+        assertThat(row.getString("error_message")).as("what the code means, since Twilio's words are not known")
+                .isEqualTo("Invalid 'To' Phone Number (https://www.twilio.com/docs/api/errors/21211)");
         assertThat(row.getOffsetDateTime("ended_at")).isNotNull();
     }
 
