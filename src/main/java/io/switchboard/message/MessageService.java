@@ -111,7 +111,8 @@ public class MessageService {
         }
         number = blankToNull(number);
         if (number != null && !PhoneNumbers.isE164(number)) {
-            throw ApiException.badRequest("number", "must be an E.164 phone number");
+            // An unencoded + reads as a space in a query string: the likeliest mistake, so the message says it.
+            throw ApiException.badRequest("number", "must be an E.164 phone number (in a query, + is written %2B)");
         }
         status = blankToNull(status);
         if (status != null && MessageStatuses.rank(status) == null) {

@@ -227,6 +227,9 @@ class OpenApiDocumentTest {
                 "in-progress", "completed", "busy", "no-answer", "failed", "canceled");
         assertThat(enumOf(property("CallView", "transferStatus"))).contains("dialing", "connected", "failed");
         assertThat(enumOf(property("CallView", "skipReason"))).contains("do_not_contact");
+        assertThat(enumOf(property("BatchView", "status"))).containsExactly("running", "paused", "canceled",
+                "finished");
+        assertThat(enumOf(property("DoNotContactView", "source"))).containsExactly("stop", "api");
     }
 
     private static Parameter queryParameter(String method, String path, String name) {
