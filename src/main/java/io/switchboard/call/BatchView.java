@@ -3,6 +3,7 @@ package io.switchboard.call;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A batch and its progress: {@code counts} of its calls by status (every attempt), {@code countsByAttempt} the same
@@ -14,7 +15,10 @@ import java.util.UUID;
  * @param status {@code running}, {@code paused}, {@code canceled}, or {@code finished} once every call was handed to
  *     Twilio or ended
  */
-public record BatchView(UUID id, UUID agentId, String status, int size, Map<String, Long> counts,
+public record BatchView(UUID id, UUID agentId,
+        @Schema(enumeration = {
+            "running", "paused", "canceled", "finished" }) String status,
+        int size, Map<String, Long> counts,
         Map<Integer, Map<String, Long>> countsByAttempt, Map<String, Long> skipped, long unsent,
         Pace pace, Long estimatedSecondsLeft, CallingWindow callingWindow, CallRetry retry, Instant createdAt,
         Instant pausedAt, Instant canceledAt) {

@@ -37,7 +37,7 @@ public class CallRepository {
                 .map(rows -> rows.iterator().hasNext() ? CallView.of(rows.iterator().next()) : null);
     }
 
-    /** Filters are optional (null: any); oldest first, keyset-paged on (created_at, id). */
+    /** Filters are optional (null: any); in the page's order, keyset-paged on (created_at, id). */
     public Uni<ListResponse<CallView>> list(UUID organizationId, UUID batchId, String status, String sid,
             PageRequest page) {
         var sql = new StringBuilder("select " + CallView.COLUMNS + " from call where organization_id = $1");
@@ -58,10 +58,14 @@ public class CallRepository {
             params.add(page.afterCreatedAt().atOffset(ZoneOffset.UTC));
             params.add(page.afterId());
             int at = params.size() - 1;
-            sql.append(" and (created_at, id) > ($").append(at).append(", $").append(at + 1).append(')');
+            sql.append(" and (created_at, id) ").append(page.descending() ? '<' : '>').append(" ($").append(at)
+                    .append(", $").append(at + 1).append(')');
         }
         params.add(page.fetchSize());
-        sql.append(" order by created_at, id limit $").append(params.size());
+        // The index call_organization (organization_id, created_at, id) serves both orders, read backwards for desc.
+        String direction = page.descending() ? " desc" : "";
+        sql.append(" order by created_at").append(direction).append(", id").append(direction).append(" limit $")
+                .append(params.size());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
                 .map(rows -> {
                     var calls = new ArrayList<CallView>();

@@ -3,6 +3,7 @@ package io.switchboard.call;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ItemsResponse;
+import io.switchboard.common.ListOrder;
 import io.switchboard.common.ListResponse;
 import io.switchboard.common.PageRequest;
 import io.switchboard.webhook.EventView;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -99,14 +101,23 @@ public class CallResource {
     }
 
     @Operation(summary = "List calls",
-            description = "The organization's calls, filtered by batch, status or Twilio CallSid.")
+            description = "The organization's calls, inbound and outbound, newest first unless order=asc; filtered by batch, status or Twilio CallSid.")
     @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @GET
-    public Uni<ListResponse<CallView>> list(@QueryParam("batchId") String batchId,
-            @QueryParam("status") String status, @QueryParam("sid") String sid,
+    public Uni<ListResponse<CallView>> list(
+            @Parameter(description = "Only the calls of this outbound batch.",
+                    schema = @Schema(format = "uuid")) @QueryParam("batchId") String batchId,
+            @Parameter(description = "Only the calls in this status.",
+                    schema = @Schema(enumeration = { "queued", "initiated", "ringing", "in-progress", "completed",
+                        "busy", "no-answer", "failed", "canceled" })) @QueryParam("status") String status,
+            @Parameter(description = "Only the call with this Twilio CallSid.",
+                    example = "CA0123456789abcdef0123456789abcdef") @QueryParam("sid") String sid,
+            @Parameter(description = ListOrder.NEWEST_FIRST,
+                    schema = @Schema(enumeration = { "desc", "asc" },
+                            defaultValue = "desc")) @QueryParam("order") String order,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
-        return calls.list(batchId, status, sid, PageRequest.of(limit, cursor));
+        return calls.list(batchId, status, sid, PageRequest.of(limit, cursor, order, ListOrder.DESC));
     }
 
     @Operation(summary = "Get a call", description = "One call, inbound or outbound.")

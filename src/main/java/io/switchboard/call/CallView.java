@@ -4,6 +4,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A call as the API shows it; {@code skipReason} says why an outbound call ended canceled without being placed
@@ -14,10 +15,23 @@ import java.util.UUID;
  * {@code transferredTo}, {@code transferStatus} (dialing, connected, failed) and {@code transferReason} (Twilio's
  * DialCallStatus or error code of a failure) describe the call's last transfer; null when it was never transferred.
  */
-public record CallView(UUID id, UUID batchId, String sid, String direction, String from, String to, UUID agentId,
-        String status, Integer errorCode, String errorMessage, Instant createdAt, Instant answeredAt, Instant endedAt,
-        Integer durationSeconds, String recordingUrl, String skipReason, UUID targetId, Integer attempt,
-        String answeredBy, String transferredTo, String transferStatus, String transferReason) {
+public record CallView(UUID id, UUID batchId, String sid,
+        @Schema(enumeration = {
+            "inbound", "outbound" }) String direction,
+        String from, String to, UUID agentId,
+        @Schema(enumeration = { "queued", "initiated", "ringing", "in-progress", "completed", "busy", "no-answer",
+            "failed", "canceled" }) String status,
+        Integer errorCode, String errorMessage, Instant createdAt, Instant answeredAt, Instant endedAt,
+        Integer durationSeconds, String recordingUrl,
+        @Schema(enumeration = { "do_not_contact", "agent_deleted", "caller_id_deleted" },
+                nullable = true) String skipReason,
+        UUID targetId, Integer attempt,
+        // Twilio's value as it came (not checked here, so not an enum a client could refuse a new value by).
+        @Schema(description = "Twilio's AnsweredBy, as Twilio sent it: human, machine_start, machine_end_beep, "
+                + "machine_end_silence, machine_end_other, fax or unknown.", nullable = true) String answeredBy,
+        String transferredTo,
+        @Schema(enumeration = { "dialing", "connected", "failed" }, nullable = true) String transferStatus,
+        String transferReason) {
 
     static final String COLUMNS =
             """

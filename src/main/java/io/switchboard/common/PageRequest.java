@@ -8,10 +8,11 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Keyset pagination over (createdAt, id): stable under concurrent inserts, unlike offsets. The cursor is opaque to
- * callers: the position of the last item of the previous page.
+ * Keyset pagination over (createdAt, id), in either {@link ListOrder}: stable under concurrent inserts, unlike
+ * offsets, and exact when rows share a createdAt (the id breaks the tie). The cursor is opaque to callers: the
+ * position of the last item of the previous page, and the order of that page when it was newest first.
  */
-public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
+public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, ListOrder order) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
@@ -22,23 +23,53 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
     static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    /** Parses {@code ?limit=} and {@code ?cursor=}; a bad value is a 400 naming the parameter. */
+    /** The mark of a newest-first cursor, after its position; an oldest-first cursor has none, as before orders. */
+    private static final String DESCENDING = "|desc";
+
+    /**
+     * Parses {@code ?limit=} and {@code ?cursor=} of a list that is only oldest first; a bad value is a 400 naming the
+     * parameter, and so is a cursor of a newest-first list.
+     */
     public static PageRequest of(Integer limit, String cursor) {
+        PageRequest page = of(limit, cursor, null, ListOrder.ASC);
+        if (page.order() != ListOrder.ASC) {
+            throw badCursor();
+        }
+        return page;
+    }
+
+    /**
+     * Parses {@code ?limit=}, {@code ?cursor=} and {@code ?order=} of a list offered in both orders; without an order
+     * the cursor's goes on, else {@code fallback}. An order that contradicts the cursor's is a 400 naming it: the next
+     * page of a list read newest first is never read oldest first from the same position (it would repeat rows).
+     */
+    public static PageRequest of(Integer limit, String cursor, String order, ListOrder fallback) {
         int size = limit == null ? DEFAULT_LIMIT : limit;
         if (size < 1 || size > MAX_LIMIT) {
             throw ApiException.badRequest("limit", "must be between 1 and " + MAX_LIMIT);
         }
+        ListOrder asked = order == null || order.isBlank() ? null : ListOrder.of(order, fallback);
         if (cursor == null || cursor.isBlank()) {
-            return new PageRequest(size, null, null);
+            return new PageRequest(size, null, null, asked == null ? fallback : asked);
         }
         String decoded = decodeCursor(cursor);
+        ListOrder cursorOrder = decoded.endsWith(DESCENDING) ? ListOrder.DESC : ListOrder.ASC;
+        if (cursorOrder == ListOrder.DESC) {
+            decoded = decoded.substring(0, decoded.length() - DESCENDING.length());
+        }
         int sep = decoded.indexOf('|');
         try {
             Instant at = Instant.parse(decoded.substring(0, sep));
             UUID id = UUID.fromString(decoded.substring(sep + 1));
             if (!at.isBefore(EARLIEST) && !at.isAfter(LATEST)) {
-                return new PageRequest(size, at, id);
+                if (asked != null && asked != cursorOrder) {
+                    throw ApiException.badRequest("order", "differs from the order of the cursor's list ("
+                            + cursorOrder.value() + ")");
+                }
+                return new PageRequest(size, at, id, cursorOrder);
             }
+        } catch (ApiException e) {
+            throw e;
         } catch (RuntimeException e) {
             // Not a position this API wrote: refused below.
         }
@@ -88,7 +119,11 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
     }
 
     public static PageRequest first(int limit) {
-        return new PageRequest(limit, null, null);
+        return new PageRequest(limit, null, null, ListOrder.ASC);
+    }
+
+    public boolean descending() {
+        return order == ListOrder.DESC;
     }
 
     public boolean hasCursor() {
@@ -106,6 +141,7 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId) {
         }
         List<E> page = rows.subList(0, limit);
         E last = page.get(limit - 1);
-        return new ListResponse<>(List.copyOf(page), encodeCursor(createdAt.apply(last) + "|" + id.apply(last)));
+        return new ListResponse<>(List.copyOf(page), encodeCursor(createdAt.apply(last) + "|" + id.apply(last)
+                + (descending() ? DESCENDING : "")));
     }
 }

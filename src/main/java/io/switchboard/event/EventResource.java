@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -33,7 +34,14 @@ public class EventResource {
     @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @GET
-    public Uni<ListResponse<EventView>> list(@QueryParam("type") String type, @QueryParam("after") String after,
+    public Uni<ListResponse<EventView>> list(
+            @Parameter(description = "Only the events of this type.", schema = @Schema(enumeration = {
+                "call.initiated", "call.ringing", "call.answered", "call.completed", "call.recording.completed",
+                "message.sent", "message.delivered", "message.read", "message.failed", "message.received",
+                "batch.finished", "number.imported", "number.deleted", "provider.verification_failed",
+                "subscription.paused", "ping" })) @QueryParam("type") String type,
+            @Parameter(description = "An event id: the events after it, oldest first. Not with cursor.",
+                    schema = @Schema(format = "uuid")) @QueryParam("after") String after,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return events.list(type, after, limit, cursor);
     }

@@ -2,12 +2,15 @@ package io.switchboard.message;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
 import io.switchboard.webhook.CallbackEventRepository;
 import io.switchboard.webhook.EventView;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,6 +36,58 @@ public class MessageRepository {
                 + " from message where organization_id = $1 and id = $2")
                 .execute(Tuple.of(organizationId, id))
                 .map(rows -> rows.iterator().hasNext() ? MessageView.of(rows.iterator().next()) : null);
+    }
+
+    /** What a message list keeps, each null for any: a direction, either party's number, a status, a time range. */
+    record Filter(String direction, String number, String status, OffsetDateTime after, OffsetDateTime before) {
+    }
+
+    /**
+     * The organization's messages matching the filter, in the page's order, keyset-paged on (created_at, id). The
+     * index message_organization (organization_id, created_at, id) serves both orders (read backwards for desc) and
+     * the time range; a number is found through message_organization_from and _to (V25), one for each party.
+     */
+    public Uni<ListResponse<MessageView>> list(UUID organizationId, Filter filter, PageRequest page) {
+        var sql = new StringBuilder("select " + MessageView.COLUMNS + " from message where organization_id = $1");
+        var params = new ArrayList<Object>(List.of(organizationId));
+        if (filter.direction() != null) {
+            params.add(filter.direction());
+            sql.append(" and direction = $").append(params.size());
+        }
+        if (filter.number() != null) {
+            params.add(filter.number());
+            sql.append(" and (from_number = $").append(params.size()).append(" or to_number = $")
+                    .append(params.size()).append(')');
+        }
+        if (filter.status() != null) {
+            params.add(filter.status());
+            sql.append(" and status = $").append(params.size());
+        }
+        if (filter.after() != null) {
+            params.add(filter.after());
+            sql.append(" and created_at >= $").append(params.size());
+        }
+        if (filter.before() != null) {
+            params.add(filter.before());
+            sql.append(" and created_at < $").append(params.size());
+        }
+        if (page.hasCursor()) {
+            params.add(page.afterCreatedAt().atOffset(ZoneOffset.UTC));
+            params.add(page.afterId());
+            int at = params.size() - 1;
+            sql.append(" and (created_at, id) ").append(page.descending() ? '<' : '>').append(" ($").append(at)
+                    .append(", $").append(at + 1).append(')');
+        }
+        params.add(page.fetchSize());
+        String direction = page.descending() ? " desc" : "";
+        sql.append(" order by created_at").append(direction).append(", id").append(direction).append(" limit $")
+                .append(params.size());
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
+                .map(rows -> {
+                    var messages = new ArrayList<MessageView>();
+                    rows.forEach(row -> messages.add(MessageView.of(row)));
+                    return page.toResponse(messages, MessageView::createdAt, MessageView::id);
+                });
     }
 
     /** Every event stored for the message, oldest first; null when the message is not the organization's. */

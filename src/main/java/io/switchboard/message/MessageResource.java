@@ -3,7 +3,9 @@ package io.switchboard.message;
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.ApiException;
 import io.switchboard.common.ItemsResponse;
+import io.switchboard.common.ListOrder;
 import io.switchboard.common.ListResponse;
+import io.switchboard.common.PageRequest;
 import io.switchboard.webhook.EventView;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
@@ -16,12 +18,14 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-@Tag(name = "Messages", description = "SMS sent from the organization's numbers, and the recipients who opted out.")
+@Tag(name = "Messages",
+        description = "SMS sent from and received by the organization's numbers, and the recipients who opted out.")
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", ref = "Unauthorized")
 @Path("/v1")
@@ -45,6 +49,36 @@ public class MessageResource {
     @ResponseStatus(202)
     public Uni<MessageView> send(@NotNull SendMessageRequest request) {
         return messages.send(request);
+    }
+
+    @Operation(summary = "List messages",
+            description = "The organization's messages, sent and received, newest first unless order=asc; filtered by direction, number, status and time.")
+    @APIResponse(responseCode = "200", description = "OK")
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @GET
+    @Path("/messages")
+    public Uni<ListResponse<MessageView>> list(
+            @Parameter(description = "inbound: received by the organization's numbers; outbound: sent from them.",
+                    schema = @Schema(
+                            enumeration = { "inbound", "outbound" })) @QueryParam("direction") String direction,
+            @Parameter(description = "Only the messages from or to this number (E.164).",
+                    example = "+14155550100") @QueryParam("number") String number,
+            @Parameter(description = "Only the messages in this status.",
+                    schema = @Schema(enumeration = { "accepted", "scheduled", "queued", "sending", "sent", "receiving",
+                        "partially_delivered", "delivered", "undelivered", "failed", "canceled", "received",
+                        "read" })) @QueryParam("status") String status,
+            @Parameter(description = "Only the messages created at or after this instant (ISO-8601).",
+                    schema = @Schema(format = "date-time"),
+                    example = "2024-05-01T00:00:00Z") @QueryParam("after") String after,
+            @Parameter(description = "Only the messages created before this instant (ISO-8601).",
+                    schema = @Schema(format = "date-time"),
+                    example = "2024-05-02T00:00:00Z") @QueryParam("before") String before,
+            @Parameter(description = ListOrder.NEWEST_FIRST,
+                    schema = @Schema(enumeration = { "desc", "asc" },
+                            defaultValue = "desc")) @QueryParam("order") String order,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return messages.list(direction, number, status, after, before,
+                PageRequest.of(limit, cursor, order, ListOrder.DESC));
     }
 
     @Operation(summary = "Get a message", description = "One message with its delivery status.")

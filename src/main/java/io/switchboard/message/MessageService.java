@@ -12,6 +12,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
@@ -89,12 +90,41 @@ public class MessageService {
                 .chain(from -> outbound.insert(db, organization, id, from, request.to(), request.body(), encoding,
                         segments, now, callId)
                         .chain(() -> dispatch.ensurePace(db, OutboundMessageRepository.DISPATCH, from.number()))
-                        .replaceWith(() -> new MessageView(id, request.to(), from.number(), request.body(),
+                        .replaceWith(() -> new MessageView(id, "outbound", request.to(), from.number(), request.body(),
                                 "queued", encoding, segments, null, null, now.toInstant(), null, callId))));
     }
 
     public Uni<MessageView> find(UUID id) {
         return messages.find(tenant.requireOrganization(), id);
+    }
+
+    /**
+     * The caller's messages; every filter is optional, and a bad one is a 400 naming it. {@code after} and
+     * {@code before} are ISO-8601 instants bounding createdAt: from {@code after} (inclusive) to {@code before}
+     * (exclusive), so consecutive ranges neither overlap nor leave a gap.
+     */
+    public Uni<ListResponse<MessageView>> list(String direction, String number, String status, String after,
+            String before, PageRequest page) {
+        direction = blankToNull(direction);
+        if (direction != null && !direction.equals("inbound") && !direction.equals("outbound")) {
+            throw ApiException.badRequest("direction", "must be inbound or outbound");
+        }
+        number = blankToNull(number);
+        if (number != null && !PhoneNumbers.isE164(number)) {
+            // An unencoded + reads as a space in a query string: the likeliest mistake, so the message says it.
+            throw ApiException.badRequest("number", "must be an E.164 phone number (in a query, + is written %2B)");
+        }
+        status = blankToNull(status);
+        if (status != null && MessageStatuses.rank(status) == null) {
+            throw ApiException.badRequest("status", "is not a message status");
+        }
+        OffsetDateTime from = instant("after", after);
+        OffsetDateTime until = instant("before", before);
+        if (from != null && until != null && !until.isAfter(from)) {
+            throw ApiException.badRequest("before", "must be later than after");
+        }
+        return messages.list(tenant.requireOrganization(),
+                new MessageRepository.Filter(direction, number, status, from, until), page);
     }
 
     /** Null when the message is not the caller's. */
@@ -105,6 +135,28 @@ public class MessageService {
     public Uni<ListResponse<OptOutView>> optOuts(Integer limit, String cursor) {
         return messages.optOuts(tenant.requireOrganization(), PageRequest.of(limit, null).limit(),
                 PageRequest.afterNumber(cursor));
+    }
+
+    /** An ISO-8601 instant ({@code 2024-05-01T12:00:00Z}, an offset allowed) within what createdAt can hold. */
+    private static OffsetDateTime instant(String field, String value) {
+        value = blankToNull(value);
+        if (value == null) {
+            return null;
+        }
+        try {
+            var at = OffsetDateTime.parse(value).withOffsetSameInstant(ZoneOffset.UTC);
+            // PostgreSQL's timestamptz holds years 4713 BC to 294276 AD; a wider instant would fail in the database.
+            if (at.getYear() >= 1 && at.getYear() <= 9999) {
+                return at;
+            }
+        } catch (DateTimeParseException e) {
+            // Refused below.
+        }
+        throw ApiException.badRequest(field, "must be an ISO-8601 date and time, such as 2024-05-01T12:00:00Z");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** Lets the number be messaged again; 404 when it had not opted out. */

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -54,8 +55,12 @@ public class PhoneNumberResource {
     @APIResponse(responseCode = "200", description = "OK")
     @APIResponse(responseCode = "400", ref = "BadRequest")
     @GET
-    public Uni<ListResponse<PhoneNumberView>> list(@QueryParam("providerId") String providerId,
-            @QueryParam("agentId") String agentId, @QueryParam("limit") Integer limit,
+    public Uni<ListResponse<PhoneNumberView>> list(
+            @Parameter(description = "Only the numbers of this provider.",
+                    schema = @Schema(format = "uuid")) @QueryParam("providerId") String providerId,
+            @Parameter(description = "Only the numbers assigned to this agent.",
+                    schema = @Schema(format = "uuid")) @QueryParam("agentId") String agentId,
+            @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
         return numbers.list(PhoneNumberService.parseId(providerId, "providerId").orElse(null),
                 PhoneNumberService.parseId(agentId, "agentId").orElse(null), PageRequest.of(limit, cursor));
@@ -91,7 +96,9 @@ public class PhoneNumberResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    public Uni<Void> delete(@PathParam("id") UUID id, @QueryParam("force") boolean force) {
+    public Uni<Void> delete(@PathParam("id") UUID id,
+            @Parameter(description = "true: release the number even when restoring its previous configuration in "
+                    + "Twilio fails.", schema = @Schema(defaultValue = "false")) @QueryParam("force") boolean force) {
         return numbers.delete(id, force);
     }
 }

@@ -16,6 +16,7 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -112,7 +113,10 @@ public class ProviderResource {
     @DELETE
     @Path("/{id}")
     @ResponseStatus(204)
-    public Uni<Void> delete(@PathParam("id") UUID id, @QueryParam("force") boolean force) {
+    public Uni<Void> delete(@PathParam("id") UUID id,
+            @Parameter(description = "true: delete the provider even when removing its trunk and credential list "
+                    + "from the Twilio account fails (they are kept there).",
+                    schema = @Schema(defaultValue = "false")) @QueryParam("force") boolean force) {
         return providers.delete(id, force);
     }
 

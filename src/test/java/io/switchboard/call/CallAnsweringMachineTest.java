@@ -207,7 +207,8 @@ class CallAnsweringMachineTest {
     }
 
     private static JsonPath calls(Connected c, String batchId) {
-        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200).extract().jsonPath();
+        return Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200).extract()
+                .jsonPath();
     }
 
     private static JsonPath awaitEnded(Connected c, String batchId) {

@@ -219,7 +219,7 @@ class CallBatchControlsTest {
     }
 
     private static List<String> sids(Setup s, String batchId) {
-        return Api.as(s.c().org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+        return Api.as(s.c().org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200)
                 .extract().jsonPath().getList("items.sid");
     }
 }

@@ -111,7 +111,7 @@ class CallComplianceTest {
     }
 
     private static List<String> field(Connected c, String batchId, String name) {
-        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+        return Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200)
                 .extract().jsonPath().getList("items." + name);
     }
 

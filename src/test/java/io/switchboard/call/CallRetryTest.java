@@ -265,7 +265,8 @@ class CallRetryTest {
     }
 
     private static JsonPath calls(Connected c, String batchId) {
-        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200).extract().jsonPath();
+        return Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200).extract()
+                .jsonPath();
     }
 
     private static long ended(Connected c, String batchId) {

@@ -49,7 +49,8 @@ class CallerIdTest {
                 .body(Map.of("agentId", agentId, "targetNumbers", List.of(manhattan, oakland, denver), "from", "auto"))
                 .post("/v1/calls").then().statusCode(202).extract().path("batchId");
 
-        var calls = Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200).extract().jsonPath();
+        var calls = Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200).extract()
+                .jsonPath();
         assertThat(calls.getList("items.to")).containsExactly(manhattan, oakland, denver);
         assertThat(calls.getList("items.from")).containsExactly(newYork, sanFrancisco, sanFrancisco);
         Await.until(Duration.ofSeconds(15), () -> creates(c).size() == 3, "the three calls placed");

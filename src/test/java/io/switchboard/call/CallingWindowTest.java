@@ -146,7 +146,7 @@ class CallingWindowTest {
     }
 
     private static List<String> statuses(Connected c, String batchId) {
-        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+        return Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200)
                 .extract().jsonPath().getList("items.status");
     }
 

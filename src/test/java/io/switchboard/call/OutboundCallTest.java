@@ -87,7 +87,8 @@ class OutboundCallTest {
                     .isGreaterThanOrEqualTo(Duration.ofMillis(900));
         }
         // Each row carries the sid of the one call Twilio placed for it.
-        var rows = Api.as(s.c().org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200).extract().jsonPath();
+        var rows = Api.as(s.c().org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200).extract()
+                .jsonPath();
         for (int i = 0; i < 3; i++) {
             String sid = rows.getString("items[" + i + "].sid");
             SimulatedCall call = simulator.call(sid).orElseThrow();
@@ -383,12 +384,12 @@ class OutboundCallTest {
     }
 
     private static List<String> statuses(Connected c, String batchId) {
-        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+        return Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200)
                 .extract().jsonPath().getList("items.status");
     }
 
     private static List<String> sids(Connected c, String batchId) {
-        return Api.as(c.org()).get("/v1/calls?batchId=" + batchId).then().statusCode(200)
+        return Api.as(c.org()).get("/v1/calls?order=asc&batchId=" + batchId).then().statusCode(200)
                 .extract().jsonPath().getList("items.sid");
     }
 }

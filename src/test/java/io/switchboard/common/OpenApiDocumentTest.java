@@ -8,11 +8,13 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
+import io.switchboard.event.EventTypes;
 import io.switchboard.tenant.OperatorAccess;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -53,6 +55,9 @@ class OpenApiDocumentTest {
      */
     private static final Map<String, Set<String>> BUILT_STATUSES = Map.of(
             "POST /v1/do-not-contact", Set.of("200", "201"));
+
+    /** Query parameters that take one of a few values wherever they appear. */
+    private static final Set<String> ENUMERATED_PARAMETERS = Set.of("order", "status", "direction", "type");
 
     private static OpenAPI document;
 
@@ -170,6 +175,68 @@ class OpenApiDocumentTest {
         Schema<?> to = property("SendMessageRequest", "to");
         assertThat(to.getExample() != null || to.getExamples() != null).as("SendMessageRequest.to has an example")
                 .isTrue();
+    }
+
+    /**
+     * Every query parameter of a {@code /v1} operation says what it does, and the ones with allowed values list them
+     * (a client generator turns them into enums; a newcomer need not guess from 400s).
+     */
+    @Test
+    void everyQueryParameterIsDescribedAndTheEnumeratedOnesListTheirValues() {
+        var problems = new ArrayList<String>();
+        var described = new TreeMap<String, Integer>();
+        v1Operations().forEach((key, operation) -> {
+            for (Parameter parameter : operation.getParameters() == null ? List.<Parameter>of()
+                    : operation.getParameters()) {
+                if (!"query".equals(parameter.getIn())) {
+                    continue;
+                }
+                described.merge(parameter.getName(), 1, Integer::sum);
+                if (blank(parameter.getDescription())) {
+                    problems.add(key + " ?" + parameter.getName() + ": no description");
+                }
+                if (ENUMERATED_PARAMETERS.contains(parameter.getName())
+                        && (parameter.getSchema() == null || enumOf(parameter.getSchema()).isEmpty())) {
+                    problems.add(key + " ?" + parameter.getName() + ": no allowed values");
+                }
+            }
+        });
+        assertThat(problems).isEmpty();
+        assertThat(described).containsKeys("limit", "cursor", "order", "status", "direction", "number", "force");
+        assertThat(enumOf(queryParameter("GET", "/v1/messages", "order").getSchema())).containsExactly("desc", "asc");
+        assertThat(queryParameter("GET", "/v1/calls", "order").getSchema().getDefault()).isEqualTo("desc");
+        assertThat(enumOf(queryParameter("GET", "/v1/messages", "direction").getSchema()))
+                .containsExactly("inbound", "outbound");
+        assertThat(enumOf(queryParameter("GET", "/v1/calls", "status").getSchema())).contains("in-progress",
+                "no-answer");
+        assertThat(enumOf(queryParameter("GET", "/v1/events", "type").getSchema()))
+                .containsExactlyElementsOf(EventTypes.NAMES);
+        Schema<?> limit = queryParameter("GET", "/v1/agents", "limit").getSchema();
+        assertThat(limit.getMinimum()).isEqualByComparingTo("1");
+        assertThat(limit.getMaximum()).isEqualByComparingTo(String.valueOf(PageRequest.MAX_LIMIT));
+    }
+
+    /** The fields of a response that take one of a few values list them: statuses, directions, reasons. */
+    @Test
+    void responseSchemasListTheValuesOfTheirEnumeratedFields() {
+        assertThat(enumOf(property("MessageView", "direction"))).containsExactly("inbound", "outbound");
+        assertThat(enumOf(property("MessageView", "status"))).contains("queued", "delivered", "received", "read");
+        assertThat(enumOf(property("MessageView", "encoding"))).containsExactly("GSM-7", "UCS-2");
+        assertThat(enumOf(property("CallView", "direction"))).containsExactly("inbound", "outbound");
+        assertThat(enumOf(property("CallView", "status"))).containsExactly("queued", "initiated", "ringing",
+                "in-progress", "completed", "busy", "no-answer", "failed", "canceled");
+        assertThat(enumOf(property("CallView", "transferStatus"))).contains("dialing", "connected", "failed");
+        assertThat(enumOf(property("CallView", "skipReason"))).contains("do_not_contact");
+        assertThat(enumOf(property("BatchView", "status"))).containsExactly("running", "paused", "canceled",
+                "finished");
+        assertThat(enumOf(property("DoNotContactView", "source"))).containsExactly("stop", "api");
+    }
+
+    private static Parameter queryParameter(String method, String path, String name) {
+        Operation operation = operation(method, path);
+        assertThat(operation).as(method + " " + path).isNotNull();
+        return operation.getParameters().stream().filter(p -> "query".equals(p.getIn()) && name.equals(p.getName()))
+                .findFirst().orElseThrow(() -> new AssertionError(method + " " + path + " has no ?" + name));
     }
 
     /** The Twilio-facing webhooks are documented as such: signed by Twilio, form bodies, no bearer scheme. */
