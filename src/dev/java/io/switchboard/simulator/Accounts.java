@@ -39,9 +39,28 @@ class Accounts {
         });
     }
 
+    /** Every account and what it owns, to be {@link #restore restored} by a later run. */
+    synchronized JsonObject saved() {
+        return SimulatorState.save(accounts.values());
+    }
+
+    /**
+     * The saved accounts replace the configured ones of the same SID, and the configured numbers each keeps are
+     * added back when missing (the configuration may have gained one since).
+     */
+    synchronized void restore(JsonObject state) {
+        SimulatorState.load(state).forEach(account -> accounts.put(account.sid, account));
+        config.accounts().forEach((sid, account) -> account.numbers().orElse(List.of())
+                .forEach(number -> addNumber(sid, number)));
+    }
+
+    /** A new account; an existing SID is refused (409), never replaced with its numbers, keys and trunks. */
     synchronized void create(String accountSid, String authToken) {
         if (!Sids.isSid("AC", accountSid) || authToken == null || authToken.isBlank()) {
             throw new IllegalArgumentException("an account needs an AC SID and an auth token");
+        }
+        if (accounts.containsKey(accountSid)) {
+            throw new SimError(409, 409, "The account " + accountSid + " exists already");
         }
         accounts.put(accountSid, new SimAccount(accountSid, authToken));
     }
@@ -92,6 +111,9 @@ class Accounts {
     }
 
     synchronized void rotateAuthToken(String accountSid, String newToken) {
+        if (newToken == null || newToken.isBlank()) {
+            throw new IllegalArgumentException("an auth token must not be blank");
+        }
         require(accountSid).authToken = newToken;
     }
 
