@@ -1,6 +1,7 @@
 package io.switchboard.dev;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -32,7 +33,9 @@ class DevSeedAtStart {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!config.enabled()) {
+        // quarkus:dev only: the bench scripts run this dev build as a packaged simulator (profile dev, their own
+        // database), where a seeded number on account 1 would be in their way.
+        if (!config.enabled() || LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             return;
         }
         // Hibernate Reactive opens its session only on a duplicated context marked safe, as a request's is.

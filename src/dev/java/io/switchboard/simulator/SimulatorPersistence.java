@@ -1,6 +1,7 @@
 package io.switchboard.simulator;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +32,14 @@ class SimulatorPersistence {
     private final Accounts accounts;
     private final Path file;
 
+    /**
+     * quarkus:dev only: the bench scripts run this dev build as a packaged simulator (profile dev), and each of their
+     * runs starts from the configured accounts.
+     */
+    private static boolean keeps() {
+        return LaunchMode.current() == LaunchMode.DEVELOPMENT;
+    }
+
     SimulatorPersistence(Accounts accounts,
             @ConfigProperty(name = "switchboard.dev.data-directory", defaultValue = "target/dev-data") Path directory) {
         this.accounts = accounts;
@@ -39,6 +48,9 @@ class SimulatorPersistence {
 
     /** Before anything else observes the start: the dev seeding asks the simulator for its accounts. */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) throws IOException {
+        if (!keeps()) {
+            return;
+        }
         if (Files.exists(file)) {
             accounts.restore(new JsonObject(Files.readString(file)));
             LOG.infof("simulator: accounts restored from %s", file);
@@ -46,6 +58,9 @@ class SimulatorPersistence {
     }
 
     void onStop(@Observes ShutdownEvent event) throws IOException {
+        if (!keeps()) {
+            return;
+        }
         Files.createDirectories(file.getParent());
         // Written beside and moved, so that a stop cut short never leaves half a file to be read at the next start.
         Path written = file.resolveSibling(file.getFileName() + ".tmp");
