@@ -39,6 +39,21 @@ class Accounts {
         });
     }
 
+    /** Every account and what it owns, to be {@link #restore restored} by a later run. */
+    synchronized JsonObject saved() {
+        return SimulatorState.save(accounts.values());
+    }
+
+    /**
+     * The saved accounts replace the configured ones of the same SID, and the configured numbers each keeps are
+     * added back when missing (the configuration may have gained one since).
+     */
+    synchronized void restore(JsonObject state) {
+        SimulatorState.load(state).forEach(account -> accounts.put(account.sid, account));
+        config.accounts().forEach((sid, account) -> account.numbers().orElse(List.of())
+                .forEach(number -> addNumber(sid, number)));
+    }
+
     /**
      * A new account. An existing SID is refused ({@link IllegalStateException}): replacing it would silently drop its
      * numbers, keys and trunks; rotate its token with {@link #createSecondaryAuthToken} and {@link #promote} instead.
@@ -136,6 +151,9 @@ class Accounts {
     }
 
     synchronized void rotateAuthToken(String accountSid, String newToken) {
+        if (newToken == null || newToken.isBlank()) {
+            throw new IllegalArgumentException("an auth token must not be blank");
+        }
         require(accountSid).authToken = newToken;
     }
 

@@ -59,6 +59,13 @@ class AdminRoutes {
             String account = existing(ctx);
             return Map.of("accountSid", account, "authToken", simulator.promoteSecondaryAuthToken(account));
         }));
+        // As when the customer changes the token in Twilio's console: the old one stops working at once.
+        router.post("/admin/accounts/:sid/auth-token").handler(ctx -> reply(ctx, 200, ctx.body().asJsonObject(),
+                body -> {
+                    String token = body.getString("authToken", UUID.randomUUID().toString().replace("-", ""));
+                    simulator.rotateAuthToken(ctx.pathParam("sid"), token);
+                    return Map.of("accountSid", ctx.pathParam("sid"), "authToken", token);
+                }));
         router.post("/admin/accounts/:sid/api-keys").handler(ctx -> reply(ctx, 201, ctx.body().asJsonObject(),
                 body -> {
                     String keySid = body.getString("sid", Sids.next("SK"));

@@ -8,16 +8,23 @@ import java.util.Map;
 /** A SIP credential list (2010 API) with its credentials; passwords are kept only to be checked, never shown. */
 final class SimCredentialList {
 
-    final String sid = Sids.next("CL");
+    final String sid;
     final String accountSid;
     final String friendlyName;
-    final Instant created = Instant.now();
+    final Instant created;
     final Map<String, Credential> credentials = new LinkedHashMap<>();
 
     record Credential(String sid, String username, String password, Instant created) {
     }
 
     SimCredentialList(String accountSid, String friendlyName) {
+        this(Sids.next("CL"), Instant.now(), accountSid, friendlyName);
+    }
+
+    /** A list as it was saved ({@link SimulatorState}). */
+    SimCredentialList(String sid, Instant created, String accountSid, String friendlyName) {
+        this.sid = sid;
+        this.created = created;
         this.accountSid = accountSid;
         this.friendlyName = friendlyName;
     }

@@ -9,11 +9,11 @@ import java.time.Instant;
  */
 final class SimNumber {
 
-    final String sid = Sids.next("PN");
+    final String sid;
     final String accountSid;
     final String phoneNumber;
-    final Instant created = Instant.now();
-    Instant updated = created;
+    final Instant created;
+    Instant updated;
     String friendlyName;
     String voiceUrl = "";
     String voiceMethod = "POST";
@@ -28,6 +28,14 @@ final class SimNumber {
     String smsApplicationSid;
 
     SimNumber(String accountSid, String phoneNumber) {
+        this(Sids.next("PN"), Instant.now(), accountSid, phoneNumber);
+    }
+
+    /** A number as it was saved ({@link SimulatorState}). */
+    SimNumber(String sid, Instant created, String accountSid, String phoneNumber) {
+        this.sid = sid;
+        this.created = created;
+        this.updated = created;
         this.accountSid = accountSid;
         this.phoneNumber = phoneNumber;
         this.friendlyName = NumberingPlan.nationalFormat(phoneNumber);

@@ -9,11 +9,11 @@ import java.util.Map;
 /** A SIP trunk (Trunking v1) with its attached credential lists and origination URLs. */
 final class SimTrunk {
 
-    final String sid = Sids.next("TK");
+    final String sid;
     final String accountSid;
     final String friendlyName;
     final String domainName;
-    final Instant created = Instant.now();
+    final Instant created;
     /** Attached credential list SID to the time it was attached. */
     final Map<String, Instant> credentialLists = new LinkedHashMap<>();
     final Map<String, OriginationUrl> originationUrls = new LinkedHashMap<>();
@@ -23,6 +23,13 @@ final class SimTrunk {
     }
 
     SimTrunk(String accountSid, String friendlyName, String domainName) {
+        this(Sids.next("TK"), Instant.now(), accountSid, friendlyName, domainName);
+    }
+
+    /** A trunk as it was saved ({@link SimulatorState}). */
+    SimTrunk(String sid, Instant created, String accountSid, String friendlyName, String domainName) {
+        this.sid = sid;
+        this.created = created;
         this.accountSid = accountSid;
         this.friendlyName = friendlyName;
         this.domainName = domainName;

@@ -1,6 +1,7 @@
 package io.switchboard.tenant;
 
 import io.quarkus.arc.All;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -59,6 +60,53 @@ public class OrganizationService {
         org.updatedAt = org.createdAt;
         return org.<Organization>persist()
                 .chain(saved -> issue(saved.id).map(key -> new CreatedOrganization(saved, key)));
+    }
+
+    /**
+     * Dev seeding: the organization with this id and an active key that is exactly {@code plainKey}, each created when
+     * absent, so that a kept dev database keeps one fixed organization and key across restarts. True when either was
+     * created. A key already issued to another organization is refused.
+     */
+    public Uni<Boolean> createIfAbsent(UUID id, String name, String plainKey) {
+        String hash = ApiKeys.hash(plainKey);
+        // Looked up before a transaction opens, so that none stays idle while the queries are first prepared.
+        return Panache.withSession(() -> Organization.<Organization>findById(id).chain(org -> keys
+                .findActiveByHashAcrossOrganizations(hash).map(key -> new Found(org != null, key))))
+                .chain(found -> {
+                    if (found.key() != null && !found.key().organizationId.equals(id)) {
+                        return Uni.createFrom().failure(
+                                new IllegalStateException("the key belongs to another organization"));
+                    }
+                    if (found.organization() && found.key() != null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return Panache.withTransaction(() -> (found.organization() ? Uni.createFrom().voidItem()
+                            : newOrganization(id, name).persist().replaceWithVoid())
+                            .chain(() -> found.key() != null ? Uni.createFrom().voidItem()
+                                    : keys.persistFor(id, newKey(plainKey)).replaceWithVoid()))
+                            .replaceWith(true);
+                });
+    }
+
+    private record Found(boolean organization, ApiKey key) {
+    }
+
+    private static Organization newOrganization(UUID id, String name) {
+        var org = new Organization();
+        org.id = id;
+        org.name = name;
+        org.createdAt = Instant.now();
+        org.updatedAt = org.createdAt;
+        return org;
+    }
+
+    private static ApiKey newKey(String plainKey) {
+        var key = new ApiKey();
+        key.id = UUID.randomUUID();
+        key.keyHash = ApiKeys.hash(plainKey);
+        key.keyPrefix = ApiKeys.displayPrefix(plainKey);
+        key.createdAt = Instant.now();
+        return key;
     }
 
     /** Operator: a new key for an existing organization. */

@@ -16,6 +16,7 @@ import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.switchboard.event.EventTypes;
 import io.switchboard.tenant.OperatorAccess;
+import io.switchboard.twilio.WebhookEndpoint;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
 import java.io.IOException;
@@ -239,16 +240,30 @@ class OpenApiDocumentTest {
                 .findFirst().orElseThrow(() -> new AssertionError(method + " " + path + " has no ?" + name));
     }
 
-    /** The Twilio-facing webhooks are documented as such: signed by Twilio, form bodies, no bearer scheme. */
+    /**
+     * Every route mounted under {@code /twilio} (each is built from a {@link WebhookEndpoint}) is documented as
+     * Twilio-facing: signed by Twilio, form bodies, no bearer scheme, its path parameter declared.
+     */
     @Test
     void theTwilioWebhooksAreDocumentedAsTwilioFacing() {
-        for (String path : List.of("/twilio/voice/inbound", "/twilio/messaging/inbound")) {
+        for (WebhookEndpoint endpoint : WebhookEndpoint.values()) {
+            String path = endpoint.pathParameter() == null ? endpoint.path()
+                    : endpoint.path("{" + endpoint.pathParameter() + "}");
             Operation operation = operation("POST", path);
             assertThat(operation).as(path).isNotNull();
+            assertThat(operation.getTags()).as(path).containsExactly("Twilio webhooks");
             assertThat(operation.getSecurity()).as(path).isEmpty();
             assertThat(operation.getParameters()).as(path).anySatisfy(p -> assertThat(
                     p.get$ref() == null ? p.getName() : p.get$ref()).contains("TwilioSignature"));
-            assertThat(operation.getRequestBody().getContent()).containsKey("application/x-www-form-urlencoded");
+            if (endpoint.pathParameter() != null) {
+                assertThat(operation.getParameters()).as(path).anySatisfy(p -> {
+                    assertThat(p.getName()).isEqualTo(endpoint.pathParameter());
+                    assertThat(p.getIn()).isEqualTo("path");
+                });
+            }
+            assertThat(operation.getRequestBody().getContent()).as(path)
+                    .containsKey("application/x-www-form-urlencoded");
+            assertThat(operation.getResponses()).as(path).containsKeys("200", "403");
         }
     }
 
