@@ -98,6 +98,20 @@ class AdminRoutes {
             }
             return null;
         }));
+        router.post("/admin/calls/:sid/refer").handler(ctx -> {
+            Uni<SimulatedRefer> outcome;
+            try {
+                var body = body(ctx.body().asJsonObject());
+                var headers = new java.util.LinkedHashMap<String, String>();
+                body.getJsonObject("headers", new JsonObject()).forEach(h -> headers.put(h.getKey(),
+                        String.valueOf(h.getValue())));
+                outcome = simulator.refer(ctx.pathParam("sid"), body.getString("referTo"), headers);
+            } catch (RuntimeException e) {
+                fail(ctx, e);
+                return;
+            }
+            outcome.subscribe().with(result -> write(ctx, 200, result), failure -> fail(ctx, failure));
+        });
         router.get("/admin/messages").handler(ctx -> reply(ctx, 200, null, body -> simulator.messages()));
         router.get("/admin/trunks").handler(ctx -> reply(ctx, 200, null,
                 body -> simulator.trunks().stream().map(JsonObject::getMap).toList()));

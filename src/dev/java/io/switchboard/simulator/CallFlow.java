@@ -369,19 +369,32 @@ class CallFlow {
             return Uni.combine().any().of(sleep(left), hangUp).replaceWithVoid();
         }
         var leg = new CompletableFuture<Void>();
+        var referred = new CompletableFuture<Twiml>();
         call.agentLegEnded = leg;
+        call.referred = referred;
         Map<String, List<String>> failure = AgentEndpoints.failure(verb);
         Uni<Optional<Map<String, List<String>>>> legEnd;
         if (failure != null) {
+            call.referDial = null;
             legEnd = sleep(timing.step()).map(v -> Optional.of(failure));
         } else {
+            call.referDial = twiml.referDial().orElse(null);
             Instant connected = Instant.now();
             var agentEnds = Uni.createFrom().completionStage(() -> leg.thenApply(v -> v))
                     .map(v -> Optional.of(AgentEndpoints.ended(verb, connected)));
+            var referEnds = Uni.createFrom().completionStage(() -> referred.thenApply(t -> t))
+                    .map(t -> Optional.<Map<String, List<String>>>empty());
             legEnd = Uni.combine().any().of(sleep(left).map(v -> Optional.<Map<String, List<String>>>empty()),
-                    hangUp.map(v -> Optional.<Map<String, List<String>>>empty()), agentEnds);
+                    hangUp.map(v -> Optional.<Map<String, List<String>>>empty()), agentEnds, referEnds);
         }
         return legEnd.chain(ended -> {
+            call.referDial = null;
+            if (referred.isDone() && !ended(call)) {
+                // The REFER took the caller from the agent: no action for the agent's verb, the referUrl's TwiML
+                // runs on the caller's leg instead, and the call goes on until a hang-up or its time is up.
+                return follow(call, referred.join(), authToken, timing).chain(() -> Uni.combine().any()
+                        .of(sleep(Duration.between(Instant.now(), until)), hangUp).replaceWithVoid());
+            }
             if (ended.isEmpty() || ended(call)) {
                 return none();
             }
@@ -391,6 +404,45 @@ class CallFlow {
                     authToken);
             return sender.send(delivery, false).map(reply -> recordTwiml(call.sid, verb.action(), reply))
                     .chain(next -> next.endsCall() ? none() : talk(call, authToken, next, timing, until, depth + 1));
+        });
+    }
+
+    /**
+     * The SIP agent of a live call sends a SIP REFER to {@code referTo} (its {@code Refer-To}), as
+     * https://www.twilio.com/docs/voice/api/refer-to-twilio describes: Twilio requests the agent's
+     * {@code <Dial referUrl>}, signed, with the call's parameters, {@code ReferTransferTarget} and the REFER's custom
+     * headers as {@code SipHeader_} parameters, and records the answer. TwiML: the agent's leg ends without its
+     * action, and the caller's leg runs that TwiML. A failed fetch (an HTTP error, or an answer that is not TwiML)
+     * refuses the transfer: with {@code answerOnBridge} the caller stays with the agent, without it the caller's leg
+     * was dropped already and the call ends. A dial without a referUrl keeps the call as it is (Twilio's alert 13802,
+     * https://www.twilio.com/docs/api/errors/13802).
+     *
+     * @throws SimError 409 when no SIP agent leg holds the call
+     */
+    Uni<SimulatedRefer> refer(SimCall call, String referTo, Map<String, String> headers, String authToken) {
+        Twiml.ReferDial dial = call.referDial;
+        var referred = call.referred;
+        if (dial == null || ended(call) || call.agentLegEnded.isDone() || referred.isDone()) {
+            // Twilio's "Refer not allowed on non-SIP call legs" (https://www.twilio.com/docs/api/errors/13801).
+            throw new SimError(409, 13801, "call " + call.sid + " is not held by a SIP agent's <Dial>");
+        }
+        if (dial.url() == null) {
+            return Uni.createFrom().item(new SimulatedRefer(false, 0, 13802));
+        }
+        var params = callParams(call, "in-progress");
+        put(params, "ReferTransferTarget", referTo);
+        headers.forEach((name, value) -> put(params, "SipHeader_" + name, value));
+        var delivery = new WebhookSender.Delivery("refer", call.sid, dial.method(), dial.url(), params, authToken);
+        return sender.send(delivery, false).map(reply -> {
+            Twiml answer = recordTwiml(call.sid, dial.url(), reply);
+            if (reply.ok() && answer.isValid() && !ended(call)) {
+                referred.complete(answer);
+                return new SimulatedRefer(true, reply.status(), null);
+            }
+            if (!dial.answerOnBridge()) {
+                endCall(call);
+            }
+            return new SimulatedRefer(false, reply.status(), null);
         });
     }
 

@@ -200,6 +200,24 @@ class Calls implements TwilioResource {
         return Optional.ofNullable(calls.get(sid)).map(SimCall::snapshot);
     }
 
+    /** See {@link TwilioSimulator#refer}. */
+    Uni<SimulatedRefer> refer(String sid, String referTo, Map<String, String> headers) {
+        var call = calls.get(sid);
+        if (call == null) {
+            throw SimError.notFound("/admin/calls/" + sid + "/refer");
+        }
+        if (referTo == null || referTo.isBlank()) {
+            throw new IllegalArgumentException("referTo is required");
+        }
+        return flow.refer(call, referTo, headers, accounts.get(call.accountSid).authToken);
+    }
+
+    /** See {@link TwilioSimulator#heldBySipAgent}. */
+    boolean heldBySipAgent(String sid) {
+        var call = calls.get(sid);
+        return call != null && call.referDial != null;
+    }
+
     /** See {@link TwilioSimulator#endAgentLeg}. */
     boolean endAgentLeg(String sid) {
         var call = calls.get(sid);

@@ -33,6 +33,13 @@ final class SimCall {
      * up its leg); replaced with a new one for each agent leg.
      */
     volatile CompletableFuture<Void> agentLegEnded = new CompletableFuture<>();
+    /** The referUrl of the {@code <Dial>} holding the call with its SIP agent; null while none does. */
+    volatile Twiml.ReferDial referDial;
+    /**
+     * Completed with the TwiML the referUrl answered when the SIP agent handed the caller on with a REFER: the agent's
+     * leg ends, and the caller's runs that TwiML; replaced with a new one for each agent leg.
+     */
+    volatile CompletableFuture<Twiml> referred = new CompletableFuture<>();
     /** Completed once the lifecycle has sent its last callback. */
     final CompletableFuture<SimulatedCall> finished = new CompletableFuture<>();
     String phoneNumberSid;

@@ -210,6 +210,21 @@ public class TwilioSimulator {
         return calls.endAgentLeg(sid);
     }
 
+    /**
+     * The SIP agent of a live call sends a SIP REFER to {@code referTo} (the {@code Refer-To} address, a {@code sip:}
+     * or {@code tel:} URI), with these custom headers: Twilio requests the agent's {@code <Dial referUrl>} and runs
+     * its TwiML on the caller's leg, or keeps the caller with the agent when it fails (see {@link CallFlow#refer}).
+     * Fails with a 409 {@link SimError} when no SIP agent's {@code <Dial>} holds the call.
+     */
+    public Uni<SimulatedRefer> refer(String callSid, String referTo, Map<String, String> headers) {
+        return calls.refer(callSid, referTo, headers);
+    }
+
+    /** Whether a SIP agent's {@code <Dial>} holds the call, so that the agent can send a REFER. */
+    public boolean heldBySipAgent(String callSid) {
+        return calls.heldBySipAgent(callSid);
+    }
+
     /** As {@link #deliverInboundCall(String, String)}, the call handled in {@code region} (and only seen there). */
     public Uni<InboundDelivery> deliverInboundCall(String to, String from, SimRegion region) {
         return calls.deliverInbound(to, from, region);

@@ -107,6 +107,27 @@ final class Twiml {
         return Optional.empty();
     }
 
+    /**
+     * Where a SIP agent's REFER goes: the {@code referUrl} (null when the dial has none) and {@code referMethod} of
+     * the {@code <Dial>} that reached it, and whether that dial has {@code answerOnBridge}
+     * (https://www.twilio.com/docs/voice/api/refer-to-twilio).
+     */
+    record ReferDial(String url, String method, boolean answerOnBridge) {
+    }
+
+    /**
+     * The referUrl of the first {@code <Dial>} of the answer when it dials a {@code <Sip>} noun: only a SIP leg can
+     * send a REFER; empty for any other verb or noun.
+     */
+    Optional<ReferDial> referDial() {
+        return agentVerb().filter(verb -> "Dial".equals(verb.verb()) && "Sip".equals(verb.noun())).map(verb -> {
+            var dial = (Element) document.getElementsByTagName("Dial").item(0);
+            String method = dial.getAttribute("referMethod");
+            return new ReferDial(resolve(dial.getAttribute("referUrl")), method.isEmpty() ? "POST" : method,
+                    "true".equals(dial.getAttribute("answerOnBridge")));
+        });
+    }
+
     private static Element firstElement(Element parent) {
         NodeList children = parent.getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {

@@ -2,13 +2,18 @@ package io.switchboard.call;
 
 import io.smallrye.mutiny.Uni;
 import io.switchboard.common.LogText;
+import io.switchboard.db.JsonColumns;
 import io.switchboard.routing.Route;
 import io.switchboard.routing.RoutingTable;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.switchboard.webhook.WebhookHandler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -27,15 +32,25 @@ import org.jboss.logging.Logger;
 public class AgentActionWebhook implements WebhookHandler {
 
     private static final Logger LOG = Logger.getLogger(AgentActionWebhook.class);
+    /** The member of a session's handoff data that names the transfer target. */
+    static final String HANDOFF_TARGET = "transferTo";
+    static final String HANDOFF_SOURCE = "handoff";
+    /** The type of the call event that records a fallback. */
+    static final String EVENT = "fallback";
 
     private final RoutingTable routing;
     private final CallEventRepository calls;
     private final CallTwiml twiml;
+    private final JsonColumns json;
+    private final AgentHandoff handoff;
 
-    public AgentActionWebhook(RoutingTable routing, CallEventRepository calls, CallTwiml twiml) {
+    public AgentActionWebhook(RoutingTable routing, CallEventRepository calls, CallTwiml twiml, JsonColumns json,
+            AgentHandoff handoff) {
         this.routing = routing;
         this.calls = calls;
         this.twiml = twiml;
+        this.json = json;
+        this.handoff = handoff;
     }
 
     @Override
@@ -48,6 +63,12 @@ public class AgentActionWebhook implements WebhookHandler {
         AgentOutcome outcome = AgentOutcome.of(webhook.params());
         boolean fallbackStep = WebhookEndpoint.STEP_FALLBACK.equals(ctx.request().getParam(WebhookEndpoint.STEP));
         UUID agentId = agentId(ctx);
+        String handoffTarget = outcome == AgentOutcome.ENDED && agentId != null
+                ? handoffTarget(webhook.param("HandoffData")) : null;
+        if (handoffTarget != null) {
+            handOff(webhook, ctx, agentId, handoffTarget);
+            return;
+        }
         if (outcome != AgentOutcome.UNREACHED || agentId == null) {
             answer(ctx, outcome == AgentOutcome.UNREACHED ? twiml.unreachable() : twiml.hangup());
             return;
@@ -56,14 +77,85 @@ public class AgentActionWebhook implements WebhookHandler {
                 fallbackStep ? "the transfer number" : "the endpoint", agentId,
                 fallbackStep ? "ending the call" : "falling back");
         if (fallbackStep) {
-            answer(ctx, twiml.unreachable());
+            recorded(webhook, agentId, "fallback", "message").subscribe().with(
+                    ignored -> answer(ctx, twiml.unreachable()), failure -> answer(ctx, twiml.unreachable()));
             return;
         }
-        agent(agentId, webhook).map(twiml::fallback).subscribe().with(answer -> answer(ctx, answer), failure -> {
-            LOG.errorf("call %s: agent %s: could not read its fallback: %s", LogText.safe(webhook.param("CallSid")),
-                    agentId, LogText.safe(failure.getMessage()));
-            answer(ctx, twiml.unreachable());
-        });
+        agent(agentId, webhook).call(agent -> recorded(webhook, agentId, "agent",
+                agent == null || agent.transferNumber() == null ? "message" : "transfer-number"))
+                .map(twiml::fallback).subscribe().with(answer -> answer(ctx, answer), failure -> {
+                    LOG.errorf("call %s: agent %s: could not read its fallback: %s",
+                            LogText.safe(webhook.param("CallSid")),
+                            agentId, LogText.safe(failure.getMessage()));
+                    answer(ctx, twiml.unreachable());
+                });
+    }
+
+    /**
+     * A ConversationRelay session the application ended with {@code {"type":"end","handoffData":"…"}}: Twilio passes
+     * that string to the {@code <Connect action>} as {@code HandoffData}
+     * (https://www.twilio.com/docs/voice/twiml/connect/conversationrelay). A JSON object with a {@code transferTo}
+     * (an E.164 number, {@code tel:} or {@code sip:} URI) asks to hand the caller to that target: the call's target,
+     * read as a SIP REFER's is; "" for a target that is not one (refused as invalid). Null for anything else (no
+     * handoff data, not JSON, no {@code transferTo}), which ends the call as before.
+     */
+    static String handoffTarget(String handoffData) {
+        if (handoffData == null || handoffData.isBlank() || !handoffData.strip().startsWith("{")) {
+            return null;
+        }
+        try {
+            Object to = new JsonObject(handoffData).getValue(HANDOFF_TARGET);
+            if (to == null) {
+                return null;
+            }
+            String target = to instanceof String text ? ReferWebhook.target(text) : null;
+            return target == null ? "" : target;
+        } catch (DecodeException | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The caller handed to the target the session named, as a transfer ({@link AgentHandoff}); a refused handoff ends
+     * the call as any other ended session does.
+     */
+    private void handOff(VerifiedWebhook webhook, RoutingContext ctx, UUID agentId, String target) {
+        handoff.transfer(webhook, agentId, target.isEmpty() ? null : target, HANDOFF_SOURCE).subscribe().with(
+                outcome -> {
+                    if (outcome.refusal() != null) {
+                        LOG.infof("call %s: handoff of agent %s refused (%s)", LogText.safe(webhook.param("CallSid")),
+                                agentId, outcome.refusal().reason());
+                    }
+                    answer(ctx, outcome.refusal() == null ? outcome.twiml() : twiml.hangup());
+                }, failure -> {
+                    LOG.errorf("call %s: handoff not handled: %s", LogText.safe(webhook.param("CallSid")),
+                            LogText.safe(failure.getMessage()));
+                    answer(ctx, twiml.hangup());
+                });
+    }
+
+    /**
+     * The fallback as an event of the call ({@code type: fallback}), so that the platform sees it: {@code status}
+     * where the caller went ({@code transfer-number}, or {@code message} and a hang-up), {@code Reason} why the agent
+     * (or, at the fallback step, the transfer number) was not reached, {@code Step} which. Stored once per step of a
+     * call, whatever Twilio redelivers; a failure to store it is logged, the caller answered all the same.
+     */
+    private Uni<Void> recorded(VerifiedWebhook webhook, UUID agentId, String step, String status) {
+        String sid = webhook.param("CallSid");
+        if (webhook.providerId() == null || sid == null) {
+            return Uni.createFrom().voidItem();
+        }
+        var params = new TreeMap<String, List<String>>();
+        params.put("Reason", List.of(AgentOutcome.reason(webhook.params())));
+        params.put("AgentId", List.of(agentId.toString()));
+        params.put("Step", List.of(step));
+        return calls.storeProviderEvent(webhook.providerId(), sid, EVENT, status, json.write(params),
+                EVENT + "|" + sid + "|" + step)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("call %s: fallback event not stored: %s", LogText.safe(sid),
+                            LogText.safe(failure.getMessage()));
+                    return null;
+                });
     }
 
     /** The agent named by the path, as the provider that signed the request may see it; null when none. */

@@ -49,6 +49,24 @@ enum AgentOutcome {
         return hasError(params) ? UNREACHED : ENDED;
     }
 
+    /**
+     * Why the agent was not reached, as the call's {@code fallback} event says: the {@code <Dial>}'s status
+     * ({@code busy}, {@code no-answer}, {@code failed}), else Twilio's error code, else {@code stream-error} or
+     * {@code session-failed}.
+     */
+    static String reason(FormParams params) {
+        String dialed = params.get("DialCallStatus");
+        if (dialed != null) {
+            return dialed;
+        }
+        String code = params.get("ErrorCode");
+        if (code != null && !code.isBlank() && !"0".equals(code)) {
+            return code;
+        }
+        String streamError = params.get("StreamError");
+        return streamError != null && !streamError.isBlank() ? "stream-error" : "session-failed";
+    }
+
     private static boolean hasError(FormParams params) {
         String code = params.get("ErrorCode");
         String streamError = params.get("StreamError");

@@ -37,8 +37,16 @@ public class CallControl {
      * has no such call.
      */
     public <T> Uni<T> serialized(UUID organizationId, UUID callId, Supplier<Uni<T>> work) {
+        return serialized(organizationId, callId, WAIT, work);
+    }
+
+    /**
+     * {@link #serialized(UUID, UUID, Supplier)} waiting at most {@code wait} for the lease: for a webhook that Twilio
+     * gives up on (and tries again) after its read timeout.
+     */
+    public <T> Uni<T> serialized(UUID organizationId, UUID callId, Duration wait, Supplier<Uni<T>> work) {
         UUID lease = UUID.randomUUID();
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = System.nanoTime() + wait.toNanos();
         return take(organizationId, callId, lease, deadline).chain(taken -> {
             if (!taken) {
                 return Uni.createFrom().nullItem();

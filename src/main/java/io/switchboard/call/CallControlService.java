@@ -37,25 +37,36 @@ public class CallControlService {
     private final TwilioClient twilio;
     private final MessageService messages;
     private final TenantContext tenant;
+    private final CallControl control;
 
-    CallControlService(LiveCallRepository calls, TwilioClient twilio, MessageService messages, TenantContext tenant) {
+    CallControlService(LiveCallRepository calls, TwilioClient twilio, MessageService messages, TenantContext tenant,
+            CallControl control) {
         this.calls = calls;
         this.twilio = twilio;
         this.messages = messages;
         this.tenant = tenant;
+        this.control = control;
     }
 
+    /**
+     * Hangs the call up under its control lease ({@link CallControl}), as a transfer runs: a hang-up asked for while a
+     * transfer is being placed waits for it (at most 10 s, then 409 {@code call_busy}), and is then decided on the
+     * call as it stands.
+     */
     public Uni<HangupView> hangup(UUID id) {
-        UUID organization = tenant.requireOrganization();
-        return calls.find(organization, id).chain(call -> call == null ? Uni.createFrom().nullItem()
-                : hangup(organization, call));
+        return serializedHangup(tenant.requireOrganization(), id);
     }
 
     /** {@link #hangup(UUID)} of the call Twilio knows by this CallSid. */
     public Uni<HangupView> hangupBySid(String sid) {
         UUID organization = tenant.requireOrganization();
         return calls.findBySid(organization, sid).chain(call -> call == null ? Uni.createFrom().nullItem()
-                : hangup(organization, call));
+                : serializedHangup(organization, call.id()));
+    }
+
+    private Uni<HangupView> serializedHangup(UUID organization, UUID id) {
+        return control.serialized(organization, id, () -> calls.find(organization, id)
+                .chain(call -> call == null ? Uni.createFrom().nullItem() : hangup(organization, call)));
     }
 
     /**
@@ -98,8 +109,9 @@ public class CallControlService {
     public Uni<RecordingView> recording(UUID id, RecordingRequest request) {
         UUID organization = tenant.requireOrganization();
         request.validate();
-        return calls.find(organization, id).chain(call -> call == null ? Uni.createFrom().nullItem()
-                : recording(organization, call, request));
+        // Under the call's control lease, as a hang-up and a transfer: one control request at a time per call.
+        return control.serialized(organization, id, () -> calls.find(organization, id)
+                .chain(call -> call == null ? Uni.createFrom().nullItem() : recording(organization, call, request)));
     }
 
     private Uni<RecordingView> recording(UUID organization, LiveCall call, RecordingRequest request) {

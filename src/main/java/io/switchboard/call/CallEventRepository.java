@@ -190,6 +190,20 @@ public class CallEventRepository {
      * The agent of this id in the organization of this provider: a webhook's, read across organizations by the
      * provider that signed it, so one organization's webhook never reads another's agent. Null when there is none.
      */
+    /**
+     * An event of a call this service decided on itself (the agent's fallback), in the organization of the provider
+     * that signed the webhook about it; stored once under its dedupe key.
+     */
+    Uni<Void> storeProviderEvent(UUID providerId, String callSid, String type, String status, String paramsJson,
+            String dedupeKey) {
+        return pool.preparedQuery(CallbackEventRepository.INSERT + """
+                select p.organization_id, 'call', $2, $3, $4, null, now(), $5::jsonb, $6
+                  from provider p where p.id = $1
+                on conflict (dedupe_key) do nothing""")
+                .execute(Tuple.from(new Object[] { providerId, callSid, type, status, paramsJson, dedupeKey }))
+                .replaceWithVoid();
+    }
+
     Uni<Route.Agent> findAgent(UUID agentId, UUID providerId) {
         return pool.preparedQuery(AGENT_OF_PROVIDER).execute(Tuple.of(agentId, providerId)).map(rows -> {
             var it = rows.iterator();

@@ -46,6 +46,16 @@ public class CallTransferRepository {
                 .map(rows -> rows.iterator().hasNext() ? context(rows.iterator().next()) : null);
     }
 
+    /**
+     * The call Twilio knows by this CallSid in this account, whichever organization's it is; null when there is none.
+     * For a webhook about the call, whose signature names the account.
+     */
+    Uni<TransferContext> contextOfSid(String accountSid, String sid) {
+        return pool.preparedQuery(CONTEXT.replace("where c.organization_id = $1",
+                "where c.account_sid = $1 and c.sid = $2")).execute(Tuple.of(accountSid, sid))
+                .map(rows -> rows.iterator().hasNext() ? context(rows.iterator().next()) : null);
+    }
+
     /** The organization's call with this Twilio CallSid; null when it has none. */
     Uni<UUID> idOfSid(UUID organizationId, String sid) {
         return pool.preparedQuery("select id from call where organization_id = $1 and sid = $2")

@@ -236,8 +236,8 @@ public class CallTwiml {
                 values(agent, callSid, from, to).forEach(p -> noun.child(Twiml.parameter(p.getKey(), p.getValue())));
                 response.child(Twiml.connect().action(urls.agentAction(agent.id().toString())).child(noun));
             }
-            case Routing.SIP -> response.child(dial(agent).child(Twiml.sip(sipUri(agent, callSid, from, to,
-                    limited))));
+            case Routing.SIP -> response.child(referable(dial(agent), agent).child(Twiml.sip(sipUri(agent, callSid,
+                    from, to, limited))));
             case Routing.NUMBER -> response.child(dial(agent).child(Twiml.number(agent.target())));
             default -> throw new IllegalStateException("unknown routing type " + agent.type());
         }
@@ -264,6 +264,20 @@ public class CallTwiml {
                     LogText.safe(callSid), result.dropped(), SipHeaders.MAX_LENGTH);
         }
         return result.uri();
+    }
+
+    /**
+     * A SIP agent may hand the caller on with a SIP REFER: Twilio then requests the dial's {@code referUrl}, whose
+     * answer says how to handle the transfer (https://www.twilio.com/docs/voice/twiml/dial#referurl), here
+     * {@link ReferWebhook}. {@code answerOnBridge} keeps the agent's leg until the target answers, so that a REFER this
+     * service refuses (its answer is not TwiML) leaves the caller with the agent rather than cut off: "if the call or
+     * Application fetch fails, UserA's call will stay connected with AgentA"
+     * (https://www.twilio.com/docs/voice/api/refer-to-twilio).
+     */
+    private Twiml referable(Twiml dial, Route.Agent agent) {
+        return dial.attribute("answerOnBridge", "true")
+                .referUrl(urls.referUrl(agent.id().toString()))
+                .attribute("referMethod", "POST");
     }
 
     private Twiml dial(Route.Agent agent) {

@@ -126,6 +126,11 @@ public final class Twiml {
         return attribute("action", uriOrNull(url));
     }
 
+    /** The {@code referUrl} of {@code <Dial>}: left out, as the builders do, when it does not parse as a URI. */
+    public Twiml referUrl(String url) {
+        return attribute("referUrl", uriOrNull(url));
+    }
+
     public static Twiml conversationRelay(String url) {
         return element("ConversationRelay").attribute("url", url);
     }

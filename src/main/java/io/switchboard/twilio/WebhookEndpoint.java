@@ -24,6 +24,11 @@ public enum WebhookEndpoint {
     VOICE_TRANSFER_TARGET("/twilio/voice/transfer-target/", WebhookEndpoint.CALL_ID),
     /** The TwiML a transfer's target hears once it answers, before it is connected; the path names the call. */
     VOICE_TRANSFER_ANNOUNCEMENT("/twilio/voice/transfer-announcement/", WebhookEndpoint.CALL_ID),
+    /**
+     * The {@code referUrl} of the {@code <Dial>} that connects a call to a SIP agent: requested when the agent sends a
+     * SIP REFER, answered with the TwiML that transfers the caller. The path names the agent.
+     */
+    VOICE_REFER("/twilio/voice/refer/", WebhookEndpoint.AGENT_ID),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 

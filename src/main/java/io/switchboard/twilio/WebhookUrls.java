@@ -147,6 +147,11 @@ public class WebhookUrls {
                 + WebhookEndpoint.STEP_FALLBACK);
     }
 
+    /** The {@code referUrl} of the {@code <Dial>} that connects a call to this SIP agent. */
+    public String referUrl(String agentId) {
+        return url(WebhookEndpoint.VOICE_REFER, agentId);
+    }
+
     public String recordingStatus() {
         return url(WebhookEndpoint.VOICE_RECORDING);
     }

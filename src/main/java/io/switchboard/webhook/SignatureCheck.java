@@ -170,9 +170,11 @@ public class SignatureCheck implements Handler<RoutingContext> {
     static String ownerNumber(WebhookEndpoint endpoint, FormParams params) {
         return switch (endpoint) {
             case VOICE_INBOUND, MESSAGING_INBOUND -> params.get("To");
-            // An agent action carries the parameters of the call the agent is in, as its status callbacks do.
-            case VOICE_STATUS, VOICE_AGENT_ACTION -> "inbound".equals(params.get("Direction")) ? params.get("To")
-                    : params.get("From");
+            // An agent action and a SIP agent's REFER carry the parameters of the call the agent is in, as its
+            // status callbacks do.
+            case VOICE_STATUS, VOICE_AGENT_ACTION, VOICE_REFER ->
+                "inbound".equals(params.get("Direction")) ? params.get("To")
+                        : params.get("From");
             case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
             case VOICE_RECORDING, VOICE_AMD, VOICE_TRANSFER, VOICE_TRANSFER_TARGET, VOICE_TRANSFER_ANNOUNCEMENT -> null;
         };

@@ -9,6 +9,7 @@ import io.switchboard.simulator.Recorded;
 import io.switchboard.simulator.SimulatedCall;
 import io.switchboard.simulator.Timing;
 import io.switchboard.simulator.TwilioSimulator;
+import io.switchboard.support.Api;
 import io.switchboard.support.Await;
 import io.switchboard.support.Connected;
 import io.switchboard.support.SignedWebhook;
@@ -110,6 +111,36 @@ class AgentFallbackTest {
         assertThat(only(parse(answers.get(2).body()), "Say").getTextContent())
                 .isEqualTo(CallTwiml.UNREACHABLE_MESSAGE);
         finished(answers.get(0).sid());
+    }
+
+    @Test
+    void eachFallbackIsAnEventOfTheCallWithItsReason() {
+        var c = Connected.create(simulator, 1);
+        String agentId = route(c, Map.of("name", "Sip", "transferNumber", "+15005552002",
+                "routing", Map.of("type", "sip", "uri", "sip:+15005551002@sip.example.com")));
+
+        String sid = call(c.number(0), 3).get(0).sid();
+        finished(sid);
+        Await.until(Duration.ofSeconds(10), () -> !Api.as(c.org()).get("/v1/calls?sid=" + sid).then().statusCode(200)
+                .extract().jsonPath().getList("items").isEmpty(), "the call row");
+        String id = Api.as(c.org()).get("/v1/calls?sid=" + sid).then().extract().path("items[0].id");
+        Await.until(Duration.ofSeconds(10), () -> fallbacks(c, id).size() == 2, "both fallback events");
+        var events = fallbacks(c, id);
+        assertThat(events).extracting(e -> e.get("status")).containsExactly("transfer-number", "message");
+        assertThat(events).extracting(e -> param(e, "Step")).containsExactly("agent", "fallback");
+        assertThat(events).extracting(e -> param(e, "Reason")).containsExactly("busy", "no-answer");
+        assertThat(events).extracting(e -> param(e, "AgentId")).containsOnly(agentId);
+    }
+
+    private static List<Map<String, Object>> fallbacks(Connected c, String callId) {
+        List<Map<String, Object>> items = Api.as(c.org()).get("/v1/calls/" + callId + "/events").then()
+                .statusCode(200).extract().jsonPath().getList("items");
+        return items.stream().filter(e -> "fallback".equals(e.get("type"))).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object param(Map<String, Object> event, String name) {
+        return ((Map<String, List<Object>>) event.get("params")).get(name).get(0);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.nullValue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
 import io.switchboard.routing.RoutingTable;
 import io.switchboard.simulator.Recorded;
 import io.switchboard.simulator.SimRegion;
@@ -25,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,9 @@ class CallControlTest {
 
     @Inject
     WebhookKeys keys;
+
+    @Inject
+    CallControl control;
 
     private Timing configured;
 
@@ -90,6 +96,38 @@ class CallControlTest {
         Api.as(c.org()).post("/v1/calls/" + call.id + "/hangup").then().statusCode(409)
                 .body("error", equalTo("call_ended"));
         assertThat(updates(call.sid, UPDATE_CALL)).hasSize(2);
+    }
+
+    @Test
+    void aHangUpAndARecordingControlWaitForTheControlRequestThatHoldsTheCall() throws Exception {
+        var c = connected("off");
+        var call = liveInboundCall(c);
+        // Another control request (a transfer being placed, say) holds the call until released.
+        var held = new CompletableFuture<Void>();
+        var release = new CompletableFuture<Void>();
+        control.serialized(UUID.fromString(c.org().id()), UUID.fromString(call.id), () -> Uni.createFrom()
+                .voidItem().invoke(() -> held.complete(null)).chain(() -> Uni.createFrom().completionStage(release)))
+                .subscribe().with(ignored -> {}, failure -> {});
+        held.get(10, TimeUnit.SECONDS);
+
+        var recording = CompletableFuture.supplyAsync(() -> Api.as(c.org()).body(Map.of("action", "pause"))
+                .post("/v1/calls/" + call.id + "/recording").then().extract().jsonPath());
+        var hangup = CompletableFuture.supplyAsync(() -> Api.as(c.org()).post("/v1/calls/" + call.id + "/hangup")
+                .then().extract().statusCode());
+        // A request not serialized reaches Twilio within milliseconds: 300 ms without one shows both waiting.
+        Thread.sleep(300);
+        assertThat(recording).isNotDone();
+        assertThat(hangup).isNotDone();
+        assertThat(updates(call.sid, UPDATE_CALL)).isEmpty();
+        assertThat(updates(call.sid, UPDATE_RECORDING)).isEmpty();
+
+        release.complete(null);
+        assertThat(hangup.get(15, TimeUnit.SECONDS)).isEqualTo(200);
+        // Whichever ran first, each ran alone once the lease was given back: the call has no recording, and the
+        // pause is refused as for any such call (before the hang-up) or as not in progress (after it).
+        assertThat(recording.get(15, TimeUnit.SECONDS).getString("error")).isIn("no_active_recording",
+                "call_not_in_progress");
+        simulator.callFinished(call.sid).toCompletableFuture().join();
     }
 
     @Test

@@ -69,7 +69,9 @@ final class SdkTwiml {
                 }
                 response.connect(connect.build());
             }
-            case Routing.SIP -> response.dial(dial(recordingStatusUrl, action, agent)
+            case Routing.SIP -> response.dial(dial(recordingStatusUrl, action, agent).answerOnBridge(true)
+                    .referUrl(uriOrNull(urls.referUrl(agent.id().toString())))
+                    .referMethod(com.twilio.http.HttpMethod.POST)
                     .sip(new Sip.Builder(sipUri(agent, callSid, from, to)).build()).build());
             case Routing.NUMBER -> response.dial(dial(recordingStatusUrl, action, agent)
                     .number(new com.twilio.twiml.voice.Number.Builder(agent.target()).build()).build());

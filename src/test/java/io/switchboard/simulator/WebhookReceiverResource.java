@@ -27,6 +27,9 @@ public class WebhookReceiverResource {
     static final String REPLY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Got it</Message>"
             + "</Response>";
 
+    static final String REFER_DIAL_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+            + "<Dial action=\"/test-hooks/twiml/dial-action\"><Number>+14155550777</Number></Dial></Response>";
+
     private final ReceivedWebhooks received;
 
     public WebhookReceiverResource(ReceivedWebhooks received) {
@@ -44,6 +47,9 @@ public class WebhookReceiverResource {
             case "record" -> Response.ok(RECORDING_TWIML).build();
             case "reply" -> Response.ok(REPLY_TWIML).build();
             case "broken" -> Response.serverError().build();
+            // A referUrl that refuses the REFER, and one that takes the caller to a number.
+            case "refuse" -> Response.status(403).build();
+            case "refer-dial" -> Response.ok(REFER_DIAL_TWIML).build();
             default -> Response.ok(SAY_TWIML).build();
         };
     }
