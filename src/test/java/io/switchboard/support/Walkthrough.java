@@ -36,7 +36,7 @@ public final class Walkthrough {
     /** The first line of every fenced {@code sh} block of the walkthrough. */
     public static final String MARKER = "# walkthrough:";
     /** What a newcomer sees before the answer has settled; a GET is asked again until its comment holds. */
-    private static final Duration SETTLE = Duration.ofSeconds(20);
+    private static final Duration SETTLE = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofMillis(200);
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
