@@ -24,6 +24,8 @@ public enum WebhookEndpoint {
     VOICE_TRANSFER_TARGET("/twilio/voice/transfer-target/", WebhookEndpoint.CALL_ID),
     /** The TwiML a transfer's target hears once it answers, before it is connected; the path names the call. */
     VOICE_TRANSFER_ANNOUNCEMENT("/twilio/voice/transfer-announcement/", WebhookEndpoint.CALL_ID),
+    /** Status callbacks of a warm transfer's conference (join, leave, end, announcement); the path names the call. */
+    VOICE_TRANSFER_CONFERENCE("/twilio/voice/transfer-conference/", WebhookEndpoint.CALL_ID),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 
