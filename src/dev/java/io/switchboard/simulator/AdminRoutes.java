@@ -112,6 +112,8 @@ class AdminRoutes {
             }
             outcome.subscribe().with(result -> write(ctx, 200, result), failure -> fail(ctx, failure));
         });
+        router.get("/admin/conferences").handler(ctx -> reply(ctx, 200, null,
+                body -> simulator.liveConferences()));
         router.get("/admin/messages").handler(ctx -> reply(ctx, 200, null, body -> simulator.messages()));
         router.get("/admin/trunks").handler(ctx -> reply(ctx, 200, null,
                 body -> simulator.trunks().stream().map(JsonObject::getMap).toList()));

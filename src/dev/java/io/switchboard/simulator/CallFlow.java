@@ -32,9 +32,11 @@ class CallFlow {
     private final WebhookSender sender;
     private final SimulatorLog log;
     private final DialLegs dials;
+    private final Conferences conferences;
 
-    CallFlow(Vertx vertx, WebhookSender sender, SimulatorLog log, DialLegs dials) {
+    CallFlow(Vertx vertx, WebhookSender sender, SimulatorLog log, DialLegs dials, Conferences conferences) {
         this.dials = dials;
+        this.conferences = conferences;
         this.vertx = vertx;
         this.sender = sender;
         this.log = log;
@@ -186,6 +188,9 @@ class CallFlow {
      * when the TwiML does not hold it open (a message then a hang-up).
      */
     void redirect(SimCall call, String twiml, String url, String method, String authToken, Timing timing) {
+        var replaced = call.twimlReplaced;
+        call.twimlReplaced = new CompletableFuture<>();
+        replaced.complete(null);
         Uni<Twiml> answer;
         if (twiml != null) {
             log.twiml.add(new Recorded.Twiml(Instant.now(), call.sid, null, 200, "text/xml", twiml));
@@ -206,6 +211,11 @@ class CallFlow {
     private Uni<Void> follow(SimCall call, Twiml parsed, String authToken, Timing timing) {
         if (parsed == null) {
             return endCall(call);
+        }
+        var conference = parsed.conference();
+        if (conference.isPresent()) {
+            return conferences.join(call, conference.get(), authToken)
+                    .chain(next -> next.isEmpty() ? none() : follow(call, next.get(), authToken, timing));
         }
         var dial = parsed.dial();
         if (dial.isPresent()) {

@@ -180,6 +180,16 @@ class Calls implements TwilioResource {
         return flow.inboundCall(call, number, account.authToken, conditions.faults(), conditions.timing());
     }
 
+    /** A call placed for a conference participant ({@link Conferences}), seen and updated as every other call. */
+    void add(SimCall call) {
+        calls.put(call.sid, call);
+    }
+
+    /** The call with this SID, or null. */
+    SimCall find(String sid) {
+        return calls.get(sid);
+    }
+
     /** The caller of the call hangs up; false when there is no such call. */
     boolean hangUp(String sid) {
         var call = calls.get(sid);

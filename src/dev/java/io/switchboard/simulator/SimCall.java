@@ -40,6 +40,11 @@ final class SimCall {
      * leg ends, and the caller's runs that TwiML; replaced with a new one for each agent leg.
      */
     volatile CompletableFuture<Twiml> referred = new CompletableFuture<>();
+    /**
+     * Completed when a REST update gives the call new TwiML, which ends what it ran (a conference it was in, say);
+     * replaced with a new one for the new TwiML.
+     */
+    volatile CompletableFuture<Void> twimlReplaced = new CompletableFuture<>();
     /** Completed once the lifecycle has sent its last callback. */
     final CompletableFuture<SimulatedCall> finished = new CompletableFuture<>();
     String phoneNumberSid;

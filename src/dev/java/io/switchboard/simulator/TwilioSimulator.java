@@ -28,10 +28,12 @@ public class TwilioSimulator {
     private final Trunks trunks;
     private final SimulatorLog log;
     private final DialLegs dials;
+    private final Conferences conferences;
 
     TwilioSimulator(Accounts accounts, Conditions conditions, Calls calls, Messages messages, Trunks trunks,
-            SimulatorLog log, DialLegs dials) {
+            SimulatorLog log, DialLegs dials, Conferences conferences) {
         this.dials = dials;
+        this.conferences = conferences;
         this.accounts = accounts;
         this.conditions = conditions;
         this.calls = calls;
@@ -49,6 +51,7 @@ public class TwilioSimulator {
             conditions.reset();
             calls.clear();
             dials.clear();
+            conferences.clear();
             messages.clear();
             log.clear();
         }
@@ -269,6 +272,16 @@ public class TwilioSimulator {
             case "completed", "busy", "failed", "no-answer", "canceled" -> true;
             default -> false;
         };
+    }
+
+    /** The conferences not ended yet: what a test checks is gone once every party hung up. */
+    public List<SimulatedConference> liveConferences() {
+        return conferences.live();
+    }
+
+    /** Every conference, live or ended, oldest first. */
+    public List<SimulatedConference> conferences() {
+        return conferences.all();
     }
 
     public Optional<SimulatedCall> call(String sid) {

@@ -213,6 +213,35 @@ final class Twiml {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The first {@code <Dial><Conference>}: the conference's name and how the call takes part, with the dial's
+     * {@code action} and the conference's status callback resolved. Defaults as Twilio's: a participant starts the
+     * conference on entering and does not end it on exit (https://www.twilio.com/docs/voice/twiml/conference).
+     */
+    Optional<Conferences.Request> conference() {
+        if (!isValid()) {
+            return Optional.empty();
+        }
+        NodeList dials = document.getElementsByTagName("Dial");
+        for (int i = 0; i < dials.getLength(); i++) {
+            var dial = (Element) dials.item(i);
+            for (var noun = dial.getFirstChild(); noun != null; noun = noun.getNextSibling()) {
+                if (noun instanceof Element e && "Conference".equals(e.getTagName())) {
+                    String method = dial.getAttribute("method");
+                    String callbackMethod = e.getAttribute("statusCallbackMethod");
+                    return Optional.of(new Conferences.Request(e.getTextContent().strip(),
+                            resolve(dial.getAttribute("action")), method.isEmpty() ? "POST" : method,
+                            !"false".equals(e.getAttribute("startConferenceOnEnter")),
+                            "true".equals(e.getAttribute("endConferenceOnExit")),
+                            resolve(e.getAttribute("statusCallback")),
+                            callbackMethod.isEmpty() ? "POST" : callbackMethod,
+                            Conferences.events(e.getAttribute("statusCallbackEvent"))));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private RecordingRequest request(Element element, String source, int channels) {
         String events = element.getAttribute("recordingStatusCallbackEvent");
         String method = element.getAttribute("recordingStatusCallbackMethod");

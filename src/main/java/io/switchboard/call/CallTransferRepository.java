@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.switchboard.db.JsonColumns;
 import io.switchboard.provider.ProviderCredentials;
 import io.switchboard.routing.Route;
+import io.switchboard.twilio.TwilioCredentials;
 import io.switchboard.webhook.CallbackEventRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -25,9 +26,18 @@ public class CallTransferRepository {
               left join agent a on a.id = c.agent_id
              where c.organization_id = $1""".formatted(ProviderCredentials.JOINED_COLUMNS, Route.Agent.COLUMNS);
 
-    /** What a transfer webhook needs: who may sign it, and where the caller goes when the target does not answer. */
+    /**
+     * What a transfer webhook needs: who may sign it, where the caller goes when the target does not answer, and for
+     * a warm transfer its target's leg (null until Twilio named it) and the provider's credentials (null when gone), for
+     * the holds, announcements and hang-ups the conference's events call for.
+     */
     record Dialed(UUID organizationId, String sid, String accountSid, UUID providerId, String transferStatus,
-            boolean backToAgent, String announcement, Route.Agent agent) {
+            boolean backToAgent, String announcement, Route.Agent agent, String mode, String targetSid,
+            TwilioCredentials credentials, String from, String to) {
+
+        boolean isWarm() {
+            return TransferRequest.WARM.equals(mode);
+        }
     }
 
     private final Pool pool;
@@ -78,11 +88,17 @@ public class CallTransferRepository {
         return pool.preparedQuery("""
                 update call set transferred_to = $2, transfer_mode = $3, transfer_status = 'dialing',
                                 transfer_reason = null, transfer_on_failure = $4, transfer_requested_at = now(),
-                                transfer_announcement = $5, updated_at = now()
+                                transfer_announcement = $5, transfer_target_sid = null, updated_at = now()
                  where id = $1""")
                 .execute(Tuple.of(callId, transfer.to(), transfer.mode(), transfer.backToAgent() ? "agent" : "hangup",
                         transfer.announcement()))
                 .replaceWithVoid();
+    }
+
+    /** A warm transfer's target leg, as Twilio named it when the target was added to the conference. */
+    Uni<Void> markTarget(UUID callId, String targetSid) {
+        return pool.preparedQuery("update call set transfer_target_sid = $2, updated_at = now() where id = $1")
+                .execute(Tuple.of(callId, targetSid)).replaceWithVoid();
     }
 
     /**
@@ -100,22 +116,27 @@ public class CallTransferRepository {
     Uni<Dialed> dialed(UUID callId) {
         return pool.preparedQuery("""
                 select c.organization_id, c.sid, c.account_sid, c.transfer_status, c.transfer_on_failure,
-                       c.transfer_announcement,
-                       coalesce(c.provider_id, n.provider_id) as provider_id, %s
+                       c.transfer_announcement, c.transfer_mode, c.transfer_target_sid, c.from_number, c.to_number,
+                       pr.id as provider_id, %s, %s
                   from call c
                   left join phone_number n on n.id = c.phone_number_id
+                  left join provider pr on pr.id = coalesce(c.provider_id, n.provider_id)
                   left join agent a on a.id = c.agent_id
-                 where c.id = $1""".formatted(Route.Agent.COLUMNS))
+                 where c.id = $1""".formatted(ProviderCredentials.JOINED_COLUMNS, Route.Agent.COLUMNS))
                 .execute(Tuple.of(callId))
                 .map(rows -> {
                     if (!rows.iterator().hasNext()) {
                         return null;
                     }
                     Row row = rows.iterator().next();
+                    UUID providerId = row.getUUID("provider_id");
                     return new Dialed(row.getUUID("organization_id"), row.getString("sid"),
-                            row.getString("account_sid"), row.getUUID("provider_id"),
+                            row.getString("account_sid"), providerId,
                             row.getString("transfer_status"), !"hangup".equals(row.getString("transfer_on_failure")),
-                            row.getString("transfer_announcement"), Route.Agent.of(row, json));
+                            row.getString("transfer_announcement"), Route.Agent.of(row, json),
+                            row.getString("transfer_mode"), row.getString("transfer_target_sid"),
+                            providerId == null ? null : credentials.fromJoinedRow(row), row.getString("from_number"),
+                            row.getString("to_number"));
                 });
     }
 

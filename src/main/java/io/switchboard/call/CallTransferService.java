@@ -5,6 +5,7 @@ import io.switchboard.common.ApiException;
 import io.switchboard.common.LogText;
 import io.switchboard.common.PhoneNumbers;
 import io.switchboard.db.JsonColumns;
+import io.switchboard.twilio.ParticipantRequest;
 import io.switchboard.twilio.TwilioClient;
 import io.switchboard.twilio.TwilioException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,12 @@ public class CallTransferService {
     static final int NOT_IN_PROGRESS = 21220;
     /** The type of a call's transfer events: the request, then each report of the target's leg. */
     static final String EVENT = "transfer";
+    /** The participant label of a warm transfer's target, as its conference events name it. */
+    static final String TARGET_LABEL = "target";
+    /** How long a warm transfer's target may ring: as long as a {@code <Dial>}'s default for a cold one. */
+    static final int TARGET_TIMEOUT_SECONDS = 30;
+    /** The target leg's call events a warm transfer follows (the Participants API's {@code StatusCallbackEvent}). */
+    private static final List<String> TARGET_EVENTS = List.of("initiated", "ringing", "answered", "completed");
 
     private final CallControl control;
     private final CallTransferRepository transfers;
@@ -75,16 +82,59 @@ public class CallTransferService {
         if (call.transferUnderWay()) {
             throw ApiException.conflict("transfer_in_progress", "the call is being transferred already");
         }
+        if (transfer.isWarm()) {
+            return placeWarm(call, transfer);
+        }
         String xml = twiml.cold(call.id().toString(), transfer.to(), callerId(call, transfer),
                 transfer.announcement() != null);
         return transfers.markDialing(call.id(), transfer)
                 .chain(() -> twilio.redirectCall(call.credentials(), call.sid(), xml))
-                .onFailure(TwilioException.class).call(failure -> refused(call, (TwilioException) failure))
+                .onFailure(TwilioException.class).recoverWithUni(failure -> refused(call, (TwilioException) failure))
                 .invoke(() -> LOG.infof("call %s: cold transfer to %s placed", call.id(),
                         TransferRequest.isSip(transfer.to()) ? "a SIP URI" : PhoneNumbers.redact(transfer.to())))
                 .chain(() -> transfers.storeEvent(call.organizationId(), call.sid(), EVENT, "dialing",
                         requestedParams(transfer), EVENT + "|" + call.id() + "|" + UUID.randomUUID()))
                 .chain(() -> calls.find(call.organizationId(), call.id()));
+    }
+
+    /**
+     * A warm transfer, as Twilio's conference-based guidance builds one
+     * (https://www.twilio.com/docs/taskrouter/contact-center-blueprint/call-control-concepts#warm-transfer): the target
+     * is dialed first, as a participant of the call's own conference, so that a target Twilio refuses fails this
+     * request (422 with Twilio's code) before the caller has been moved; then the caller's leg is moved into the
+     * conference, where it hears hold music, and the agent's leg on the call ends with the TwiML it ran. The
+     * conference's events do the rest ({@link TransferConferenceWebhook}): the caller held while the target is
+     * briefed, then joined. A redirect Twilio refuses (the caller hung up) ends the target's leg again.
+     */
+    private Uni<CallView> placeWarm(TransferContext call, TransferRequest.Valid transfer) {
+        String callId = call.id().toString();
+        var participant = new ParticipantRequest(call.switchboardNumber(), transfer.to(), TARGET_LABEL,
+                TARGET_TIMEOUT_SECONDS, twiml.targetCallback(callId), TARGET_EVENTS, true, true,
+                twiml.conferenceCallback(callId), List.of(TransferTwiml.CONFERENCE_EVENTS.split(" ")));
+        return transfers.markDialing(call.id(), transfer)
+                .chain(() -> twilio.createParticipant(call.credentials(), TransferTwiml.conferenceName(callId),
+                        participant))
+                .onFailure(TwilioException.class).recoverWithUni(failure -> refused(call, (TwilioException) failure))
+                .chain(target -> transfers.markTarget(call.id(), target.callSid())
+                        .chain(() -> twilio.redirectCall(call.credentials(), call.sid(), twiml.warm(callId)))
+                        .onFailure(TwilioException.class).recoverWithUni(failure -> endTarget(call, target.callSid())
+                                .chain(() -> this.<io.switchboard.twilio.TwilioCall>refused(call,
+                                        (TwilioException) failure))))
+                .invoke(() -> LOG.infof("call %s: warm transfer to %s placed", call.id(),
+                        TransferRequest.isSip(transfer.to()) ? "a SIP URI" : PhoneNumbers.redact(transfer.to())))
+                .chain(() -> transfers.storeEvent(call.organizationId(), call.sid(), EVENT, "dialing",
+                        requestedParams(transfer), EVENT + "|" + call.id() + "|" + UUID.randomUUID()))
+                .chain(() -> calls.find(call.organizationId(), call.id()));
+    }
+
+    /** The target's leg ended, whether it rings or talks; a failure is logged, the leg's own timeout ends it then. */
+    private Uni<Void> endTarget(TransferContext call, String targetSid) {
+        return twilio.updateCall(call.credentials(), targetSid, "completed").replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("call %s: transfer target leg not ended: %s", call.id(),
+                            LogText.safe(failure.getMessage()));
+                    return null;
+                });
     }
 
     /**
@@ -104,8 +154,12 @@ public class CallTransferService {
                 "OnFailure", List.of(transfer.backToAgent() ? "agent" : "hangup")));
     }
 
-    /** Twilio refused or failed the redirect: the transfer failed, and the call's row says why. */
-    private Uni<Void> refused(TransferContext call, TwilioException failure) {
+    /**
+     * Twilio refused or failed the request: the transfer failed, the call's row says why, and the request fails with
+     * Twilio's failure, or 409 when Twilio no longer runs the call. One failure, not the pair that
+     * {@code onFailure().call()} would make of a second one (a 500 instead of the 409).
+     */
+    private <T> Uni<T> refused(TransferContext call, TwilioException failure) {
         String reason = failure.code() != null ? failure.code().toString()
                 : failure.isUnavailable() ? "twilio_unavailable" : Integer.toString(failure.httpStatus());
         LOG.warnf("call %s: transfer refused by Twilio (%s): %s", call.id(), reason,
@@ -115,6 +169,6 @@ public class CallTransferService {
             return marked.chain(() -> Uni.createFrom().failure(
                     ApiException.conflict("call_not_in_progress", "the call is not in progress")));
         }
-        return marked;
+        return marked.chain(() -> Uni.createFrom().failure(failure));
     }
 }

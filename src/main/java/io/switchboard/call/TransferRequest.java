@@ -8,15 +8,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code POST /v1/calls/{id}/transfer}: {@code to} a number or SIP URI (default: the agent's transfer number),
- * {@code mode} cold, {@code announcement} said to the target before it is connected, {@code callerId} whose number
- * the target sees ({@code caller}, the default, or the call's Switchboard {@code number}), and what happens when the
- * target does not answer ({@code onFailure}: back to the {@code agent}, the default, or {@code hangup}).
+ * {@code mode} cold or warm, {@code announcement} said to the target before it is connected, {@code callerId} whose
+ * number the target sees ({@code caller}, the default, or the call's Switchboard {@code number}; a warm transfer's
+ * target always sees the Switchboard number, since the {@code From} of a leg Twilio places over REST "must be a Twilio
+ * number or a Verified outgoing caller id"), and what happens when the target does not answer ({@code onFailure}:
+ * back to the {@code agent}, the default, or {@code hangup}).
  */
 public record TransferRequest(
         @Schema(description = "An E.164 number or a sip: URI; default: the agent's transfer number",
                 example = "+14155551234") String to,
-        @Schema(enumeration = {
-            "cold" }, defaultValue = "cold") String mode,
+        @Schema(description = "cold: the caller's leg dials the target; warm: the caller waits on hold in a conference"
+                + " while the target is dialed and briefed, then the two are joined",
+                enumeration = {
+                    "cold",
+                    "warm" },
+                defaultValue = "cold") String mode,
         @Schema(description = "Said to the target before it is connected") String announcement,
         @Schema(enumeration = { "caller", "number" }, defaultValue = "caller") String callerId,
         @Schema(enumeration = { "agent", "hangup" }, defaultValue = "agent") String onFailure) {
@@ -29,13 +35,16 @@ public record TransferRequest(
 
     /** The request as the transfer runs it, {@code to} resolved. */
     record Valid(String to, String mode, String announcement, boolean callerIdOfCaller, boolean backToAgent) {
+
+        boolean isWarm() {
+            return WARM.equals(mode);
+        }
     }
 
     /** This request checked, with {@code defaultTo} (the agent's transfer number, or null) when it names no target. */
     Valid validate(String defaultTo) {
-        if (mode == null || !COLD.equals(mode)) {
-            // Warm transfers (a conference with hold) are not offered yet.
-            throw ApiException.badRequest("mode", "must be cold");
+        if (mode == null || !(COLD.equals(mode) || WARM.equals(mode))) {
+            throw ApiException.badRequest("mode", "must be cold or warm");
         }
         if (callerId != null && !"caller".equals(callerId) && !"number".equals(callerId)) {
             throw ApiException.badRequest("callerId", "must be caller or number");

@@ -300,6 +300,49 @@ public class TwilioClient {
     }
 
     /**
+     * Dials a participant into the conference {@code conference}, a SID or the friendly name of a live conference or
+     * of one to create (https://www.twilio.com/docs/voice/conference: a conference is created "by adding a
+     * participant to a named Conference"; https://www.twilio.com/docs/api/errors/16003 names "conference sid or
+     * friendly name"). A create: a failure with {@link TwilioException#isAmbiguous()} means the call may exist.
+     */
+    public Uni<TwilioParticipant> createParticipant(TwilioCredentials creds, String conference,
+            ParticipantRequest participant) {
+        var form = Form.empty()
+                .add("From", participant.from())
+                .add("To", participant.to())
+                .add("Label", participant.label())
+                .add("Timeout", participant.timeoutSeconds())
+                .add("StatusCallback", participant.statusCallback())
+                .add("StatusCallbackMethod", participant.statusCallback() == null ? null : "POST")
+                .addEach("StatusCallbackEvent", participant.statusCallbackEvents())
+                .add("StartConferenceOnEnter", participant.startConferenceOnEnter())
+                .add("EndConferenceOnExit", participant.endConferenceOnExit())
+                .add("Beep", "false")
+                .add("ConferenceStatusCallback", participant.conferenceStatusCallback())
+                .add("ConferenceStatusCallbackMethod", participant.conferenceStatusCallback() == null ? null : "POST")
+                .addEach("ConferenceStatusCallbackEvent", participant.conferenceStatusCallbackEvents());
+        var path = account(creds) + "/Conferences/" + segment(conference) + "/Participants.json";
+        return http.create(creds, Product.API, path, form).map(TwilioMapper::participant);
+    }
+
+    /**
+     * Puts a participant on hold ({@code hold} true, with {@code holdUrl} played to it) or back, or has
+     * {@code announceUrl}'s TwiML said to that participant alone; null fields are not sent.
+     */
+    public Uni<TwilioParticipant> updateParticipant(TwilioCredentials creds, String conferenceSid, String callSid,
+            Boolean hold, String holdUrl, String announceUrl) {
+        var form = Form.empty()
+                .add("Hold", hold)
+                .add("HoldUrl", holdUrl)
+                .add("HoldMethod", holdUrl == null ? null : "GET")
+                .add("AnnounceUrl", announceUrl)
+                .add("AnnounceMethod", announceUrl == null ? null : "POST");
+        var path = account(creds) + "/Conferences/" + segment(conferenceSid) + "/Participants/" + segment(callSid)
+                + ".json";
+        return http.update(creds, Product.API, path, form).map(TwilioMapper::participant);
+    }
+
+    /**
      * Pauses, resumes or stops a call's recording: {@code recordingSid} {@link #CURRENT_RECORDING} names the one
      * active now. {@code pauseBehavior} ({@code skip} or {@code silence}) only goes with {@code paused}.
      */

@@ -53,6 +53,10 @@ final class TwilioMapper {
                 TwilioDates.parse(text(n, "end_time")));
     }
 
+    static TwilioParticipant participant(JsonNode n) {
+        return new TwilioParticipant(text(n, "call_sid"), text(n, "conference_sid"), text(n, "status"));
+    }
+
     static TwilioRecording recording(JsonNode n) {
         return new TwilioRecording(text(n, "sid"), text(n, "call_sid"), text(n, "status"));
     }

@@ -29,6 +29,8 @@ public enum WebhookEndpoint {
      * SIP REFER, answered with the TwiML that transfers the caller. The path names the agent.
      */
     VOICE_REFER("/twilio/voice/refer/", WebhookEndpoint.AGENT_ID),
+    /** Status callbacks of a warm transfer's conference (join, leave, end, announcement); the path names the call. */
+    VOICE_TRANSFER_CONFERENCE("/twilio/voice/transfer-conference/", WebhookEndpoint.CALL_ID),
     MESSAGING_INBOUND("/twilio/messaging/inbound"),
     MESSAGING_STATUS("/twilio/messaging/status");
 

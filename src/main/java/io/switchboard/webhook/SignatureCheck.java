@@ -176,7 +176,9 @@ public class SignatureCheck implements Handler<RoutingContext> {
                 "inbound".equals(params.get("Direction")) ? params.get("To")
                         : params.get("From");
             case VOICE_OUTBOUND, MESSAGING_STATUS -> params.get("From");
-            case VOICE_RECORDING, VOICE_AMD, VOICE_TRANSFER, VOICE_TRANSFER_TARGET, VOICE_TRANSFER_ANNOUNCEMENT -> null;
+            case VOICE_RECORDING, VOICE_AMD, VOICE_TRANSFER, VOICE_TRANSFER_TARGET, VOICE_TRANSFER_ANNOUNCEMENT,
+                    VOICE_TRANSFER_CONFERENCE ->
+                null;
         };
     }
 

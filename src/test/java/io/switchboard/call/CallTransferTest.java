@@ -114,7 +114,7 @@ class CallTransferTest {
                 .post("/v1/actions").then().statusCode(200).extract().jsonPath();
         assertThat(refused.getString("error.code")).isEqualTo("not_found");
         var warm = Api.as(s.org).body(Map.of("action", "transferCall", "arguments",
-                Map.of("callSid", live.sid, "mode", "warm"))).post("/v1/actions").then().statusCode(200).extract()
+                Map.of("callSid", live.sid, "mode", "hot"))).post("/v1/actions").then().statusCode(200).extract()
                 .jsonPath();
         assertThat(warm.getString("error.code")).isEqualTo("invalid_arguments");
         assertThat(warm.getString("error.message")).startsWith("mode");

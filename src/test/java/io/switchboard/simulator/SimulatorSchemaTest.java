@@ -122,6 +122,28 @@ class SimulatorSchemaTest {
     }
 
     @Test
+    void conferenceResponsesMatchTheSpec() throws Exception {
+        String name = "schema-" + System.nanoTime();
+        String participants = API + "/Conferences/" + name + "/Participants.json";
+        var created = check(API_SPEC, Request.Method.POST, participants, asAccount().formParam("From", NUMBER)
+                .formParam("To", "+14155550998").formParam("StatusCallback", hooks + "/callback/participant")
+                .formParam("Label", "target").post(participants));
+        String target = created.jsonPath().getString("call_sid");
+        String conference = created.jsonPath().getString("conference_sid");
+        io.switchboard.support.Await.until(java.time.Duration.ofSeconds(5), () -> simulator.liveConferences().stream()
+                .anyMatch(c -> "connected".equals(c.participants().get(target))), "the participant to join");
+        String participant = API + "/Conferences/" + conference + "/Participants/" + target + ".json";
+        check(API_SPEC, Request.Method.POST, participant, asAccount().formParam("Hold", "true")
+                .formParam("HoldUrl", "https://twimlets.com/holdmusic?Bucket=com.twilio.music.classical")
+                .post(participant));
+        check(API_SPEC, Request.Method.GET, API + "/Conferences/" + conference + ".json",
+                asAccount().get(API + "/Conferences/" + conference + ".json"));
+        simulator.hangUp(target);
+        simulator.callFinished(target).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(checked).hasSize(3);
+    }
+
+    @Test
     void theValidatorRefusesWhatTheSpecForbids() {
         // Guards the tests above against a validator that silently accepts everything (an unmatched path, say).
         var bogus = SimpleResponse.Builder.status(200).withContentType("application/json")

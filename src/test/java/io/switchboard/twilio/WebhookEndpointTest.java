@@ -16,6 +16,7 @@ class WebhookEndpointTest {
                 "/twilio/voice/recording", "/twilio/voice/amd", "/twilio/voice/agent-action/:agentId",
                 "/twilio/voice/transfer/:callId", "/twilio/voice/transfer-target/:callId",
                 "/twilio/voice/transfer-announcement/:callId", "/twilio/voice/refer/:agentId",
+                "/twilio/voice/transfer-conference/:callId",
                 "/twilio/messaging/inbound",
                 "/twilio/messaging/status");
         assertThat(WebhookEndpoint.values()).allSatisfy(e -> assertThat(e.route()).startsWith(WebhookEndpoint.PREFIX));
