@@ -37,7 +37,7 @@ class Calls implements TwilioResource {
     @Override
     public void register(Routes routes) {
         routes.on(HttpMethod.POST, "api", ACCOUNT + "/Calls.json",
-                x -> Reply.created(create(x.account(), x.form(), x.region())));
+                x -> Reply.created(create(x.account(), x.form(), x.region(), x.arrival())));
         routes.on(HttpMethod.GET, "api", ACCOUNT + "/Calls.json", x -> Reply.ok(Pages.page2010("calls",
                 list(x.account(), x.query(), x.region()), x.account().uri("/Calls.json"), x.query(),
                 List.of("To", "From", "Status"))));
@@ -47,7 +47,12 @@ class Calls implements TwilioResource {
                 x -> Reply.ok(update(x.account(), x.path("Sid"), x.form(), x.requestPath(), x.region())));
     }
 
-    JsonObject create(SimAccount account, Params form, SimRegion region) {
+    /**
+     * The call counts against the account's CPS from when its request arrived, as Twilio counts it at its edge, not
+     * from when the simulator got round to it: the validation, a latency fault or a busy event loop in between are
+     * the simulator's own time.
+     */
+    JsonObject create(SimAccount account, Params form, SimRegion region, Arrival arrival) {
         SimCall call;
         synchronized (accounts) {
             String to = form.get("To");
@@ -72,8 +77,8 @@ class Calls implements TwilioResource {
                         + ", is not yet verified for your account");
             }
             admit(account);
-            call = new SimCall(account.sid, from, to, "outbound-api");
-            call.queuedNanos = queue(account, System.nanoTime());
+            call = new SimCall(account.sid, from, to, "outbound-api", arrival.at());
+            call.queuedNanos = queue(account, arrival.nanos());
             call.phoneNumberSid = owned == null ? null : owned.sid;
             call.region = region;
             call.url = form.get("Url", null);

@@ -22,7 +22,8 @@ final class SimCall {
      * is seen and updated only there.
      */
     SimRegion region = SimRegion.US1;
-    final Instant created = Instant.now();
+    /** When Twilio received the request that made the call (an outbound create), or when it began (inbound, legs). */
+    final Instant created;
     /** How long Twilio queued the create before executing it: over the account's CPS (see {@link Calls}). */
     long queuedNanos;
     final AtomicInteger sequence = new AtomicInteger();
@@ -66,7 +67,7 @@ final class SimCall {
     String recordingStatusCallbackMethod = "POST";
     Set<String> recordingStatusCallbackEvents = Set.of("completed");
     String status = "queued";
-    Instant updated = created;
+    Instant updated;
     Instant startTime;
     Instant endTime;
     Integer duration;
@@ -75,10 +76,16 @@ final class SimCall {
     final List<SimCallRecording> recordings = new ArrayList<>();
 
     SimCall(String accountSid, String from, String to, String direction) {
+        this(accountSid, from, to, direction, Instant.now());
+    }
+
+    SimCall(String accountSid, String from, String to, String direction, Instant created) {
         this.accountSid = accountSid;
         this.from = from;
         this.to = to;
         this.direction = direction;
+        this.created = created;
+        this.updated = created;
     }
 
     boolean isTerminal() {

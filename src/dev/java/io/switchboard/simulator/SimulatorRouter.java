@@ -60,6 +60,8 @@ class SimulatorRouter {
     }
 
     void mount(@Observes Router router) {
+        // Ahead of the service's own handlers on its router, which the simulator's requests pass through first.
+        router.route("/sim/*").order(Integer.MIN_VALUE).handler(SimulatorRouter::stampArrival);
         router.route("/sim/*").subRouter(build());
         config.port().ifPresent(port -> {
             var root = Router.router(vertx);
@@ -88,6 +90,7 @@ class SimulatorRouter {
 
     private Router build() {
         var router = Router.router(vertx);
+        router.route().handler(SimulatorRouter::stampArrival);
         router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
         on(router, HttpMethod.GET, "api", TwilioResource.ACCOUNT + ".json", x -> Reply.ok(x.account().toJson()));
         resources.forEach(resource -> resource
@@ -167,6 +170,18 @@ class SimulatorRouter {
                 respond.accept(Reply.error(new SimError(500, 20500, "An internal server error has occurred")));
             }
         });
+    }
+
+    /**
+     * Records when the request arrived, before its body is read: it is the API requests over the account's CPS that
+     * Twilio queues (https://help.twilio.com/articles/223180028), so a create counts from when it reached Twilio, and
+     * what the simulator does before it handles the create must not move it later.
+     */
+    private static void stampArrival(RoutingContext ctx) {
+        if (ctx.get(TwilioResource.Arrival.KEY) == null) {
+            ctx.put(TwilioResource.Arrival.KEY, TwilioResource.Arrival.now());
+        }
+        ctx.next();
     }
 
     private SimAccount authenticate(RoutingContext ctx, SimRegion region) {

@@ -3,6 +3,7 @@ package io.switchboard.simulator;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 
 /**
  * One of Twilio's REST resources as the simulator serves it: the routes it adds and the in-memory operations behind
@@ -45,6 +46,26 @@ interface TwilioResource {
 
         String requestPath() {
             return ctx.request().path();
+        }
+
+        /** When the request reached the simulator, before its body was read or any fault delayed it. */
+        Arrival arrival() {
+            Arrival arrival = ctx.get(Arrival.KEY);
+            return arrival != null ? arrival : Arrival.now();
+        }
+    }
+
+    /**
+     * When a request reached the simulator, as Twilio's edge sees it: on the monotonic clock (to count an account's
+     * calls per second) and the wall clock (the resource's {@code date_created}).
+     */
+    record Arrival(long nanos, Instant at) {
+
+        /** Where {@link SimulatorRouter} keeps it on the routing context. */
+        static final String KEY = "simulator.arrival";
+
+        static Arrival now() {
+            return new Arrival(System.nanoTime(), Instant.now());
         }
     }
 

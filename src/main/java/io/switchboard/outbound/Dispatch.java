@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -66,12 +67,34 @@ class Dispatch {
      */
     Uni<Integer> sendDue(DispatchKind kind) {
         return pool.withTransaction(db -> repository.claim(db, kind.table(), kind.perSecond(), config.claimLimit(),
-                config.lease(), config.claimAhead(), config.paceMargin()))
-                .map(claimed -> {
-                    long claimedAt = System.nanoTime();
-                    metrics.claimed(kind, claimed.size());
-                    return startUnderLease(kind, claimed, row -> send(kind, row, claimedAt), "storing the outcome");
+                config.lease(), config.claimAhead(), config.paceMargin())
+                .map(rows -> new Claim(rows, System.nanoTime())))
+                .map(claim -> {
+                    metrics.claimed(kind, claim.rows().size());
+                    countAllowedPace(kind, claim.rows());
+                    return startUnderLease(kind, claim.rows(), row -> send(kind, row, claim.answeredAt()),
+                            "storing the outcome");
                 });
+    }
+
+    /**
+     * Claimed rows and when the claim's answer came ({@link System#nanoTime()}), before its commit: each row's
+     * {@code send_in_ms} counts from the database's clock as it answered, so the slots are timed from then. Timed
+     * from the commit's answer instead, every slot would move later by the commit's wait for the disk (tens to
+     * hundreds of ms when PostgreSQL is writing callbacks), by a different amount per claim, and two claims' sends
+     * would crowd into one second. The answer comes after the database read its clock, so no send leaves early.
+     */
+    private record Claim(RowSet<Row> rows, long answeredAt) {
+    }
+
+    /** Every row of a pace key carries the pace the key allowed in this claim: counted once per key. */
+    private void countAllowedPace(DispatchKind kind, RowSet<Row> claimed) {
+        var keys = new HashSet<String>();
+        for (Row row : claimed) {
+            if (keys.add(row.getString("slot_key"))) {
+                metrics.paceAllowed(kind, row.getString("pr_account_sid"), row.getDouble("slot_key_allowed"));
+            }
+        }
     }
 
     /** Claims the kind's ambiguous rows due for a recheck, and starts reconciling each. */
@@ -99,8 +122,11 @@ class Dispatch {
         return claimed.size();
     }
 
-    /** Opens the credentials at once, then sends at the row's slot, {@code send_in_ms} after {@code claimedAt}. */
-    private Uni<Void> send(DispatchKind kind, Row row, long claimedAt) {
+    /**
+     * Opens the credentials at once, then sends at the row's slot, {@code send_in_ms} after {@code answeredAt}; the
+     * claim has committed by the time this runs.
+     */
+    private Uni<Void> send(DispatchKind kind, Row row, long answeredAt) {
         UUID id = row.getUUID("id");
         String withheld = kind.withheld(row);
         if (withheld != null) {
@@ -117,13 +143,14 @@ class Dispatch {
             return fail(kind, row, null,
                     "the provider of this " + kind.noun() + " is gone or its credentials cannot be read");
         }
-        long slotAt = claimedAt + row.getLong("send_in_ms") * 1_000_000;
+        long slotAt = answeredAt + row.getLong("send_in_ms") * 1_000_000;
         return atSlot(slotAt).chain(late -> {
             if (late > config.lateLimit().toNanos()) {
                 LOG.debugf("outbound %s %s: %d ms past its pace slot; waiting for the next one", kind.noun(), id,
                         late / 1_000_000);
                 return repository.release(kind.table(), id, row.getInteger("attempts"));
             }
+            metrics.paceUsed(kind, row.getString("pr_account_sid"), ((Number) row.getValue("slot_cost")).doubleValue());
             return kind.send(row, creds)
                     .onItemOrFailure().transformToUni((sid, failure) -> failure == null
                             ? kind.created(id, sid)

@@ -72,10 +72,17 @@ public class DispatchRepository {
      * A withdrawn row (its batch canceled since it was queued or sent again) is ended canceled, never claimed. A held
      * row (its batch paused, its calling window closed) is passed over and takes no slot, and a key with only held
      * rows due is not taken (it would use up a place in $2).
+     *
+     * slot_key_allowed, on every row of a key: the pace intervals the key allowed from when its last slot ended (or its
+     * oldest due row became due, if later) to the end of the new slots, for DispatchMetrics' pace used against pace
+     * allowed. Time the key's schedule fell behind counts, up to $4 per claim: a longer gap is a batch that was held
+     * (paused, outside its window, whose rows keep their old next_attempt_at) or a dispatcher that did not run, which
+     * are not pace the dispatcher lost.
      */
     private static final String CLAIM = """
             with pace as (
-                select p.key, substr(p.key, {key_start}) as key_value, greatest(p.next_at, now()) as base
+                select p.key, substr(p.key, {key_start}) as key_value, greatest(p.next_at, now()) as base,
+                       p.next_at as previous_end
                   from outbound_pace p
                  where p.key like '{key_prefix}%' and p.next_at <= now() + $4 * interval '1 millisecond'
                    and exists (select 1 from {table} t
@@ -85,7 +92,7 @@ public class DispatchRepository {
                  limit $2
                    for update skip locked
             ), due as (
-                select w.*, pace.key, pace.base
+                select w.*, pace.key, pace.base, pace.previous_end
                   from pace cross join lateral (
                       select t.id, t.next_attempt_at, t.created_at, {cost} as cost, cast({rate} as float8) as rate,
                              {withdrawn} as withdrawn
@@ -96,7 +103,9 @@ public class DispatchRepository {
                        limit $2
                          for update skip locked) w
             ), slotted as (
-                select d.id, d.key, d.base,
+                select d.id, d.key, d.base, d.previous_end,
+                       min(d.next_attempt_at) over (partition by d.key) as due_since,
+                       coalesce(min(d.rate) over (partition by d.key), $1::float8) as per_second,
                        1000.0 / (coalesce(min(d.rate) over (partition by d.key), $1::float8) * (1 - $5::float8))
                            as interval_ms,
                        sum(d.cost) over (partition by d.key order by d.next_attempt_at, d.created_at, d.id)
@@ -105,7 +114,7 @@ public class DispatchRepository {
                   from due d
                  where not d.withdrawn
             ), picked as (
-                select s.id, s.key,
+                select s.id, s.key, s.cost, s.previous_end, s.due_since, s.per_second,
                        s.base + (s.cost_to_end - s.cost) * s.interval_ms * interval '1 millisecond' as slot,
                        s.base + s.cost_to_end * s.interval_ms * interval '1 millisecond' as slot_end
                   from slotted s
@@ -117,7 +126,12 @@ public class DispatchRepository {
                        attempts = t.attempts + 1{attempted}, updated_at = now()
                   from picked
                  where t.id = picked.id
-                returning t.*{claimed}, picked.slot as pace_slot
+                returning t.*{claimed}, picked.slot as pace_slot, picked.key as slot_key, picked.cost as slot_cost
+            ), allowed as (
+                select key, per_second * greatest(0, extract(epoch from max(slot_end) - greatest(min(previous_end),
+                           min(due_since), now() - $4 * interval '1 millisecond'))) as intervals
+                  from picked
+                 group by key, per_second
             ), dropped as (
                 update {table} t set status = 'canceled', dispatch_state = {done}{ended}, updated_at = now()
                   from due
@@ -128,8 +142,9 @@ public class DispatchRepository {
                  where p.key = e.key
             )
             select cl.*, greatest(0, ceil(extract(epoch from cl.pace_slot - clock_timestamp()) * 1000))::bigint
-                       as send_in_ms, {provider}
+                       as send_in_ms, al.intervals::float8 as slot_key_allowed, {provider}
               from claimed cl
+              join allowed al on al.key = cl.slot_key
               left join provider pr on pr.id = cl.provider_id
              order by cl.pace_slot""";
 

@@ -3,6 +3,8 @@ package io.switchboard.outbound;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** How outbound calls and messages are dispatched to Twilio; checked at start by {@link OutboundDispatcher#check}. */
 @ConfigMapping(prefix = "switchboard.outbound")
@@ -48,6 +50,14 @@ public interface OutboundConfig {
      */
     @WithDefault("250ms")
     Duration lateLimit();
+
+    /**
+     * Twilio account SIDs whose pace (switchboard_dispatch_pace_allowed_total, switchboard_dispatch_pace_used_total)
+     * is reported under their own {@code account} label; every other account is reported together as {@code other}.
+     * A short list of the accounts worth watching on their own, so that the number of series stays bounded whatever
+     * the number of tenants. At most 100.
+     */
+    Optional<List<String>> paceMetricAccounts();
 
     /** How often the dispatcher looks for due work. */
     @WithDefault("250ms")

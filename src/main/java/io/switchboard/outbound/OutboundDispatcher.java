@@ -94,6 +94,10 @@ public class OutboundDispatcher {
             throw new IllegalArgumentException(
                     "switchboard.outbound.late-limit must be at least 0 and below switchboard.outbound.claim-ahead");
         }
+        if (config.paceMetricAccounts().map(List::size).orElse(0) > 100) {
+            throw new IllegalArgumentException(
+                    "switchboard.outbound.pace-metric-accounts may list at most 100 accounts");
+        }
         if (config.claimAhead().compareTo(config.pollInterval().multipliedBy(2)) < 0) {
             throw new IllegalArgumentException(
                     "switchboard.outbound.claim-ahead must be at least twice switchboard.outbound.poll-interval");

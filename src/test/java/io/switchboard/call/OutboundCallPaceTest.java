@@ -2,6 +2,8 @@ package io.switchboard.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.switchboard.simulator.SimulatedCall;
 import io.switchboard.simulator.TwilioSimulator;
@@ -9,6 +11,7 @@ import io.switchboard.support.Api;
 import io.switchboard.support.Await;
 import io.switchboard.support.Connected;
 import io.switchboard.support.SimAccount;
+import io.switchboard.webhook.WebhookKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -31,6 +34,12 @@ class OutboundCallPaceTest {
 
     private static final int CPS = 10;
     private static final int CALLS = 40;
+    /** Listed in the test profile's switchboard.outbound.pace-metric-accounts. */
+    private static final String WATCHED_ACCOUNT = "AC00000000000000000000000000009ace";
+    private static final String WATCHED_TOKEN = "9ace9ace9ace9ace9ace9ace9ace9ace";
+
+    @Inject
+    MeterRegistry registry;
 
     @Inject
     TwilioSimulator simulator;
@@ -83,6 +92,55 @@ class OutboundCallPaceTest {
         }
         double seconds = Duration.between(slots.get(0), slots.get(CALLS - 1)).toNanos() / 1e9;
         assertThat((CALLS - 1) / seconds).as("achieved pace").isGreaterThanOrEqualTo(0.95 * CPS);
+    }
+
+    /**
+     * The pace metrics of an account listed in {@code switchboard.outbound.pace-metric-accounts} (the test profile
+     * lists {@link #WATCHED_ACCOUNT}): every call placed is one interval of pace used, and the pace allowed is what the
+     * account's calls per second gave while its calls were due, so used over allowed is at most 1 - pace-margin.
+     */
+    @Test
+    void thePaceUsedAndAllowedOfAListedAccountAreCountedUnderItsOwnSid() {
+        double usedBefore = paceCounter("used", WATCHED_ACCOUNT);
+        double allowedBefore = paceCounter("allowed", WATCHED_ACCOUNT);
+        double otherUsedBefore = paceCounter("used", "other");
+        simulator.createAccount(WATCHED_ACCOUNT, WATCHED_TOKEN);
+        String number = SimAccount.randomNumber();
+        simulator.addNumber(WATCHED_ACCOUNT, number);
+        var account = new SimAccount(WATCHED_ACCOUNT, WATCHED_TOKEN, List.of(number));
+        var org = Api.newOrganization();
+        String providerId = Api.as(org).body(account.providerRequest("Watched")).post("/v1/providers").then()
+                .statusCode(201).extract().path("id");
+        var keys = Arc.container().instance(WebhookKeys.class).get();
+        Await.until(Duration.ofSeconds(10), () -> keys.knows(UUID.fromString(providerId)),
+                "the service to know the account's signing keys");
+        c = new Connected(org, account, providerId);
+        String agentId = c.createAgent(Map.of("name", "Caller", "routing",
+                Map.of("type", "stream", "url", "wss://agents.example.com/media")));
+        c.importNumber(0, agentId);
+        Api.as(org).body(Map.of("callsPerSecond", CPS)).patch("/v1/providers/" + providerId).then().statusCode(200);
+        List<String> targets = IntStream.range(0, 8).mapToObj(i -> SimAccount.randomNumber()).toList();
+
+        long submitted = System.nanoTime();
+        String batchId = Api.as(org).body(Map.of("agentId", agentId, "targetNumbers", targets)).post("/v1/calls")
+                .then().statusCode(202).extract().path("batchId");
+        Await.until(Duration.ofSeconds(30), () -> placed(batchId) == targets.size(), "every call to be placed");
+        double seconds = (System.nanoTime() - submitted) / 1e9;
+
+        double used = paceCounter("used", WATCHED_ACCOUNT) - usedBefore;
+        double allowed = paceCounter("allowed", WATCHED_ACCOUNT) - allowedBefore;
+        assertThat(used).as("pace used: one interval per call placed").isEqualTo(targets.size());
+        // At least the slots the calls took (8 at 10 a second less the 3% margin: 8.25 intervals); at most the pace
+        // over the time the batch was due, and the claim-ahead (1 s) a claim counts before its slots come. A slot
+        // given up by a late timer on a busy machine is allowed and not used, so the upper bound is the wall time's.
+        assertThat(allowed).as("pace allowed").isBetween(targets.size() / 0.97 - 0.01, CPS * (seconds + 1));
+        assertThat(paceCounter("used", "other") - otherUsedBefore).as("the listed account's calls counted apart")
+                .isLessThan(1);
+    }
+
+    private double paceCounter(String which, String account) {
+        return registry.get("switchboard.dispatch.pace." + which).tag("kind", "call").tag("account", account)
+                .counter().count();
     }
 
     private long placed(String batchId) {

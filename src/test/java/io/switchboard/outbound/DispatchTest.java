@@ -18,12 +18,15 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -643,6 +646,57 @@ class DispatchTest {
         };
     }
 
+    /**
+     * A claim's commit that waits (here 400 ms, as a commit does while PostgreSQL flushes a busy WAL) must not move
+     * the slots after it: each send is timed from the claim's answer, so the slots that start after the commit are
+     * sent on time. Timed from the commit's answer, every send left 400 ms after its slot, and the sends of the next
+     * claim, committed quicker, crowded into the same second. Tolerance: 150 ms for a busy machine's timers.
+     */
+    @Test
+    void aSlowCommitDelaysOnlyTheSendsWhoseSlotsItOutlasted() {
+        kind.perSecond = 10;
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(waiting("slow"));
+        }
+        run("""
+                create or replace function dispatch_fake_slow_commit() returns trigger language plpgsql as $$
+                begin
+                    if current_setting('dispatch_fake.slept', true) is distinct from 'yes' then
+                        perform set_config('dispatch_fake.slept', 'yes', true);
+                        perform pg_sleep(0.4);
+                    end if;
+                    return null;
+                end $$""");
+        run("""
+                create constraint trigger dispatch_fake_slow_commit after update on dispatch_fake
+                deferrable initially deferred for each row execute function dispatch_fake_slow_commit()""");
+        try {
+            Integer claimed = dispatch.sendDue(kind).await().atMost(WAIT);
+            assertThat(claimed).as("every slot starts within claim-ahead").isEqualTo(ids.size());
+            // A slot the commit outlasted by more than late-limit is given up (its row waits again), the rest sent.
+            Await.until(WAIT, () -> ids.stream().noneMatch(id -> DispatchState.PLACING.value()
+                    .equals(row(id).getString("dispatch_state"))), "every claimed row sent or given up");
+        } finally {
+            run("drop trigger dispatch_fake_slow_commit on dispatch_fake");
+        }
+        var slots = ids.stream().map(id -> row(id).getOffsetDateTime("attempted_at").toInstant()).sorted().toList();
+        Instant first = slots.get(0);
+        for (UUID id : ids) {
+            Instant slot = row(id).getOffsetDateTime("attempted_at").toInstant();
+            Instant sent = kind.sentAt.get(id);
+            if (Duration.between(first, slot).toMillis() < 500 && sent == null) {
+                continue;
+            }
+            assertThat(sent).as("a send whose slot came after the commit").isNotNull();
+            Duration late = Duration.between(slot, sent);
+            assertThat(late.isNegative()).as("sent before its slot").isFalse();
+            if (Duration.between(first, slot).toMillis() >= 500) {
+                assertThat(late).as("a send whose slot came after the commit").isLessThan(Duration.ofMillis(150));
+            }
+        }
+    }
+
     // --- the fake kind and helpers ----------------------------------------------------------------------------------
 
     /** Sends nothing anywhere: each outcome is what the test sets, and every call is counted. */
@@ -659,6 +713,9 @@ class DispatchTest {
 
         private final Pool pool;
         final AtomicInteger sends = new AtomicInteger();
+        /** When each row was sent. */
+        final Map<UUID, Instant> sentAt = new ConcurrentHashMap<>();
+        volatile double perSecond = 1000;
         final AtomicInteger searches = new AtomicInteger();
         volatile Supplier<Uni<String>> outcome = () -> Uni.createFrom().item("SM" + UUID.randomUUID());
         volatile Supplier<Uni<String>> search = () -> Uni.createFrom().nullItem();
@@ -676,7 +733,7 @@ class DispatchTest {
 
         @Override
         public double perSecond() {
-            return 1000;
+            return perSecond;
         }
 
         @Override
@@ -686,6 +743,7 @@ class DispatchTest {
 
         @Override
         public Uni<String> send(Row row, TwilioCredentials credentials) {
+            sentAt.put(row.getUUID("id"), Instant.now());
             sends.incrementAndGet();
             return outcome.get();
         }

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,10 @@ class OutboundDispatcherTest {
 
             public Duration clockSkew() {
                 return Duration.ofSeconds(5);
+            }
+
+            public Optional<List<String>> paceMetricAccounts() {
+                return Optional.empty();
             }
         };
     }

@@ -91,6 +91,29 @@ class SimulatorCallsPerSecondTest {
         assertThat(simulator.calls()).extracting(SimulatedCall::queuedMillis).containsOnly(0L);
     }
 
+    /**
+     * Twilio counts a create when it arrives, not when its answer is ready: a create the simulator is slow to handle
+     * (here a latency fault of 600 ms, as a busy simulator's would be) is recorded and counted from its arrival.
+     */
+    @Test
+    void aCreateCountsFromItsArrivalNotFromWhenItWasHandled() {
+        simulator.delayAccount(ACCOUNT, Duration.ofMillis(600));
+        try {
+            Instant sent = Instant.now();
+            createCall().then().statusCode(201);
+            Instant answered = Instant.now();
+            assertThat(simulator.calls()).singleElement().satisfies(call -> {
+                assertThat(call.createdAt()).as("the create's arrival").isAfterOrEqualTo(sent);
+                // Stamped when it was handled, the create would show as arriving after the delay, just before the
+                // answer; however slow the machine, its arrival comes before the delay.
+                assertThat(Duration.between(call.createdAt(), answered)).as("from the arrival to the answer")
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            });
+        } finally {
+            simulator.clearScopedFaults();
+        }
+    }
+
     @Test
     void theLimitIsSetOverTheAdminApi() {
         given().contentType("application/json").body("{\"callsPerSecond\": 1}")
