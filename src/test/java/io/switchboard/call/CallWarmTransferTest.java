@@ -220,6 +220,24 @@ class CallWarmTransferTest {
         assertThat(call(s, live).getString("transferStatus")).isEqualTo("connected");
     }
 
+    @Test
+    void theTransferCallActionPlacesAWarmTransferByTheCallSid() {
+        var s = setUp(true, true);
+        var live = ring(s);
+        Api.as(s.org).body(Map.of("action", "transferCall", "arguments",
+                Map.of("callSid", live.sid, "to", s.transferNumber, "mode", "warm"))).post("/v1/actions").then()
+                .statusCode(200).body("action", equalTo("transferCall"))
+                .body("result.transferredTo", equalTo(s.transferNumber));
+        assertThat(participantCreates(live)).hasSize(1);
+        awaitTransfer(s, live, "connected");
+        // A refused mode is an error of the answer naming the argument, and places nothing more.
+        Api.as(s.org).body(Map.of("action", "transferCall", "arguments",
+                Map.of("callSid", live.sid, "to", s.transferNumber, "mode", "hot"))).post("/v1/actions").then()
+                .statusCode(200).body("error.code", equalTo("invalid_arguments"));
+        assertThat(participantCreates(live)).hasSize(1);
+        hangUpCaller(s, live);
+    }
+
     // --- refusals ---------------------------------------------------------------------------------------------------
 
     @Test

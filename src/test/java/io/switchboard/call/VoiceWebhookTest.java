@@ -82,10 +82,14 @@ class VoiceWebhookTest {
                     .isEqualTo(twiml.build(agent, answer.sid(), CALLER, c.number(i)));
         }
         InboundDelivery sipCall = deliver(c.number(0));
+        String sipAgentId = routing.find(c.number(0)).orElseThrow().agent().id().toString();
+        // A SIP agent's <Dial> takes its SIP REFER (referUrl), answered on the bridge so a refused REFER keeps the
+        // caller with the agent.
         assertThat(sipCall.body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
-                + "<Dial action=\"" + actionInXml(routing.find(c.number(0)).orElseThrow().agent().id().toString())
-                + "\" record=\"record-from-answer-dual\" recordingStatusCallback=\"" + recordingStatusInXml() + "\""
-                + " recordingStatusCallbackEvent=\"in-progress completed absent\" recordingStatusCallbackMethod=\"POST\">"
+                + "<Dial action=\"" + actionInXml(sipAgentId) + "\" answerOnBridge=\"true\""
+                + " record=\"record-from-answer-dual\" recordingStatusCallback=\"" + recordingStatusInXml() + "\""
+                + " recordingStatusCallbackEvent=\"in-progress completed absent\" recordingStatusCallbackMethod=\"POST\""
+                + " referMethod=\"POST\" referUrl=\"" + urls.referUrl(sipAgentId).replace("&", "&amp;") + "\">"
                 + "<Sip>" + SdkTwiml.sipUri(routing.find(c.number(0)).orElseThrow().agent(), sipCall.sid(), CALLER,
                         c.number(0)).replace("&", "&amp;")
                 + "</Sip></Dial></Response>");
