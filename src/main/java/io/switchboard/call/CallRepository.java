@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -54,18 +53,8 @@ public class CallRepository {
             params.add(sid);
             sql.append(" and sid = $").append(params.size());
         }
-        if (page.hasCursor()) {
-            params.add(page.afterCreatedAt().atOffset(ZoneOffset.UTC));
-            params.add(page.afterId());
-            int at = params.size() - 1;
-            sql.append(" and (created_at, id) ").append(page.descending() ? '<' : '>').append(" ($").append(at)
-                    .append(", $").append(at + 1).append(')');
-        }
-        params.add(page.fetchSize());
-        // The index call_organization (organization_id, created_at, id) serves both orders, read backwards for desc.
-        String direction = page.descending() ? " desc" : "";
-        sql.append(" order by created_at").append(direction).append(", id").append(direction).append(" limit $")
-                .append(params.size());
+        // The index (organization_id, created_at, id) serves both orders.
+        page.appendKeysetOrderAndLimit(sql, params);
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
                 .map(rows -> {
                     var calls = new ArrayList<CallView>();

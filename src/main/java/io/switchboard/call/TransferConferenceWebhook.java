@@ -47,37 +47,27 @@ public class TransferConferenceWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        UUID callId = TransferWebhooks.callId(ctx, endpoint().pathParameter());
-        if (callId == null) {
-            ctx.response().setStatusCode(400).end();
-            return;
-        }
-        transfers.dialed(callId).chain(call -> {
-            if (call == null) {
-                return Uni.createFrom().item(204);
-            }
-            if (!TransferWebhooks.signedFor(call, webhook) || !call.isWarm()) {
-                return Uni.createFrom().item(403);
-            }
-            String event = String.valueOf(webhook.param("StatusCallbackEvent"));
-            String conference = webhook.param("ConferenceSid");
-            String leg = webhook.param("CallSid");
-            boolean dialing = "dialing".equals(call.transferStatus());
-            Uni<Void> step = switch (event) {
-                case "participant-join" -> dialing && conference != null && leg != null
-                        ? joined(callId, call, conference, leg, webhook)
-                        : none();
-                case "announcement-end" -> dialing && conference != null && !call.sid().equals(leg)
-                        ? connect(callId, call, conference, true, webhook)
-                        : none();
-                case "conference-end" -> dialing ? ended(callId, call, webhook) : none();
-                default -> none();
-            };
-            return TransferWebhooks.logged(step, callId).replaceWith(204);
-        }).subscribe().with(status -> ctx.response().setStatusCode(status).end(), failure -> {
-            LOG.errorf("call %s: transfer conference event not read: %s", callId, LogText.safe(failure.getMessage()));
-            ctx.response().setStatusCode(503).end();
-        });
+        TransferWebhooks.answer(ctx, endpoint().pathParameter(), transfers, "transfer conference event",
+                (callId, call) -> {
+                    if (!TransferWebhooks.signedFor(call, webhook) || !call.isWarm()) {
+                        return Uni.createFrom().item(403);
+                    }
+                    String event = String.valueOf(webhook.param("StatusCallbackEvent"));
+                    String conference = webhook.param("ConferenceSid");
+                    String leg = webhook.param("CallSid");
+                    boolean dialing = "dialing".equals(call.transferStatus());
+                    Uni<Void> step = switch (event) {
+                        case "participant-join" -> dialing && conference != null && leg != null
+                                ? joined(callId, call, conference, leg, webhook)
+                                : none();
+                        case "announcement-end" -> dialing && conference != null && !call.sid().equals(leg)
+                                ? connect(callId, call, conference, true, webhook)
+                                : none();
+                        case "conference-end" -> dialing ? ended(callId, call, webhook) : none();
+                        default -> none();
+                    };
+                    return TransferWebhooks.logged(step, callId).replaceWith(204);
+                });
     }
 
     private Uni<Void> joined(UUID callId, CallTransferRepository.Dialed call, String conference, String leg,

@@ -47,42 +47,31 @@ public class TransferTargetWebhook implements WebhookHandler {
 
     @Override
     public void handle(VerifiedWebhook webhook, RoutingContext ctx) {
-        UUID callId = TransferWebhooks.callId(ctx, endpoint().pathParameter());
-        if (callId == null) {
-            ctx.response().setStatusCode(400).end();
-            return;
-        }
-        transfers.dialed(callId).chain(call -> {
-            if (call == null) {
-                return Uni.createFrom().item(204);
-            }
-            String status = webhook.param("CallStatus");
-            Uni<Void> marked;
-            if (call.isWarm()) {
-                if (!TransferWebhooks.signedFor(call, webhook)
-                        || (call.targetSid() != null && !call.targetSid().equals(webhook.param("CallSid")))) {
-                    return Uni.createFrom().item(403);
-                }
-                marked = UNANSWERED.contains(status) && "dialing".equals(call.transferStatus())
-                        ? unanswered(callId, call, status, webhook)
-                        : Uni.createFrom().voidItem();
-            } else {
-                if (!TransferWebhooks.mayReport(call, webhook, webhook.param("ParentCallSid"))) {
-                    return Uni.createFrom().item(403);
-                }
-                marked = "in-progress".equals(status) ? transfers.markOutcome(callId, "connected", null)
-                        : Uni.createFrom().voidItem();
-            }
-            return marked.chain(() -> transfers.storeEvent(call.organizationId(), call.sid(),
-                    CallTransferService.EVENT, "target-" + status, webhook.params().toJsonString(),
-                    TransferWebhooks.dedupeKey(webhook, "target", String.valueOf(webhook.param("CallSid")),
-                            String.valueOf(status))))
-                    .replaceWith(204);
-        }).subscribe().with(status -> ctx.response().setStatusCode(status).end(), failure -> {
-            LOG.errorf("call %s: transfer target callback not stored: %s", callId,
-                    LogText.safe(failure.getMessage()));
-            ctx.response().setStatusCode(503).end();
-        });
+        TransferWebhooks.answer(ctx, endpoint().pathParameter(), transfers, "transfer target callback",
+                (callId, call) -> {
+                    String status = webhook.param("CallStatus");
+                    Uni<Void> marked;
+                    if (call.isWarm()) {
+                        if (!TransferWebhooks.signedFor(call, webhook)
+                                || (call.targetSid() != null && !call.targetSid().equals(webhook.param("CallSid")))) {
+                            return Uni.createFrom().item(403);
+                        }
+                        marked = UNANSWERED.contains(status) && "dialing".equals(call.transferStatus())
+                                ? unanswered(callId, call, status, webhook)
+                                : Uni.createFrom().voidItem();
+                    } else {
+                        if (!TransferWebhooks.mayReport(call, webhook, webhook.param("ParentCallSid"))) {
+                            return Uni.createFrom().item(403);
+                        }
+                        marked = "in-progress".equals(status) ? transfers.markOutcome(callId, "connected", null)
+                                : Uni.createFrom().voidItem();
+                    }
+                    return marked.chain(() -> transfers.storeEvent(call.organizationId(), call.sid(),
+                            CallTransferService.EVENT, "target-" + status, webhook.params().toJsonString(),
+                            TransferWebhooks.dedupeKey(webhook, "target", String.valueOf(webhook.param("CallSid")),
+                                    String.valueOf(status))))
+                            .replaceWith(204);
+                });
     }
 
     /** The warm transfer failed with the target's status, and the caller leaves the conference for what comes next. */

@@ -5,6 +5,7 @@ import io.switchboard.common.LogText;
 import io.switchboard.webhook.VerifiedWebhook;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import org.jboss.logging.Logger;
 
 /** What the two transfer webhooks share: the call their path names, and who may report on it. */
@@ -13,6 +14,25 @@ final class TransferWebhooks {
     private static final Logger LOG = Logger.getLogger(TransferWebhooks.class);
 
     private TransferWebhooks() {
+    }
+
+    /**
+     * Answers a callback about a transfer: 400 for a path that names no call, 204 for a call not found (nothing to
+     * do), else the status {@code answer} makes of the call; 503 when that failed, so that Twilio tries again.
+     */
+    static void answer(RoutingContext ctx, String parameter, CallTransferRepository transfers, String what,
+            BiFunction<UUID, CallTransferRepository.Dialed, Uni<Integer>> answer) {
+        UUID callId = callId(ctx, parameter);
+        if (callId == null) {
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
+        transfers.dialed(callId)
+                .chain(call -> call == null ? Uni.createFrom().item(204) : answer.apply(callId, call))
+                .subscribe().with(status -> ctx.response().setStatusCode(status).end(), failure -> {
+                    LOG.errorf("call %s: %s not stored: %s", callId, what, LogText.safe(failure.getMessage()));
+                    ctx.response().setStatusCode(503).end();
+                });
     }
 
     /** The call id of the path; null when it is not one. */

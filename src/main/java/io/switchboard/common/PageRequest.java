@@ -2,6 +2,7 @@ package io.switchboard.common;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -128,6 +129,25 @@ public record PageRequest(int limit, Instant afterCreatedAt, UUID afterId, ListO
 
     public boolean hasCursor() {
         return afterId != null;
+    }
+
+    /**
+     * Ends a list query on {@code (created_at, id)}: the cursor's condition when there is one, the order (both columns
+     * in this page's direction, so one index on them serves both, read backwards for desc) and the limit, each value
+     * appended to {@code params} as the next numbered parameter.
+     */
+    public void appendKeysetOrderAndLimit(StringBuilder sql, List<Object> params) {
+        if (hasCursor()) {
+            params.add(afterCreatedAt.atOffset(ZoneOffset.UTC));
+            params.add(afterId);
+            int at = params.size() - 1;
+            sql.append(" and (created_at, id) ").append(descending() ? '<' : '>').append(" ($").append(at)
+                    .append(", $").append(at + 1).append(')');
+        }
+        params.add(fetchSize());
+        String direction = descending() ? " desc" : "";
+        sql.append(" order by created_at").append(direction).append(", id").append(direction).append(" limit $")
+                .append(params.size());
     }
 
     /** Fetch one more than the limit; the extra row only says whether another page exists. */

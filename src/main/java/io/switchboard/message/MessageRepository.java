@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -71,17 +70,7 @@ public class MessageRepository {
             params.add(filter.before());
             sql.append(" and created_at < $").append(params.size());
         }
-        if (page.hasCursor()) {
-            params.add(page.afterCreatedAt().atOffset(ZoneOffset.UTC));
-            params.add(page.afterId());
-            int at = params.size() - 1;
-            sql.append(" and (created_at, id) ").append(page.descending() ? '<' : '>').append(" ($").append(at)
-                    .append(", $").append(at + 1).append(')');
-        }
-        params.add(page.fetchSize());
-        String direction = page.descending() ? " desc" : "";
-        sql.append(" order by created_at").append(direction).append(", id").append(direction).append(" limit $")
-                .append(params.size());
+        page.appendKeysetOrderAndLimit(sql, params);
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(params))
                 .map(rows -> {
                     var messages = new ArrayList<MessageView>();
