@@ -412,12 +412,7 @@ class CallTransferTest {
     private Setup setUp(boolean transfersEnabled, boolean withTransferNumber) {
         var org = Api.newOrganization();
         var account = SimAccount.create(simulator, 1);
-        var request = new HashMap<String, Object>(account.providerRequest("Acme"));
-        request.put("enableTransfers", transfersEnabled);
-        String providerId = Api.as(org).body(request).post("/v1/providers").then().statusCode(201).extract()
-                .path("id");
-        var keys = Arc.container().instance(WebhookKeys.class).get();
-        Await.until(Duration.ofSeconds(10), () -> keys.knows(UUID.fromString(providerId)), "the signing keys");
+        String providerId = ControlledCalls.provider(org, account, transfersEnabled);
         var s = new Setup(org, account, account.numbers().get(0), SimAccount.randomNumber());
         s.agentId = agent(s, withTransferNumber ? s.transferNumber : null);
         Api.as(org).body(Map.of("number", s.number, "providerId", providerId, "agentId", s.agentId))
@@ -443,14 +438,12 @@ class CallTransferTest {
 
     /** A caller rings the number and the agent has the call. */
     private Live ring(Setup s) {
-        String sid = simulator.deliverInboundCall(s.number, CALLER).await().atMost(Duration.ofSeconds(10)).sid();
-        return new Live(awaitRow(s, sid), sid);
+        var call = ControlledCalls.ring(simulator, s.org, s.number, CALLER);
+        return new Live(call.id(), call.sid());
     }
 
     private static String awaitRow(Setup s, String sid) {
-        Await.until(Duration.ofSeconds(10), () -> !Api.as(s.org).get("/v1/calls?sid=" + sid).then().statusCode(200)
-                .extract().jsonPath().getList("items").isEmpty(), "the call recorded");
-        return Api.as(s.org).get("/v1/calls?sid=" + sid).then().extract().path("items[0].id");
+        return ControlledCalls.awaitRow(s.org, sid);
     }
 
     private static io.restassured.response.Response transfer(Setup s, Live live, Map<?, ?> body) {

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.switchboard.routing.RoutingTable;
@@ -18,14 +17,12 @@ import io.switchboard.support.Await;
 import io.switchboard.support.SimAccount;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.twilio.WebhookUrls;
-import io.switchboard.webhook.WebhookKeys;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -325,12 +322,7 @@ class CallWarmTransferTest {
     private Setup setUp(boolean transfersEnabled, boolean withTransferNumber) {
         var org = Api.newOrganization();
         var account = SimAccount.create(simulator, 1);
-        var request = new HashMap<String, Object>(account.providerRequest("Acme"));
-        request.put("enableTransfers", transfersEnabled);
-        String providerId = Api.as(org).body(request).post("/v1/providers").then().statusCode(201).extract()
-                .path("id");
-        var keys = Arc.container().instance(WebhookKeys.class).get();
-        Await.until(Duration.ofSeconds(10), () -> keys.knows(UUID.fromString(providerId)), "the signing keys");
+        String providerId = ControlledCalls.provider(org, account, transfersEnabled);
         var s = new Setup(org, account, account.numbers().get(0), SimAccount.randomNumber());
         var body = new HashMap<String, Object>(Map.of("name", "Desk", "routing",
                 Map.of("type", "stream", "url", "wss://agents.example.com/media")));
@@ -348,10 +340,8 @@ class CallWarmTransferTest {
 
     /** A caller rings the number and the agent has the call. */
     private Live ring(Setup s) {
-        String sid = simulator.deliverInboundCall(s.number, CALLER).await().atMost(Duration.ofSeconds(10)).sid();
-        Await.until(Duration.ofSeconds(10), () -> !Api.as(s.org).get("/v1/calls?sid=" + sid).then().statusCode(200)
-                .extract().jsonPath().getList("items").isEmpty(), "the call recorded");
-        return new Live(Api.as(s.org).get("/v1/calls?sid=" + sid).then().extract().path("items[0].id"), sid);
+        var call = ControlledCalls.ring(simulator, s.org, s.number, CALLER);
+        return new Live(call.id(), call.sid());
     }
 
     private static io.restassured.response.Response transfer(Setup s, Live live, Map<?, ?> body) {

@@ -2,7 +2,6 @@ package io.switchboard.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.switchboard.routing.RoutingTable;
@@ -17,7 +16,6 @@ import io.switchboard.support.SignedWebhook;
 import io.switchboard.support.SimAccount;
 import io.switchboard.twilio.WebhookEndpoint;
 import io.switchboard.twilio.WebhookUrls;
-import io.switchboard.webhook.WebhookKeys;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -278,12 +276,7 @@ class SipReferTest {
     private Setup setUp(boolean transfersEnabled, Map<String, String> routingOfAgent) {
         var org = Api.newOrganization();
         var account = SimAccount.create(simulator, 1);
-        var request = new HashMap<String, Object>(account.providerRequest("Acme"));
-        request.put("enableTransfers", transfersEnabled);
-        String providerId = Api.as(org).body(request).post("/v1/providers").then().statusCode(201).extract()
-                .path("id");
-        var keys = Arc.container().instance(WebhookKeys.class).get();
-        Await.until(Duration.ofSeconds(10), () -> keys.knows(UUID.fromString(providerId)), "the signing keys");
+        String providerId = ControlledCalls.provider(org, account, transfersEnabled);
         var s = new Setup(org, account, account.numbers().get(0));
         s.agentId = Api.as(org).body(Map.of("name", "Desk", "routing", routingOfAgent))
                 .post("/v1/agents").then().statusCode(201).extract().path("id");
@@ -304,11 +297,8 @@ class SipReferTest {
 
     /** A caller rings the number, and its row is stored. */
     private Live ringAny(Setup s) {
-        String sid = simulator.deliverInboundCall(s.number, CALLER).await().atMost(Duration.ofSeconds(10)).sid();
-        Await.until(Duration.ofSeconds(10), () -> !Api.as(s.org).get("/v1/calls?sid=" + sid).then().statusCode(200)
-                .extract().jsonPath().getList("items").isEmpty(), "the call recorded");
-        String id = Api.as(s.org).get("/v1/calls?sid=" + sid).then().extract().path("items[0].id");
-        return new Live(id, sid);
+        var call = ControlledCalls.ring(simulator, s.org, s.number, CALLER);
+        return new Live(call.id(), call.sid());
     }
 
     private SimulatedRefer refer(Live live, String referTo) {
